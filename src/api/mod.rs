@@ -1,0 +1,201 @@
+//! The DevOps API client: one connection pool per process, the headers and timeouts of SPEC §7.1,
+//! the retries of §7.2, and typed calls for the endpoints of §9.
+
+pub mod models;
+mod retry;
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::debug;
+
+use crate::config::Token;
+use crate::env;
+use models::{ErrorBody, Invitation, Role, User, UserList};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const USER_AGENT: &str = concat!("astra-cli/", env!("CARGO_PKG_VERSION"), " (rust)");
+
+/// Why a call failed. The token never appears here.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    #[error("cannot connect to {url} ({method} {path}): {reason}")]
+    Connect { method: Method, path: String, url: String, reason: String },
+    #[error("{method} {path} timed out after {seconds} s")]
+    Timeout { method: Method, path: String, seconds: u64 },
+    #[error("{method} {path} returned {status}{}", api_message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Status { method: Method, path: String, status: StatusCode, api_message: Option<String>, retry_after: Option<Duration> },
+    #[error("the response to {method} {path} is not the documented JSON: {reason}")]
+    BadResponse { method: Method, path: String, reason: String },
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+}
+
+pub struct ApiClient {
+    http: reqwest::Client,
+    base_url: String,
+    token: Token,
+    timeout: Duration,
+    no_retry_delay: bool,
+}
+
+/// A successful reply's status and body.
+struct Reply {
+    status: StatusCode,
+    body: Vec<u8>,
+}
+
+impl ApiClient {
+    pub fn new(base_url: &str, token: Token) -> Result<Self, String> {
+        // reqwest is built without a default crypto provider so that only ring is compiled in.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let override_secs = env::var(env::HTTP_TIMEOUT).and_then(|value| value.trim().parse::<f64>().ok()).filter(|s| *s > 0.0);
+        let (connect, timeout) = match override_secs {
+            Some(secs) => (Duration::from_secs_f64(secs), Duration::from_secs_f64(secs)),
+            None => (CONNECT_TIMEOUT, REQUEST_TIMEOUT),
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(connect)
+            .timeout(timeout)
+            .build()
+            .map_err(|err| format!("cannot set up the HTTP client: {err}"))?;
+        debug!(base_url, token = %token.masked(), "HTTP client ready");
+        Ok(Self {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token,
+            timeout,
+            no_retry_delay: env::var(env::TEST_NO_RETRY_DELAY).is_some_and(|v| v == "1"),
+        })
+    }
+
+    pub async fn list_users(&self) -> Result<UserList, ApiError> {
+        self.get_json("/organizations/users").await
+    }
+
+    pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
+        self.get_json(&format!("/organizations/users/{id}")).await
+    }
+
+    pub async fn invite(&self, invitation: &Invitation<'_>) -> Result<(), ApiError> {
+        self.send(Method::PUT, "/organizations/users", Some(invitation)).await.map(drop)
+    }
+
+    /// Deletes a user (or revokes an invitation). `Ok(false)`: there was no such user.
+    pub async fn delete_user(&self, id: &str) -> Result<bool, ApiError> {
+        match self.send::<()>(Method::DELETE, &format!("/organizations/users/{id}"), None).await {
+            Ok(_) => Ok(true),
+            Err(err) if err.is_not_found() => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    pub async fn list_roles(&self) -> Result<Vec<Role>, ApiError> {
+        self.get_json("/organizations/roles").await
+    }
+
+    pub async fn get_role(&self, id: &str) -> Result<Role, ApiError> {
+        self.get_json(&format!("/organizations/roles/{id}")).await
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let reply = self.send::<()>(Method::GET, path, None).await?;
+        serde_json::from_slice(&reply.body).map_err(|err| ApiError::BadResponse {
+            method: Method::GET,
+            path: path.to_owned(),
+            reason: if reply.body.is_empty() { format!("empty body with status {}", reply.status) } else { err.to_string() },
+        })
+    }
+
+    /// Sends one call with retries. A DELETE that gets 404 after an earlier attempt may have
+    /// succeeded is reported as deleted (SPEC §7.2).
+    async fn send<B: Serialize>(&self, method: Method, path: &str, body: Option<&B>) -> Result<Reply, ApiError> {
+        let attempts = std::cell::Cell::new(0u32);
+        let outcome = retry::run(self.no_retry_delay, || {
+            attempts.set(attempts.get() + 1);
+            self.attempt(method.clone(), path, body)
+        })
+        .await;
+        match outcome {
+            Err(err) if method == Method::DELETE && err.is_not_found() && attempts.get() > 1 => {
+                debug!("{method} {path}: 404 after a retried attempt; the earlier attempt deleted it");
+                Ok(Reply { status: StatusCode::NO_CONTENT, body: Vec::new() })
+            }
+            other => other,
+        }
+    }
+
+    async fn attempt<B: Serialize>(&self, method: Method, path: &str, body: Option<&B>) -> Result<Reply, ApiError> {
+        let url = format!("{}{path}", self.base_url);
+        let mut request = self
+            .http
+            .request(method.clone(), &url)
+            .bearer_auth(self.token.expose())
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        debug!("{method} {url} (Authorization: Bearer {})", self.token.masked());
+        let started = Instant::now();
+        let response = request.send().await.map_err(|err| self.transport_error(&method, path, &url, &err))?;
+        let status = response.status();
+        let retry_after = retry::retry_after(response.headers());
+        let body = response.bytes().await.map_err(|err| self.transport_error(&method, path, &url, &err))?.to_vec();
+        debug!("{method} {path} -> {status} in {} ms", started.elapsed().as_millis());
+        if status.is_success() {
+            return Ok(Reply { status, body });
+        }
+        Err(ApiError::Status { method, path: path.to_owned(), status, api_message: api_message(&body), retry_after })
+    }
+
+    fn transport_error(&self, method: &Method, path: &str, url: &str, err: &reqwest::Error) -> ApiError {
+        if err.is_timeout() {
+            return ApiError::Timeout { method: method.clone(), path: path.to_owned(), seconds: self.timeout.as_secs().max(1) };
+        }
+        ApiError::Connect { method: method.clone(), path: path.to_owned(), url: url.to_owned(), reason: root_cause(err) }
+    }
+}
+
+/// The API's own `errors[].message` text, or a plain-text body, if any.
+fn api_message(body: &[u8]) -> Option<String> {
+    if let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) {
+        let messages: Vec<String> = parsed.errors.into_iter().filter_map(|e| e.message).collect();
+        if !messages.is_empty() {
+            return Some(messages.join("; "));
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() || text.starts_with('{') || text.starts_with('<') {
+        return None;
+    }
+    Some(text.chars().take(200).collect())
+}
+
+/// The innermost cause, which is where the OS's reason ("Connection refused") lives.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    let text = current.to_string();
+    match text.find(" (os error") {
+        Some(end) => text[..end].to_owned(),
+        None => text,
+    }
+}

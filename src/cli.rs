@@ -1,0 +1,218 @@
+//! The command-line surface: clap types only. Parsing turns arguments into these values; nothing
+//! here talks to the network or prints.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands::refs::{parse_role_refs, parse_user_ref, RoleRef, UserRef};
+use crate::config::{ConnectionRequest, Env};
+use crate::output::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "astra",
+    version,
+    about = "Manage the users and roles of a DataStax Astra organization",
+    disable_version_flag = true,
+    after_help = crate::env::HELP_FOOTER,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the users of the organization
+    #[command(after_help = "Examples:\n  # List the users of the organization\n  $ astra user list")]
+    User {
+        #[command(subcommand)]
+        command: Option<UserCommand>,
+    },
+    /// Inspect the roles of the organization
+    #[command(after_help = "Examples:\n  # List the roles of the organization\n  $ astra role list")]
+    Role {
+        #[command(subcommand)]
+        command: Option<RoleCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// List every user of the organization
+    #[command(after_help = "Examples:\n  # List all users\n  $ astra user list\n  # List all users as JSON\n  $ astra user list -o json")]
+    List,
+    /// Show one user, with role names
+    #[command(
+        visible_alias = "describe",
+        after_help = "Examples:\n  # Show a user by email\n  $ astra user get john@example.com\n  # Show a user by id\n  $ astra user get 3476f3bb-10df-4d2f-ac2b-f05c65676724"
+    )]
+    Get(UserGetArgs),
+    /// Invite a user to an organization
+    #[command(after_help = "Examples:\n  # Invite a user with the default \"Database Administrator\" role\n  $ astra user invite john@example.com\n  # Invite a user with specific roles\n  $ astra user invite john@example.com --role 'R/W User' --role 'Billing Admin'\n  # Invite a user without failing if they already exist\n  $ astra user invite john@example.com --if-not-exists")]
+    Invite(UserInviteArgs),
+    /// Delete an existing user
+    #[command(after_help = "Examples:\n  # Delete a specific user\n  $ astra user delete john@example.com\n  # Delete a user without failing if they don't exist\n  $ astra user delete john@example.com --if-exists")]
+    Delete(UserDeleteArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// List every role of the organization
+    #[command(after_help = "Examples:\n  # List all roles\n  $ astra role list")]
+    List,
+    /// Show one role, with its policy
+    #[command(
+        visible_alias = "describe",
+        after_help = "Examples:\n  # Show a role by name\n  $ astra role get 'R/W User'\n  # Show a role by id\n  $ astra role get b4ed0e9e-67e8-47b6-8b58-c6629be961a9"
+    )]
+    Get(RoleGetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserGetArgs {
+    /// User email/id to describe
+    #[arg(value_name = "USER", value_parser = parse_user_ref)]
+    pub user: UserRef,
+}
+
+#[derive(Debug, Args)]
+pub struct UserInviteArgs {
+    /// User email/id to invite
+    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1)]
+    pub users: Vec<UserRef>,
+    /// List of roles to assign the user (repeatable, comma-separated; default: Database Administrator)
+    #[arg(short = 'r', long = "roles", visible_alias = "role", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    pub roles: Vec<Vec<RoleRef>>,
+    /// Do not fail if the user already exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserDeleteArgs {
+    /// User email/id to delete
+    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1)]
+    pub users: Vec<UserRef>,
+    /// Do not fail if the user does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RoleGetArgs {
+    /// Role name/id to describe
+    #[arg(value_name = "ROLE", value_parser = crate::commands::refs::parse_role_ref)]
+    pub role: RoleRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Never,
+    Always,
+}
+
+/// Options every leaf command takes, also accepted before the subcommand (SPEC §2 and §3).
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Output format
+    #[arg(short = 'o', long, value_enum, ignore_case = true, default_value_t = Format::Human, global = true, help_heading = "Common options")]
+    pub output: Format,
+    /// Print a debug log on stderr (HTTP calls, retries; never the token)
+    #[arg(short = 'V', long, global = true, help_heading = "Common options")]
+    pub verbose: bool,
+    /// Only essential output: no hints, notices or spinner
+    #[arg(short = 'q', long, global = true, help_heading = "Common options")]
+    pub quiet: bool,
+    /// Show a spinner on stderr while waiting
+    #[arg(long, overrides_with = "no_spinner", global = true, help_heading = "Common options")]
+    pub spinner: bool,
+    /// Never show a spinner
+    #[arg(long, global = true, help_heading = "Common options")]
+    pub no_spinner: bool,
+    /// Never prompt; use the documented default or fail
+    #[arg(long, global = true, help_heading = "Common options")]
+    pub no_input: bool,
+    /// When to use colours
+    #[arg(long, value_enum, value_name = "WHEN", num_args = 0..=1, require_equals = true, default_missing_value = "always", global = true, help_heading = "Common options")]
+    pub color: Option<ColorWhen>,
+    /// At exit, write the debug log (tokens masked) to FILE or to <ASTRA_HOME>/logs/
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, global = true, help_heading = "Common options")]
+    pub dump_logs: Option<Option<PathBuf>>,
+    /// Print the version
+    #[arg(long, action = ArgAction::Version, global = true, help_heading = "Common options")]
+    pub version: Option<bool>,
+
+    /// The .astrarc file to read (also -cf PATH)
+    #[arg(long = "config-file", value_name = "PATH", global = true, help_heading = "Connection options")]
+    pub config_file: Option<String>,
+    /// The profile of the .astrarc to use
+    #[arg(short = 'p', long, value_name = "NAME", global = true, help_heading = "Connection options")]
+    pub profile: Option<String>,
+    /// The token, or @FILE to read it from a file, or @- to read it from stdin
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["config_file", "profile"], global = true, help_heading = "Connection options")]
+    pub token: Option<String>,
+    /// The environment of the token [prod (default), dev, test, local]
+    #[arg(long, value_enum, ignore_case = true, hide_possible_values = true, global = true, help_heading = "Connection options")]
+    pub env: Option<Env>,
+    /// Base URL for --env local (e.g. http://127.0.0.1:PORT/v2)
+    #[arg(long, value_name = "URL", global = true, help_heading = "Connection options")]
+    pub local_endpoint: Option<String>,
+}
+
+impl GlobalArgs {
+    pub fn connection_request(&self) -> ConnectionRequest {
+        ConnectionRequest {
+            config_file: self.config_file.clone(),
+            profile: self.profile.clone(),
+            token: self.token.clone(),
+            env: self.env,
+            local_endpoint: self.local_endpoint.clone(),
+        }
+    }
+}
+
+/// clap has no two-letter short options: `-cf PATH` and `-cf=PATH` become `--config-file`.
+pub fn rewrite_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut after_separator = false;
+    args.into_iter()
+        .map(|arg| {
+            if after_separator {
+                return arg;
+            }
+            match arg.to_str() {
+                Some("--") => {
+                    after_separator = true;
+                    arg
+                }
+                Some("-cf") => OsString::from("--config-file"),
+                Some(text) if text.starts_with("-cf=") => OsString::from(format!("--config-file={}", &text[4..])),
+                _ => arg,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_clap_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn cf_is_rewritten_in_both_forms_but_not_after_a_separator() {
+        let args = ["astra", "-cf", "a", "-cf=b", "--", "-cf"].map(OsString::from);
+        let rewritten = rewrite_args(args);
+        assert_eq!(rewritten, ["astra", "--config-file", "a", "--config-file=b", "--", "-cf"].map(OsString::from));
+    }
+}

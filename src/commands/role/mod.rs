@@ -1,0 +1,4 @@
+//! `astra role …`
+
+pub mod get;
+pub mod list;

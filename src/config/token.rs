@@ -1,0 +1,160 @@
+//! The application token as a redacting type, and the checks of SPEC §3.2.
+
+use std::fmt;
+
+use crate::error::{CliError, ErrorCode};
+
+const PREFIX: &str = "AstraCS:";
+const TOKEN_LEN: usize = 97;
+const MIDDLE_LEN: usize = 24;
+
+/// A token that cannot be printed by accident: no `Display`, a masked `Debug`, and one `expose`
+/// call where the `Authorization` header is built.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Checks a raw token (from any source) and wraps it.
+    pub fn parse(raw: &str) -> Result<Self, CliError> {
+        let token = raw.trim();
+        check(token).map_err(|reason| {
+            let err = CliError::new(ErrorCode::InvalidToken, format!("The token is invalid: {reason}."));
+            if reason.contains("file name") {
+                err.hint("To read the token from a file, prefix its path with '@':", "--token @FILE")
+            } else {
+                err.hint(
+                    "Tokens look like AstraCS:<24 characters>:<64 characters>; create one at:",
+                    "https://astra.datastax.com/settings/tokens",
+                )
+            }
+        })?;
+        Ok(Self(token.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// `AstraCS:abcd****wxyz`: enough to tell two tokens apart, not enough to use one.
+    pub fn masked(&self) -> String {
+        mask(&self.0)
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token({})", self.masked())
+    }
+}
+
+/// Masks anything that may be a token; short values are masked whole.
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let body = value.strip_prefix(PREFIX).unwrap_or(value);
+    let body_chars: Vec<char> = body.chars().collect();
+    if chars.len() < 16 || body_chars.len() < 12 {
+        return "****".to_owned();
+    }
+    let head: String = body_chars[..4].iter().collect();
+    let tail: String = body_chars[body_chars.len() - 4..].iter().collect();
+    let prefix = if value.starts_with(PREFIX) { PREFIX } else { "" };
+    format!("{prefix}{head}****{tail}")
+}
+
+/// Masks anything in `text` that looks like a token, as a last line of defence for log dumps.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(PREFIX) {
+        out.push_str(&rest[..start]);
+        let candidate = &rest[start..];
+        let end = candidate
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.' | '*')))
+            .map_or(candidate.len(), |(i, _)| i);
+        out.push_str(&mask(&candidate[..end]));
+        rest = &candidate[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn check(token: &str) -> Result<(), String> {
+    if token.is_empty() {
+        return Err("it is empty".into());
+    }
+    if token.starts_with('{') || token.starts_with('[') || token.starts_with('"') {
+        return Err("it looks like JSON; pass the token value itself, not the JSON file's content".into());
+    }
+    if !token.starts_with(PREFIX) && looks_like_file_name(token) {
+        return Err("it looks like a file name".into());
+    }
+    if !token.starts_with(PREFIX) {
+        return Err(format!("it must start with '{PREFIX}'"));
+    }
+    let len = token.chars().count();
+    if len != TOKEN_LEN {
+        return Err(format!("it must be exactly {TOKEN_LEN} characters long, not {len}"));
+    }
+    let parts: Vec<&str> = token.split(':').collect();
+    if parts.len() != 3 {
+        return Err(format!("it must have three ':'-separated parts, not {}", parts.len()));
+    }
+    if parts[1].chars().count() != MIDDLE_LEN {
+        return Err(format!("its middle part must be {MIDDLE_LEN} characters long"));
+    }
+    Ok(())
+}
+
+fn looks_like_file_name(token: &str) -> bool {
+    token.contains('/')
+        || token.contains('\\')
+        || token.starts_with('~')
+        || token.starts_with('.')
+        || [".txt", ".json", ".token", ".env", ".csv"].iter().any(|ext| token.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn valid() -> String {
+        format!("AstraCS:{}:{}", "a".repeat(24), "b".repeat(64))
+    }
+
+    #[test]
+    fn accepts_a_well_formed_token_and_trims_it() {
+        let token = Token::parse(&format!("  {}\n", valid())).unwrap();
+        assert_eq!(token.expose(), valid());
+        assert_eq!(token.masked(), "AstraCS:aaaa****bbbb");
+        assert_eq!(format!("{token:?}"), "Token(AstraCS:aaaa****bbbb)");
+    }
+
+    #[test]
+    fn redact_masks_every_token_in_a_text() {
+        let text = format!("a {} b {}", valid(), valid());
+        assert_eq!(redact(&text), "a AstraCS:aaaa****bbbb b AstraCS:aaaa****bbbb");
+        assert_eq!(redact("Bearer AstraCS:aaaa****bbbb"), "Bearer AstraCS:aaaa****bbbb");
+    }
+
+    #[test]
+    fn each_check_has_its_own_reason() {
+        let cases = [
+            ("", "empty"),
+            ("{\"token\": 1}", "JSON"),
+            ("./token.txt", "file name"),
+            ("Bearer abc", "must start with"),
+            ("AstraCS:abc", "97 characters"),
+        ];
+        for (raw, reason) in cases {
+            let err = Token::parse(raw).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidToken);
+            assert!(err.headline.contains(reason), "{raw:?}: {}", err.headline);
+            assert!(raw.is_empty() || !err.message().contains(raw) || raw.len() < 12);
+        }
+        let bad_middle = format!("AstraCS:{}:{}", "a".repeat(23), "b".repeat(65));
+        assert!(Token::parse(&bad_middle).unwrap_err().headline.contains("middle part"));
+        let four_parts = format!("AstraCS:{}:{}:{}", "a".repeat(24), "b".repeat(31), "c".repeat(32));
+        assert!(Token::parse(&four_parts).unwrap_err().headline.contains("three"));
+    }
+}

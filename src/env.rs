@@ -1,0 +1,33 @@
+//! Every environment variable the CLI reads, in one place (SPEC §10).
+
+pub const ASTRARC: &str = "ASTRARC";
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+pub const ASTRA_PROFILE: &str = "ASTRA_PROFILE";
+pub const ASTRA_HOME: &str = "ASTRA_HOME";
+pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+pub const TOKEN: &str = "ASTRA_DB_APPLICATION_TOKEN";
+pub const ENV: &str = "ASTRA_ENV";
+pub const LOCAL_ENDPOINT: &str = "ASTRA_LOCAL_ENDPOINT";
+pub const HTTP_TIMEOUT: &str = "ASTRA_HTTP_TIMEOUT";
+pub const NO_COLOR: &str = "NO_COLOR";
+pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
+/// Test-only: `1` zeroes every retry delay, `Retry-After` included, so tests of retries run fast.
+pub const TEST_NO_RETRY_DELAY: &str = "ASTRA_TEST_NO_RETRY_DELAY";
+
+/// A variable's value, treating an empty value as unset.
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+/// The footer of `astra --help`.
+pub const HELP_FOOTER: &str = "\
+Environment variables:
+  ASTRA_DB_APPLICATION_TOKEN  token to use when no --token, -cf or -p is given
+  ASTRA_ENV                   environment of that token: prod (default), dev, test, local
+  ASTRA_LOCAL_ENDPOINT        base URL when the environment is local
+  ASTRA_PROFILE               profile of the .astrarc to use (default: 'default')
+  ASTRARC                     path of the .astrarc (default: $XDG_CONFIG_HOME/astra/.astrarc, ~/.astrarc)
+  ASTRA_HOME                  where --dump-logs writes (default: $XDG_DATA_HOME/astra, ~/.astra)
+  ASTRA_HTTP_TIMEOUT          connect and request timeout in seconds (default: 10 and 30)
+  NO_COLOR, CLICOLOR_FORCE    disable or force colours when --color is auto
+  HTTPS_PROXY, NO_PROXY       proxy settings";

@@ -1,0 +1,117 @@
+//! The debug log: on stderr with `-V`, and kept in memory for `--dump-logs`, which writes it at
+//! exit (tokens masked, no ANSI) to a file created 0600 in a directory of mode 0700.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::{filter::LevelFilter, Layer};
+
+use crate::env;
+
+/// The in-memory copy of the log, for `--dump-logs`.
+#[derive(Clone, Default)]
+pub struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("log buffer poisoned"))?.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for LogBuffer {
+    type Writer = LogBuffer;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Installs the subscriber; returns the buffer when logs are to be dumped.
+pub fn init(verbose: bool, dump: bool) -> Option<LogBuffer> {
+    let only_ours = tracing_subscriber::filter::filter_fn(|meta| meta.target().starts_with("astra_cli"));
+    let stderr_layer = verbose.then(|| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .without_time()
+            .with_target(false)
+            .with_filter(LevelFilter::DEBUG)
+            .with_filter(only_ours.clone())
+    });
+    let buffer = dump.then(LogBuffer::default);
+    let buffer_layer = buffer.clone().map(|buffer| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(buffer)
+            .with_ansi(false)
+            .with_target(false)
+            .with_filter(LevelFilter::DEBUG)
+            .with_filter(only_ours)
+    });
+    let subscriber = tracing_subscriber::registry().with(stderr_layer).with(buffer_layer);
+    let _ = tracing::subscriber::set_global_default(subscriber);
+    buffer
+}
+
+/// Writes the log to `target`, or to `<home>/logs/<timestamp>.astra.log`; returns the path.
+pub fn dump(buffer: &LogBuffer, target: Option<&Path>) -> std::io::Result<PathBuf> {
+    let path = match target {
+        Some(path) => path.to_path_buf(),
+        None => default_log_path()?,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir(parent)?;
+    }
+    let text = String::from_utf8_lossy(&buffer.0.lock().map_err(|_| std::io::Error::other("log buffer poisoned"))?).into_owned();
+    let mut file = open_private(&path)?;
+    file.write_all(crate::config::token::redact(&text).as_bytes())?;
+    Ok(path)
+}
+
+/// `$ASTRA_HOME`, else `$XDG_DATA_HOME/astra`, else `~/.astra`.
+pub fn astra_home() -> Option<PathBuf> {
+    if let Some(home) = env::var(env::ASTRA_HOME) {
+        return Some(PathBuf::from(home));
+    }
+    if let Some(data) = env::var(env::XDG_DATA_HOME) {
+        return Some(Path::new(&data).join("astra"));
+    }
+    dirs::home_dir().map(|home| home.join(".astra"))
+}
+
+fn default_log_path() -> std::io::Result<PathBuf> {
+    let home = astra_home().ok_or_else(|| std::io::Error::other("no home directory for the log file"))?;
+    let stamp = jiff::Zoned::now().strftime("%Y-%m-%d_%H-%M-%S").to_string();
+    Ok(home.join("logs").join(format!("{stamp}.astra.log")))
+}
+
+#[cfg(unix)]
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)
+}
+
+#[cfg(unix)]
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    // An existing file keeps its mode on open: tighten it too.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::create(path)
+}

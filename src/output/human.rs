@@ -1,0 +1,119 @@
+//! Box-drawn tables, messages and hints for people.
+
+use anstyle::{AnsiColor, Effects, Style as Ansi};
+use comfy_table::{ContentArrangement, Table as Comfy};
+
+use super::{Hint, Report, Style, Table};
+use crate::error::CliError;
+
+/// `┌─┬─┐` borders, a `├─┼─┤` line under the header only, no lines between rows.
+const BOX: &str = "││──├─┼┤│    ┬┴┌┐└┘";
+
+pub fn report(report: &Report, style: Style) -> String {
+    match report {
+        Report::Value { table: t, .. } => table(t),
+        Report::Response { message, hints, .. } => {
+            let mut text = format!("{message}\n");
+            if !style.quiet {
+                text.push_str(&hints_text(hints, style.color));
+            }
+            text
+        }
+    }
+}
+
+pub fn table(table: &Table) -> String {
+    let mut comfy = Comfy::new();
+    comfy.load_preset(BOX).set_content_arrangement(ContentArrangement::Disabled);
+    // The original's rule: a column is at least its header plus one space wide.
+    comfy.set_header(table.columns.iter().map(|column| format!("{column} ")));
+    for row in &table.rows {
+        comfy.add_row(row.iter().map(|values| values.join("\n")));
+    }
+    let mut text = comfy.lines().map(|line| line.trim_end().to_owned()).collect::<Vec<_>>().join("\n");
+    text.push('\n');
+    text
+}
+
+pub fn error(error: &CliError, style: Style) -> String {
+    let mut lines = error.message().lines().map(str::to_owned).collect::<Vec<_>>();
+    if style.color {
+        lines[0] = paint(&lines[0], Ansi::new().fg_color(Some(AnsiColor::Red.into())).effects(Effects::BOLD));
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    if !style.quiet {
+        text.push_str(&hints_text(&error.hints, style.color));
+    }
+    text
+}
+
+/// Usage errors look like clap's own, whatever the output format.
+pub fn usage_error(error: &CliError) -> String {
+    format!("error: {}\n\nFor more information, try '--help'.\n", error.headline)
+}
+
+fn hints_text(hints: &[Hint], color: bool) -> String {
+    let mut text = String::new();
+    for hint in hints {
+        let comment = format!("# {}", hint.comment);
+        let command = format!("$ {}", hint.command);
+        if color {
+            let dim = Ansi::new().effects(Effects::DIMMED);
+            let bold = Ansi::new().effects(Effects::BOLD);
+            text.push_str(&format!("\n{}\n{}\n", paint(&comment, dim), paint(&command, bold)));
+        } else {
+            text.push_str(&format!("\n{comment}\n{command}\n"));
+        }
+    }
+    text
+}
+
+fn paint(text: &str, style: Ansi) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_follow_the_original_width_rule() {
+        let mut users = Table::new(&["User Id", "User Email", "Status"]);
+        users.row(vec![
+            vec!["ae2f3b2c-4d5e-6f7g-8h9i-0j1k2l3m4n5o".into()],
+            vec!["alice@example.bob".into()],
+            vec!["active".into()],
+        ]);
+        let expected = "\
+┌──────────────────────────────────────┬───────────────────┬─────────┐
+│ User Id                              │ User Email        │ Status  │
+├──────────────────────────────────────┼───────────────────┼─────────┤
+│ ae2f3b2c-4d5e-6f7g-8h9i-0j1k2l3m4n5o │ alice@example.bob │ active  │
+└──────────────────────────────────────┴───────────────────┴─────────┘
+";
+        assert_eq!(table(&users), expected);
+        let empty = "\
+┌──────────┬────────────┐
+│ Role Id  │ Role Name  │
+├──────────┼────────────┤
+└──────────┴────────────┘
+";
+        assert_eq!(table(&Table::new(&["Role Id", "Role Name"])), empty);
+    }
+
+    #[test]
+    fn multi_valued_cells_take_one_line_per_value() {
+        let t = Table::attributes(vec![("Roles", vec!["A".into(), "Billing Admin".into()]), ("Status", vec!["x".into()])]);
+        let expected = "\
+┌────────────┬───────────────┐
+│ Attribute  │ Value         │
+├────────────┼───────────────┤
+│ Roles      │ A             │
+│            │ Billing Admin │
+│ Status     │ x             │
+└────────────┴───────────────┘
+";
+        assert_eq!(table(&t), expected);
+    }
+}
