@@ -1,1 +1,147 @@
-fn main() {}
+//! astra-emulator: a local, stateful Astra DevOps API (users, roles, current org) with fault
+//! injection, so the `astra` CLI can be tried and tested without an Astra account.
+
+mod faults;
+mod model;
+mod server;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use faults::{parse_latency, FaultRule, Faults};
+use model::Org;
+use server::{Emulator, Shared};
+
+/// A well-formed token (SPEC §3.2) that the emulator hands to the commands it runs.
+const DEFAULT_TOKEN: &str = "AstraCS:emulatoremulatoremulator:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+#[derive(Parser)]
+#[command(name = "astra-emulator", version, about = "A local emulator of the Astra DevOps API's user and role endpoints")]
+struct Cli {
+    #[command(flatten)]
+    options: Options,
+    #[command(subcommand)]
+    command: Mode,
+}
+
+#[derive(Args)]
+struct Options {
+    /// Seed this many extra users (user0@example.com, …)
+    #[arg(long, default_value_t = 0, global = true)]
+    users: usize,
+    /// Load the state from FILE if it exists, and save it there after every change
+    #[arg(long, value_name = "FILE", global = true)]
+    state: Option<PathBuf>,
+    /// Accept only this token (default: any token that passes the CLI's checks)
+    #[arg(long, global = true)]
+    token: Option<String>,
+    /// Latency for every call: MS, or MIN-MAX for a random delay
+    #[arg(long, value_name = "MS|MIN-MAX", value_parser = parse_latency, global = true)]
+    latency: Option<(u64, u64)>,
+    /// Make calls fail: 'METHOD PATH ACTION [xCOUNT] [retry-after=S]', ACTION a status, non-json, hang or drop (repeatable)
+    #[arg(long = "fail", value_name = "RULE", value_parser = FaultRule::parse, global = true)]
+    fail: Vec<FaultRule>,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Serve until interrupted, printing the base URL and an export line
+    Serve {
+        /// Port to listen on (default: a free one)
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Write the port to this file once listening
+        #[arg(long, value_name = "FILE")]
+        port_file: Option<PathBuf>,
+    },
+    /// Start on a free port, run COMMAND against it, stop, and exit with its status
+    Exec {
+        /// The command and its arguments
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
+        command: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&format!("cannot start the runtime: {err}")),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("astra-emulator: {message}");
+    ExitCode::from(1)
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, String> {
+    let shared = Shared::new(build(&cli.options)?);
+    match cli.command {
+        Mode::Serve { port, port_file } => {
+            let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await.map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            let endpoint = format!("http://{address}/v2");
+            let token = cli.options.token.as_deref().unwrap_or(DEFAULT_TOKEN);
+            println!("astra-emulator listening on {endpoint}");
+            println!("export ASTRA_DB_APPLICATION_TOKEN={token} ASTRA_ENV=local ASTRA_LOCAL_ENDPOINT={endpoint}");
+            if let Some(file) = port_file {
+                std::fs::write(&file, address.port().to_string()).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            }
+            tokio::select! {
+                result = axum::serve(listener, server::router(shared)) => result.map_err(|e| e.to_string())?,
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Mode::Exec { command } => exec(shared, &command, cli.options.token.as_deref().unwrap_or(DEFAULT_TOKEN)).await,
+    }
+}
+
+/// The initial state: `--state FILE` if it exists, else the seed; then the start-up faults.
+fn build(options: &Options) -> Result<Emulator, String> {
+    let org = match &options.state {
+        Some(file) if file.exists() => {
+            let text = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            serde_json::from_slice::<Org>(&text).map_err(|e| format!("{} is not an emulator state: {e}", file.display()))?
+        }
+        _ => Org::seed(options.users),
+    };
+    let mut faults = Faults::default();
+    faults.latency = options.latency;
+    for rule in &options.fail {
+        faults.add(rule.clone());
+    }
+    if let Some(file) = &options.state {
+        server::save_state(file, &org).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
+    Ok(Emulator { org, faults, requests: Vec::new(), pinned_token: options.token.clone(), state_file: options.state.clone() })
+}
+
+/// Runs the command with the connection variables set and the workspace's binaries on PATH.
+async fn exec(shared: Shared, command: &[String], token: &str) -> Result<ExitCode, String> {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.map_err(|e| format!("cannot listen: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let server = tokio::spawn(async move { axum::serve(listener, server::router(shared)).await });
+    let mut path = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| vec![dir.to_path_buf()])).unwrap_or_default();
+    path.extend(std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default());
+    let status = tokio::process::Command::new(&command[0])
+        .args(&command[1..])
+        .env("PATH", std::env::join_paths(path).map_err(|e| e.to_string())?)
+        .env("ASTRA_DB_APPLICATION_TOKEN", token)
+        .env("ASTRA_ENV", "local")
+        .env("ASTRA_LOCAL_ENDPOINT", format!("http://{address}/v2"))
+        .status()
+        .await
+        .map_err(|e| format!("cannot run '{}': {e}", command[0]))?;
+    server.abort();
+    Ok(ExitCode::from(status.code().map_or(1, |code| code as u8)))
+}

@@ -1,0 +1,148 @@
+//! Fault injection: latency for every call, and rules that make the next N matching calls fail
+//! with a status (and `Retry-After`), a non-JSON body, a hang, or a dropped connection.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// A rule as given on the command line (`--fail 'GET /v2/organizations/users 503 x2 retry-after=1'`)
+/// or to `POST /_emulator/faults` as JSON.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultRule {
+    /// `GET`, `PUT`, `DELETE`, or `*`.
+    #[serde(default = "any")]
+    pub method: String,
+    /// An exact path, or a prefix ending in `*`; `*` alone matches every path.
+    #[serde(default = "any")]
+    pub path: String,
+    /// A status code (`503`), or `non-json`, `hang`, `drop`.
+    pub action: String,
+    /// How many matching calls fail; 0 means every one.
+    #[serde(default = "one")]
+    pub count: u32,
+    /// The `Retry-After` header sent with a status.
+    #[serde(default)]
+    pub retry_after: Option<String>,
+}
+
+fn any() -> String {
+    "*".to_owned()
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// What to do with a call a rule matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Status { status: u16, retry_after: Option<String> },
+    NonJson,
+    Hang,
+    Drop,
+}
+
+impl FaultRule {
+    /// Parses `METHOD PATH ACTION [xCOUNT] [retry-after=VALUE]`.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut words = spec.split_whitespace();
+        let (Some(method), Some(path), Some(action)) = (words.next(), words.next(), words.next()) else {
+            return Err(format!("'{spec}': expected METHOD PATH ACTION [xCOUNT] [retry-after=VALUE]"));
+        };
+        let mut rule = Self { method: method.to_uppercase(), path: path.to_owned(), action: action.to_owned(), count: 1, retry_after: None };
+        for word in words {
+            if let Some(count) = word.strip_prefix('x') {
+                rule.count = count.parse().map_err(|_| format!("'{spec}': bad count '{word}'"))?;
+            } else if let Some(value) = word.strip_prefix("retry-after=") {
+                rule.retry_after = Some(value.to_owned());
+            } else {
+                return Err(format!("'{spec}': unexpected '{word}'"));
+            }
+        }
+        rule.to_action()?;
+        Ok(rule)
+    }
+
+    pub fn to_action(&self) -> Result<Action, String> {
+        Ok(match self.action.as_str() {
+            "non-json" => Action::NonJson,
+            "hang" => Action::Hang,
+            "drop" => Action::Drop,
+            status => {
+                let status: u16 = status.parse().map_err(|_| format!("unknown action '{status}' (a status, non-json, hang or drop)"))?;
+                if !(100..=599).contains(&status) {
+                    return Err(format!("status {status} is out of range"));
+                }
+                Action::Status { status, retry_after: self.retry_after.clone() }
+            }
+        })
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        let method_ok = self.method == "*" || self.method.eq_ignore_ascii_case(method);
+        let path_ok = match self.path.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => self.path == path,
+        };
+        method_ok && path_ok
+    }
+}
+
+/// Latency and the active rules.
+#[derive(Debug, Default)]
+pub struct Faults {
+    pub latency: Option<(u64, u64)>,
+    rules: Vec<(FaultRule, u32)>,
+}
+
+impl Faults {
+    pub fn add(&mut self, rule: FaultRule) {
+        self.rules.push((rule, 0));
+    }
+
+    pub fn clear(&mut self) {
+        self.rules.clear();
+    }
+
+    /// The action for this call, using up one count of the first matching rule.
+    pub fn take(&mut self, method: &str, path: &str) -> Option<Action> {
+        let index = self.rules.iter().position(|(rule, used)| rule.matches(method, path) && (rule.count == 0 || *used < rule.count))?;
+        let (rule, used) = &mut self.rules[index];
+        *used += 1;
+        rule.to_action().ok()
+    }
+
+    pub fn delay(&self) -> Option<Duration> {
+        let (min, max) = self.latency?;
+        Some(Duration::from_millis(if max > min { fastrand::u64(min..=max) } else { min }))
+    }
+}
+
+/// Parses `MS` or `MIN-MAX` milliseconds.
+pub fn parse_latency(text: &str) -> Result<(u64, u64), String> {
+    let parse = |s: &str| s.trim().parse::<u64>().map_err(|_| format!("'{text}': expected MS or MIN-MAX milliseconds"));
+    match text.split_once('-') {
+        Some((min, max)) => Ok((parse(min)?, parse(max)?)),
+        None => parse(text).map(|ms| (ms, ms)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_parse_match_and_run_out() {
+        let rule = FaultRule::parse("get /v2/organizations/* 503 x2 retry-after=1").unwrap();
+        let mut faults = Faults::default();
+        faults.add(rule);
+        let expected = Action::Status { status: 503, retry_after: Some("1".into()) };
+        assert_eq!(faults.take("GET", "/v2/organizations/users"), Some(expected.clone()));
+        assert_eq!(faults.take("PUT", "/v2/organizations/users"), None);
+        assert_eq!(faults.take("GET", "/v2/organizations/roles"), Some(expected));
+        assert_eq!(faults.take("GET", "/v2/organizations/users"), None);
+        assert!(FaultRule::parse("GET /x teapot").is_err());
+        assert_eq!(parse_latency("5-20"), Ok((5, 20)));
+    }
+}
