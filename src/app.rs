@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 use crate::api::ApiClient;
 use crate::cli::{Cli, ColorWhen, Command, GlobalArgs};
@@ -20,9 +20,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     let mut args = args.into_iter();
     let program = args.next().unwrap_or_else(|| OsString::from("astra"));
     let typed: Vec<OsString> = args.collect();
-    let invocation = Invocation::new(typed.iter().map(|arg| arg.to_string_lossy().into_owned()).collect());
+    let invocation = Invocation::new(
+        typed
+            .iter()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect(),
+    );
 
-    let cli = match Cli::try_parse_from(crate::cli::rewrite_args(std::iter::once(program).chain(typed))) {
+    let cli = match Cli::try_parse_from(crate::cli::rewrite_args(
+        std::iter::once(program).chain(typed),
+    )) {
         Ok(cli) => cli,
         Err(err) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
@@ -30,12 +37,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
             return if err.use_stderr() { 2 } else { 0 };
         }
     };
-    let Some(command) = group_or_help(&cli) else { return 0 };
+    let Some(command) = group_or_help(&cli) else {
+        return 0;
+    };
 
     let style = style_of(&cli.global);
     let buffer = logging::init(cli.global.verbose, cli.global.dump_logs.is_some());
     install_panic_hook();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(&cli.global, command, &invocation, style)));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        execute(&cli.global, command, &invocation, style)
+    }));
     let (rendered, status) = match outcome {
         Ok(Ok((report, notices))) => {
             write_stderr(&notices, style.quiet);
@@ -43,7 +54,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         }
         Ok(Err((error, notices))) => {
             write_stderr(&notices, style.quiet);
-            (output::render_error(&error, style), error.code.exit_status())
+            (
+                output::render_error(&error, style),
+                error.code.exit_status(),
+            )
         }
         Err(_) => (Rendered::default(), ErrorCode::Uncaught.exit_status()),
     };
@@ -56,27 +70,35 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
 
 /// Prints help for `astra`, `astra user` and `astra role` without a subcommand; `None` then.
 fn group_or_help(cli: &Cli) -> Option<&Command> {
-    let name = match &cli.command {
-        None => None,
-        Some(Command::User { command: None }) => Some("user"),
-        Some(Command::Role { command: None }) => Some("role"),
+    let path: &[&str] = match &cli.command {
+        None => &["astra", "--help"],
+        Some(Command::User { command: None }) => &["astra", "user", "--help"],
+        Some(Command::Role { command: None }) => &["astra", "role", "--help"],
         Some(command) => return Some(command),
     };
-    let mut root = Cli::command();
-    let help = match name {
-        Some(name) => root.find_subcommand_mut(name).expect("known group").render_help(),
-        None => root.render_help(),
-    };
-    let _ = write!(std::io::stdout().lock(), "{help}");
+    // Parsing `--help` renders it exactly as clap does for a typed `--help`.
+    if let Err(help) = Cli::try_parse_from(path) {
+        let _ = help.print();
+    }
     None
 }
 
 type Notices = Vec<String>;
 
-fn execute(global: &GlobalArgs, command: &Command, invocation: &Invocation, style: Style) -> Result<(output::Report, Notices), (CliError, Notices)> {
-    let connection = config::resolve(&global.connection_request(), &invocation.typed()).map_err(|err| (err, Vec::new()))?;
+fn execute(
+    global: &GlobalArgs,
+    command: &Command,
+    invocation: &Invocation,
+    style: Style,
+) -> Result<(output::Report, Notices), (CliError, Notices)> {
+    let connection = config::resolve(&global.connection_request(), invocation)
+        .map_err(|err| (err, Vec::new()))?;
     let warnings = connection.warnings.clone();
-    tracing::debug!("token from {} (env {:?})", connection.source, connection.env);
+    tracing::debug!(
+        "token from {} (env {:?})",
+        connection.source,
+        connection.env
+    );
     let client = ApiClient::new(&connection.base_url, connection.token.clone())
         .map_err(|reason| (CliError::new(ErrorCode::Uncaught, reason), warnings.clone()))?;
     let context = Context {
@@ -86,9 +108,18 @@ fn execute(global: &GlobalArgs, command: &Command, invocation: &Invocation, styl
         is_prod: connection.env == Env::Prod,
         notices: Default::default(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|err| {
-        (CliError::new(ErrorCode::Uncaught, format!("cannot start the async runtime: {err}")), warnings.clone())
-    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| {
+            (
+                CliError::new(
+                    ErrorCode::Uncaught,
+                    format!("cannot start the async runtime: {err}"),
+                ),
+                warnings.clone(),
+            )
+        })?;
     let spinner = spinner(global, style);
     let result = runtime.block_on(async {
         tokio::select! {
@@ -120,13 +151,21 @@ fn style_of(global: &GlobalArgs) -> Style {
                     || (std::io::stdout().is_terminal() && std::io::stderr().is_terminal()))
         }
     };
-    Style { format: global.output, color, quiet: global.quiet }
+    Style {
+        format: global.output,
+        color,
+        quiet: global.quiet,
+    }
 }
 
 /// A spinner on stderr while waiting: only for people (human output, a terminal, not quiet or
 /// verbose), unless asked for with `--spinner`.
 fn spinner(global: &GlobalArgs, style: Style) -> Option<indicatif::ProgressBar> {
-    let wanted = if global.spinner { true } else { !global.no_spinner && std::io::stderr().is_terminal() };
+    let wanted = if global.spinner {
+        true
+    } else {
+        !global.no_spinner && std::io::stderr().is_terminal()
+    };
     if !wanted || style.format != Format::Human || style.quiet || global.verbose {
         return None;
     }
@@ -149,10 +188,14 @@ fn write_stderr(notices: &[String], quiet: bool) {
 fn emit(rendered: &Rendered) {
     if !rendered.stdout.is_empty() {
         let mut stdout = std::io::stdout().lock();
-        let _ = stdout.write_all(rendered.stdout.as_bytes()).and_then(|()| stdout.flush());
+        let _ = stdout
+            .write_all(rendered.stdout.as_bytes())
+            .and_then(|()| stdout.flush());
     }
     if !rendered.stderr.is_empty() {
-        let _ = std::io::stderr().lock().write_all(rendered.stderr.as_bytes());
+        let _ = std::io::stderr()
+            .lock()
+            .write_all(rendered.stderr.as_bytes());
     }
 }
 
@@ -167,7 +210,10 @@ fn dump_logs(buffer: &LogBuffer, target: Option<&std::path::Path>, quiet: bool) 
 /// A bug must not print a backtrace (or anything that could hold a secret): one line and a plea.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!(
             "Error: unexpected internal error{location} (UNCAUGHT).\n\nThis is a bug in astra; please report it with the output of the same command run with --dump-logs."
         );

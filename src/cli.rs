@@ -29,13 +29,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Manage the users of the organization
-    #[command(after_help = "Examples:\n  # List the users of the organization\n  $ astra user list")]
+    #[command(
+        after_help = "Examples:\n  # List the users of the organization\n  $ astra user list"
+    )]
     User {
         #[command(subcommand)]
         command: Option<UserCommand>,
     },
     /// Inspect the roles of the organization
-    #[command(after_help = "Examples:\n  # List the roles of the organization\n  $ astra role list")]
+    #[command(
+        after_help = "Examples:\n  # List the roles of the organization\n  $ astra role list"
+    )]
     Role {
         #[command(subcommand)]
         command: Option<RoleCommand>,
@@ -45,7 +49,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// List every user of the organization
-    #[command(after_help = "Examples:\n  # List all users\n  $ astra user list\n  # List all users as JSON\n  $ astra user list -o json")]
+    #[command(
+        after_help = "Examples:\n  # List all users\n  $ astra user list\n  # List all users as JSON\n  $ astra user list -o json"
+    )]
     List,
     /// Show one user, with role names
     #[command(
@@ -54,10 +60,14 @@ pub enum UserCommand {
     )]
     Get(UserGetArgs),
     /// Invite a user to an organization
-    #[command(after_help = "Examples:\n  # Invite a user with the default \"Database Administrator\" role\n  $ astra user invite john@example.com\n  # Invite a user with specific roles\n  $ astra user invite john@example.com --role 'R/W User' --role 'Billing Admin'\n  # Invite a user without failing if they already exist\n  $ astra user invite john@example.com --if-not-exists")]
+    #[command(
+        after_help = "Examples:\n  # Invite a user with the default \"Database Administrator\" role\n  $ astra user invite john@example.com\n  # Invite a user with specific roles\n  $ astra user invite john@example.com --role 'R/W User' --role 'Billing Admin'\n  # Invite a user without failing if they already exist\n  $ astra user invite john@example.com --if-not-exists"
+    )]
     Invite(UserInviteArgs),
     /// Delete an existing user
-    #[command(after_help = "Examples:\n  # Delete a specific user\n  $ astra user delete john@example.com\n  # Delete a user without failing if they don't exist\n  $ astra user delete john@example.com --if-exists")]
+    #[command(
+        after_help = "Examples:\n  # Delete a specific user\n  $ astra user delete john@example.com\n  # Delete a user without failing if they don't exist\n  $ astra user delete john@example.com --if-exists"
+    )]
     Delete(UserDeleteArgs),
 }
 
@@ -131,7 +141,12 @@ pub struct GlobalArgs {
     #[arg(short = 'q', long, global = true, help_heading = "Common options")]
     pub quiet: bool,
     /// Show a spinner on stderr while waiting
-    #[arg(long, overrides_with = "no_spinner", global = true, help_heading = "Common options")]
+    #[arg(
+        long,
+        overrides_with = "no_spinner",
+        global = true,
+        help_heading = "Common options"
+    )]
     pub spinner: bool,
     /// Never show a spinner
     #[arg(long, global = true, help_heading = "Common options")]
@@ -150,19 +165,42 @@ pub struct GlobalArgs {
     pub version: Option<bool>,
 
     /// The .astrarc file to read (also -cf PATH)
-    #[arg(long = "config-file", value_name = "PATH", global = true, help_heading = "Connection options")]
+    #[arg(
+        long = "config-file",
+        value_name = "PATH",
+        global = true,
+        help_heading = "Connection options"
+    )]
     pub config_file: Option<String>,
     /// The profile of the .astrarc to use
-    #[arg(short = 'p', long, value_name = "NAME", global = true, help_heading = "Connection options")]
+    #[arg(
+        short = 'p',
+        long,
+        value_name = "NAME",
+        global = true,
+        help_heading = "Connection options"
+    )]
     pub profile: Option<String>,
     /// The token, or @FILE to read it from a file, or @- to read it from stdin
     #[arg(long, value_name = "TOKEN", conflicts_with_all = ["config_file", "profile"], global = true, help_heading = "Connection options")]
     pub token: Option<String>,
     /// The environment of the token [prod (default), dev, test, local]
-    #[arg(long, value_enum, ignore_case = true, hide_possible_values = true, global = true, help_heading = "Connection options")]
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        hide_possible_values = true,
+        global = true,
+        help_heading = "Connection options"
+    )]
     pub env: Option<Env>,
     /// Base URL for --env local (e.g. http://127.0.0.1:PORT/v2)
-    #[arg(long, value_name = "URL", global = true, help_heading = "Connection options")]
+    #[arg(
+        long,
+        value_name = "URL",
+        global = true,
+        help_heading = "Connection options"
+    )]
     pub local_endpoint: Option<String>,
 }
 
@@ -192,7 +230,9 @@ pub fn rewrite_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
                     arg
                 }
                 Some("-cf") => OsString::from("--config-file"),
-                Some(text) if text.starts_with("-cf=") => OsString::from(format!("--config-file={}", &text[4..])),
+                Some(text) if text.starts_with("-cf=") => {
+                    OsString::from(format!("--config-file={}", &text[4..]))
+                }
                 _ => arg,
             }
         })
@@ -213,6 +253,17 @@ mod tests {
     fn cf_is_rewritten_in_both_forms_but_not_after_a_separator() {
         let args = ["astra", "-cf", "a", "-cf=b", "--", "-cf"].map(OsString::from);
         let rewritten = rewrite_args(args);
-        assert_eq!(rewritten, ["astra", "--config-file", "a", "--config-file=b", "--", "-cf"].map(OsString::from));
+        assert_eq!(
+            rewritten,
+            [
+                "astra",
+                "--config-file",
+                "a",
+                "--config-file=b",
+                "--",
+                "-cf"
+            ]
+            .map(OsString::from)
+        );
     }
 }

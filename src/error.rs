@@ -88,7 +88,12 @@ pub struct CliError {
 
 impl CliError {
     pub fn new(code: ErrorCode, headline: impl Into<String>) -> Self {
-        Self { code, headline: headline.into(), details: Vec::new(), hints: Vec::new() }
+        Self {
+            code,
+            headline: headline.into(),
+            details: Vec::new(),
+            hints: Vec::new(),
+        }
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {

@@ -11,5 +11,6 @@ pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
+pub mod invocation;
 pub mod logging;
 pub mod output;

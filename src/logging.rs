@@ -17,7 +17,10 @@ pub struct LogBuffer(Arc<Mutex<Vec<u8>>>);
 
 impl Write for LogBuffer {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("log buffer poisoned"))?.extend_from_slice(buf);
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("log buffer poisoned"))?
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -35,7 +38,8 @@ impl<'a> MakeWriter<'a> for LogBuffer {
 
 /// Installs the subscriber; returns the buffer when logs are to be dumped.
 pub fn init(verbose: bool, dump: bool) -> Option<LogBuffer> {
-    let only_ours = tracing_subscriber::filter::filter_fn(|meta| meta.target().starts_with("astra_cli"));
+    let only_ours =
+        tracing_subscriber::filter::filter_fn(|meta| meta.target().starts_with("astra_cli"));
     let stderr_layer = verbose.then(|| {
         tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
@@ -54,7 +58,9 @@ pub fn init(verbose: bool, dump: bool) -> Option<LogBuffer> {
             .with_filter(LevelFilter::DEBUG)
             .with_filter(only_ours)
     });
-    let subscriber = tracing_subscriber::registry().with(stderr_layer).with(buffer_layer);
+    let subscriber = tracing_subscriber::registry()
+        .with(stderr_layer)
+        .with(buffer_layer);
     let _ = tracing::subscriber::set_global_default(subscriber);
     buffer
 }
@@ -68,7 +74,13 @@ pub fn dump(buffer: &LogBuffer, target: Option<&Path>) -> std::io::Result<PathBu
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_private_dir(parent)?;
     }
-    let text = String::from_utf8_lossy(&buffer.0.lock().map_err(|_| std::io::Error::other("log buffer poisoned"))?).into_owned();
+    let text = String::from_utf8_lossy(
+        &buffer
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("log buffer poisoned"))?,
+    )
+    .into_owned();
     let mut file = open_private(&path)?;
     file.write_all(crate::config::token::redact(&text).as_bytes())?;
     Ok(path)
@@ -86,7 +98,8 @@ pub fn astra_home() -> Option<PathBuf> {
 }
 
 fn default_log_path() -> std::io::Result<PathBuf> {
-    let home = astra_home().ok_or_else(|| std::io::Error::other("no home directory for the log file"))?;
+    let home =
+        astra_home().ok_or_else(|| std::io::Error::other("no home directory for the log file"))?;
     let stamp = jiff::Zoned::now().strftime("%Y-%m-%d_%H-%M-%S").to_string();
     Ok(home.join("logs").join(format!("{stamp}.astra.log")))
 }
@@ -94,7 +107,10 @@ fn default_log_path() -> std::io::Result<PathBuf> {
 #[cfg(unix)]
 fn create_private_dir(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
 }
 
 #[cfg(not(unix))]
@@ -105,7 +121,12 @@ fn create_private_dir(path: &Path) -> std::io::Result<()> {
 #[cfg(unix)]
 fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     // An existing file keeps its mode on open: tighten it too.
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     Ok(file)

@@ -37,7 +37,10 @@ fn one() -> u32 {
 /// What to do with a call a rule matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Status { status: u16, retry_after: Option<String> },
+    Status {
+        status: u16,
+        retry_after: Option<String>,
+    },
     NonJson,
     Hang,
     Drop,
@@ -47,13 +50,24 @@ impl FaultRule {
     /// Parses `METHOD PATH ACTION [xCOUNT] [retry-after=VALUE]`.
     pub fn parse(spec: &str) -> Result<Self, String> {
         let mut words = spec.split_whitespace();
-        let (Some(method), Some(path), Some(action)) = (words.next(), words.next(), words.next()) else {
-            return Err(format!("'{spec}': expected METHOD PATH ACTION [xCOUNT] [retry-after=VALUE]"));
+        let (Some(method), Some(path), Some(action)) = (words.next(), words.next(), words.next())
+        else {
+            return Err(format!(
+                "'{spec}': expected METHOD PATH ACTION [xCOUNT] [retry-after=VALUE]"
+            ));
         };
-        let mut rule = Self { method: method.to_uppercase(), path: path.to_owned(), action: action.to_owned(), count: 1, retry_after: None };
+        let mut rule = Self {
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            action: action.to_owned(),
+            count: 1,
+            retry_after: None,
+        };
         for word in words {
             if let Some(count) = word.strip_prefix('x') {
-                rule.count = count.parse().map_err(|_| format!("'{spec}': bad count '{word}'"))?;
+                rule.count = count
+                    .parse()
+                    .map_err(|_| format!("'{spec}': bad count '{word}'"))?;
             } else if let Some(value) = word.strip_prefix("retry-after=") {
                 rule.retry_after = Some(value.to_owned());
             } else {
@@ -70,11 +84,16 @@ impl FaultRule {
             "hang" => Action::Hang,
             "drop" => Action::Drop,
             status => {
-                let status: u16 = status.parse().map_err(|_| format!("unknown action '{status}' (a status, non-json, hang or drop)"))?;
+                let status: u16 = status.parse().map_err(|_| {
+                    format!("unknown action '{status}' (a status, non-json, hang or drop)")
+                })?;
                 if !(100..=599).contains(&status) {
                     return Err(format!("status {status} is out of range"));
                 }
-                Action::Status { status, retry_after: self.retry_after.clone() }
+                Action::Status {
+                    status,
+                    retry_after: self.retry_after.clone(),
+                }
             }
         })
     }
@@ -107,7 +126,9 @@ impl Faults {
 
     /// The action for this call, using up one count of the first matching rule.
     pub fn take(&mut self, method: &str, path: &str) -> Option<Action> {
-        let index = self.rules.iter().position(|(rule, used)| rule.matches(method, path) && (rule.count == 0 || *used < rule.count))?;
+        let index = self.rules.iter().position(|(rule, used)| {
+            rule.matches(method, path) && (rule.count == 0 || *used < rule.count)
+        })?;
         let (rule, used) = &mut self.rules[index];
         *used += 1;
         rule.to_action().ok()
@@ -115,13 +136,21 @@ impl Faults {
 
     pub fn delay(&self) -> Option<Duration> {
         let (min, max) = self.latency?;
-        Some(Duration::from_millis(if max > min { fastrand::u64(min..=max) } else { min }))
+        Some(Duration::from_millis(if max > min {
+            fastrand::u64(min..=max)
+        } else {
+            min
+        }))
     }
 }
 
 /// Parses `MS` or `MIN-MAX` milliseconds.
 pub fn parse_latency(text: &str) -> Result<(u64, u64), String> {
-    let parse = |s: &str| s.trim().parse::<u64>().map_err(|_| format!("'{text}': expected MS or MIN-MAX milliseconds"));
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("'{text}': expected MS or MIN-MAX milliseconds"))
+    };
     match text.split_once('-') {
         Some((min, max)) => Ok((parse(min)?, parse(max)?)),
         None => parse(text).map(|ms| (ms, ms)),
@@ -137,10 +166,19 @@ mod tests {
         let rule = FaultRule::parse("get /v2/organizations/* 503 x2 retry-after=1").unwrap();
         let mut faults = Faults::default();
         faults.add(rule);
-        let expected = Action::Status { status: 503, retry_after: Some("1".into()) };
-        assert_eq!(faults.take("GET", "/v2/organizations/users"), Some(expected.clone()));
+        let expected = Action::Status {
+            status: 503,
+            retry_after: Some("1".into()),
+        };
+        assert_eq!(
+            faults.take("GET", "/v2/organizations/users"),
+            Some(expected.clone())
+        );
         assert_eq!(faults.take("PUT", "/v2/organizations/users"), None);
-        assert_eq!(faults.take("GET", "/v2/organizations/roles"), Some(expected));
+        assert_eq!(
+            faults.take("GET", "/v2/organizations/roles"),
+            Some(expected)
+        );
         assert_eq!(faults.take("GET", "/v2/organizations/users"), None);
         assert!(FaultRule::parse("GET /x teapot").is_err());
         assert_eq!(parse_latency("5-20"), Ok((5, 20)));

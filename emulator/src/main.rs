@@ -20,7 +20,11 @@ use server::{Emulator, Shared};
 const DEFAULT_TOKEN: &str = "AstraCS:emulatoremulatoremulator:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 #[derive(Parser)]
-#[command(name = "astra-emulator", version, about = "A local emulator of the Astra DevOps API's user and role endpoints")]
+#[command(
+    name = "astra-emulator",
+    version,
+    about = "A local emulator of the Astra DevOps API's user and role endpoints"
+)]
 struct Cli {
     #[command(flatten)]
     options: Options,
@@ -61,14 +65,23 @@ enum Mode {
     /// Start on a free port, run COMMAND against it, stop, and exit with its status
     Exec {
         /// The command and its arguments
-        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
+        #[arg(
+            required = true,
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "COMMAND"
+        )]
         command: Vec<String>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => return fail(&format!("cannot start the runtime: {err}")),
     };
@@ -87,14 +100,17 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
     let shared = Shared::new(build(&cli.options)?);
     match cli.command {
         Mode::Serve { port, port_file } => {
-            let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await.map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+            let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
+                .await
+                .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
             let endpoint = format!("http://{address}/v2");
             let token = cli.options.token.as_deref().unwrap_or(DEFAULT_TOKEN);
             println!("astra-emulator listening on {endpoint}");
             println!("export ASTRA_DB_APPLICATION_TOKEN={token} ASTRA_ENV=local ASTRA_LOCAL_ENDPOINT={endpoint}");
             if let Some(file) = port_file {
-                std::fs::write(&file, address.port().to_string()).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+                std::fs::write(&file, address.port().to_string())
+                    .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
             }
             tokio::select! {
                 result = axum::serve(listener, server::router(shared)) => result.map_err(|e| e.to_string())?,
@@ -102,7 +118,14 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Mode::Exec { command } => exec(shared, &command, cli.options.token.as_deref().unwrap_or(DEFAULT_TOKEN)).await,
+        Mode::Exec { command } => {
+            exec(
+                shared,
+                &command,
+                cli.options.token.as_deref().unwrap_or(DEFAULT_TOKEN),
+            )
+            .await
+        }
     }
 }
 
@@ -110,8 +133,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
 fn build(options: &Options) -> Result<Emulator, String> {
     let org = match &options.state {
         Some(file) if file.exists() => {
-            let text = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            serde_json::from_slice::<Org>(&text).map_err(|e| format!("{} is not an emulator state: {e}", file.display()))?
+            let text =
+                std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            serde_json::from_slice::<Org>(&text)
+                .map_err(|e| format!("{} is not an emulator state: {e}", file.display()))?
         }
         _ => Org::seed(options.users),
     };
@@ -121,21 +146,40 @@ fn build(options: &Options) -> Result<Emulator, String> {
         faults.add(rule.clone());
     }
     if let Some(file) = &options.state {
-        server::save_state(file, &org).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        server::save_state(file, &org)
+            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     }
-    Ok(Emulator { org, faults, requests: Vec::new(), pinned_token: options.token.clone(), state_file: options.state.clone() })
+    Ok(Emulator {
+        org,
+        faults,
+        requests: Vec::new(),
+        pinned_token: options.token.clone(),
+        state_file: options.state.clone(),
+    })
 }
 
 /// Runs the command with the connection variables set and the workspace's binaries on PATH.
 async fn exec(shared: Shared, command: &[String], token: &str) -> Result<ExitCode, String> {
-    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.map_err(|e| format!("cannot listen: {e}"))?;
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .map_err(|e| format!("cannot listen: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let server = tokio::spawn(async move { axum::serve(listener, server::router(shared)).await });
-    let mut path = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| vec![dir.to_path_buf()])).unwrap_or_default();
-    path.extend(std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default());
+    let mut path = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| vec![dir.to_path_buf()]))
+        .unwrap_or_default();
+    path.extend(
+        std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
     let status = tokio::process::Command::new(&command[0])
         .args(&command[1..])
-        .env("PATH", std::env::join_paths(path).map_err(|e| e.to_string())?)
+        .env(
+            "PATH",
+            std::env::join_paths(path).map_err(|e| e.to_string())?,
+        )
         .env("ASTRA_DB_APPLICATION_TOKEN", token)
         .env("ASTRA_ENV", "local")
         .env("ASTRA_LOCAL_ENDPOINT", format!("http://{address}/v2"))

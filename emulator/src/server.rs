@@ -45,7 +45,9 @@ impl Shared {
     }
 
     fn lock(&self) -> MutexGuard<'_, Emulator> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Saves the state after a change, when `--state` was given.
@@ -58,7 +60,10 @@ impl Shared {
             }
         };
         if let Err(err) = save_state(&file, &org) {
-            eprintln!("astra-emulator: cannot save the state to {}: {err}", file.display());
+            eprintln!(
+                "astra-emulator: cannot save the state to {}: {err}",
+                file.display()
+            );
         }
     }
 }
@@ -73,21 +78,32 @@ pub fn save_state(file: &std::path::Path, org: &Org) -> std::io::Result<()> {
 pub fn router(shared: Shared) -> Router {
     let api = Router::new()
         .route("/v2/organizations/users", get(list_users).put(invite))
-        .route("/v2/organizations/users/{id}", get(get_user).delete(delete_user))
+        .route(
+            "/v2/organizations/users/{id}",
+            get(get_user).delete(delete_user),
+        )
         .route("/v2/organizations/users/{id}/roles", put(set_roles))
         .route("/v2/organizations/roles", get(list_roles))
         .route("/v2/organizations/roles/{id}", get(get_role))
         .route("/v2/currentOrg", get(current_org))
         .route("/_emulator/requests", get(requests).delete(clear_requests))
-        .route("/_emulator/faults", axum::routing::post(add_fault).delete(clear_faults))
+        .route(
+            "/_emulator/faults",
+            axum::routing::post(add_fault).delete(clear_faults),
+        )
         .route("/_emulator/latency", put(set_latency))
         .route("/_emulator/state", get(state))
         .fallback(not_found);
-    api.layer(middleware::from_fn_with_state(shared.clone(), gate)).with_state(shared)
+    api.layer(middleware::from_fn_with_state(shared.clone(), gate))
+        .with_state(shared)
 }
 
 fn api_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({"errors": [{"ID": status.as_u16(), "message": message.into()}]}))).into_response()
+    (
+        status,
+        Json(json!({"errors": [{"ID": status.as_u16(), "message": message.into()}]})),
+    )
+        .into_response()
 }
 
 async fn not_found() -> Response {
@@ -102,9 +118,15 @@ async fn gate(State(shared): State<Shared>, request: Request, next: Next) -> Res
     };
     let path = parts.uri.path().to_owned();
     if path.starts_with("/_emulator/") {
-        return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
     }
-    let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let authorization = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let (delay, action, authorized) = {
         let mut emulator = shared.lock();
         emulator.requests.push(Recorded {
@@ -113,11 +135,18 @@ async fn gate(State(shared): State<Shared>, request: Request, next: Next) -> Res
             body: body_value(&bytes),
             authorization: authorization.as_deref().map(mask_authorization),
         });
-        let authorized = authorization.as_deref().and_then(|v| v.strip_prefix("Bearer ")).is_some_and(|token| match &emulator.pinned_token {
-            Some(pinned) => token == pinned,
-            None => is_well_formed(token),
-        });
-        (emulator.faults.delay(), emulator.faults.take(parts.method.as_str(), &path), authorized)
+        let authorized = authorization
+            .as_deref()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|token| match &emulator.pinned_token {
+                Some(pinned) => token == pinned,
+                None => is_well_formed(token),
+            });
+        (
+            emulator.faults.delay(),
+            emulator.faults.take(parts.method.as_str(), &path),
+            authorized,
+        )
     };
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
@@ -126,14 +155,21 @@ async fn gate(State(shared): State<Shared>, request: Request, next: Next) -> Res
         return inject(action).await;
     }
     if !authorized {
-        return api_error(StatusCode::UNAUTHORIZED, "The token is missing, malformed or not valid for this organization.");
+        return api_error(
+            StatusCode::UNAUTHORIZED,
+            "The token is missing, malformed or not valid for this organization.",
+        );
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 async fn inject(action: Action) -> Response {
     match action {
-        Action::Status { status, retry_after } => {
+        Action::Status {
+            status,
+            retry_after,
+        } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut response = api_error(status, format!("injected failure: {status}"));
             if let Some(value) = retry_after.and_then(|v| v.parse().ok()) {
@@ -141,13 +177,22 @@ async fn inject(action: Action) -> Response {
             }
             response
         }
-        Action::NonJson => (StatusCode::OK, [(header::CONTENT_TYPE, "text/html")], "<html><body>Service temporarily unavailable</body></html>").into_response(),
+        Action::NonJson => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html><body>Service temporarily unavailable</body></html>",
+        )
+            .into_response(),
         Action::Hang => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             StatusCode::GATEWAY_TIMEOUT.into_response()
         }
         Action::Drop => {
-            let failing = futures_util::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by the emulator")) });
+            let failing = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other(
+                    "connection dropped by the emulator",
+                ))
+            });
             (StatusCode::OK, Body::from_stream(failing)).into_response()
         }
     }
@@ -157,7 +202,8 @@ fn body_value(bytes: &[u8]) -> Value {
     if bytes.is_empty() {
         return Value::Null;
     }
-    serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
 /// SPEC §3.2: `AstraCS:`, 97 characters, three parts with a 24-character middle.
@@ -169,7 +215,9 @@ pub fn is_well_formed(token: &str) -> bool {
 fn mask_authorization(value: &str) -> String {
     let token = value.strip_prefix("Bearer ").unwrap_or(value);
     let masked = match token.strip_prefix("AstraCS:") {
-        Some(body) if body.len() >= 12 => format!("AstraCS:{}****{}", &body[..4], &body[body.len() - 4..]),
+        Some(body) if body.len() >= 12 => {
+            format!("AstraCS:{}****{}", &body[..4], &body[body.len() - 4..])
+        }
         _ => "****".to_owned(),
     };
     format!("Bearer {masked}")
@@ -200,23 +248,42 @@ fn user_out<'a>(user: &'a User, names: &HashMap<&'a str, &'a str>) -> UserOut<'a
         id: &user.id,
         email: &user.email,
         status: &user.status,
-        roles: user.role_ids.iter().map(|id| RoleRefOut { id, name: names.get(id.as_str()).copied().unwrap_or("") }).collect(),
+        roles: user
+            .role_ids
+            .iter()
+            .map(|id| RoleRefOut {
+                id,
+                name: names.get(id.as_str()).copied().unwrap_or(""),
+            })
+            .collect(),
     }
 }
 
 fn role_names(org: &Org) -> HashMap<&str, &str> {
-    org.roles.iter().map(|role| (role.id.as_str(), role.name.as_str())).collect()
+    org.roles
+        .iter()
+        .map(|role| (role.id.as_str(), role.name.as_str()))
+        .collect()
 }
 
 fn json_response(body: Vec<u8>) -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 async fn list_users(State(shared): State<Shared>) -> Response {
     let emulator = shared.lock();
     let org = &emulator.org;
     let names = role_names(org);
-    let users: Vec<UserOut> = org.users.iter().map(|user| user_out(user, &names)).collect();
+    let users: Vec<UserOut> = org
+        .users
+        .iter()
+        .map(|user| user_out(user, &names))
+        .collect();
     let body = serde_json::to_vec(&json!({"OrgID": org.id, "OrgName": org.name, "Users": users}));
     json_response(body.unwrap_or_default())
 }
@@ -224,8 +291,14 @@ async fn list_users(State(shared): State<Shared>) -> Response {
 async fn get_user(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
     let emulator = shared.lock();
     let org = &emulator.org;
-    match org.users.iter().find(|user| user.id.eq_ignore_ascii_case(&id)) {
-        Some(user) => json_response(serde_json::to_vec(&user_out(user, &role_names(org))).unwrap_or_default()),
+    match org
+        .users
+        .iter()
+        .find(|user| user.id.eq_ignore_ascii_case(&id))
+    {
+        Some(user) => {
+            json_response(serde_json::to_vec(&user_out(user, &role_names(org))).unwrap_or_default())
+        }
         None => api_error(StatusCode::NOT_FOUND, format!("user {id} not found")),
     }
 }
@@ -240,7 +313,10 @@ struct InviteBody {
 
 async fn invite(State(shared): State<Shared>, body: Bytes) -> Response {
     let Ok(body) = serde_json::from_slice::<InviteBody>(&body) else {
-        return api_error(StatusCode::BAD_REQUEST, "the body must be {\"email\", \"orgID\", \"roles\"}");
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "the body must be {\"email\", \"orgID\", \"roles\"}",
+        );
     };
     {
         let mut emulator = shared.lock();
@@ -248,7 +324,11 @@ async fn invite(State(shared): State<Shared>, body: Bytes) -> Response {
             return response;
         }
         let org = &mut emulator.org;
-        match org.users.iter_mut().find(|user| user.email.eq_ignore_ascii_case(&body.email)) {
+        match org
+            .users
+            .iter_mut()
+            .find(|user| user.email.eq_ignore_ascii_case(&body.email))
+        {
             // The real API resends the invitation with the new details.
             Some(user) => user.role_ids = body.roles,
             None => org.users.push(User {
@@ -266,11 +346,23 @@ async fn invite(State(shared): State<Shared>, body: Bytes) -> Response {
 #[allow(clippy::result_large_err)]
 fn check_invitation(org: &Org, body: &InviteBody) -> Result<(), Response> {
     if body.org_id != org.id {
-        return Err(api_error(StatusCode::BAD_REQUEST, format!("orgID {} does not match the token's organization", body.org_id)));
+        return Err(api_error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "orgID {} does not match the token's organization",
+                body.org_id
+            ),
+        ));
     }
-    let valid_email = body.email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+    let valid_email = body
+        .email
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
     if !valid_email {
-        return Err(api_error(StatusCode::BAD_REQUEST, format!("'{}' is not a valid email address", body.email)));
+        return Err(api_error(
+            StatusCode::BAD_REQUEST,
+            format!("'{}' is not a valid email address", body.email),
+        ));
     }
     check_roles(org, &body.roles)
 }
@@ -278,10 +370,16 @@ fn check_invitation(org: &Org, body: &InviteBody) -> Result<(), Response> {
 #[allow(clippy::result_large_err)]
 fn check_roles(org: &Org, roles: &[String]) -> Result<(), Response> {
     if roles.is_empty() {
-        return Err(api_error(StatusCode::BAD_REQUEST, "at least one role is required"));
+        return Err(api_error(
+            StatusCode::BAD_REQUEST,
+            "at least one role is required",
+        ));
     }
     match roles.iter().find(|id| org.role(id).is_none()) {
-        Some(unknown) => Err(api_error(StatusCode::BAD_REQUEST, format!("role {unknown} does not exist"))),
+        Some(unknown) => Err(api_error(
+            StatusCode::BAD_REQUEST,
+            format!("role {unknown} does not exist"),
+        )),
         None => Ok(()),
     }
 }
@@ -290,7 +388,10 @@ async fn delete_user(State(shared): State<Shared>, Path(id): Path<String>) -> Re
     let removed = {
         let mut emulator = shared.lock();
         let users = &mut emulator.org.users;
-        users.iter().position(|user| user.id.eq_ignore_ascii_case(&id)).map(|index| users.remove(index))
+        users
+            .iter()
+            .position(|user| user.id.eq_ignore_ascii_case(&id))
+            .map(|index| users.remove(index))
     };
     match removed {
         Some(_) => {
@@ -308,14 +409,22 @@ struct RolesBody {
 
 async fn set_roles(State(shared): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
     let Ok(body) = serde_json::from_slice::<RolesBody>(&body) else {
-        return api_error(StatusCode::BAD_REQUEST, "the body must be {\"roles\": [ids]}");
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "the body must be {\"roles\": [ids]}",
+        );
     };
     {
         let mut emulator = shared.lock();
         if let Err(response) = check_roles(&emulator.org, &body.roles) {
             return response;
         }
-        match emulator.org.users.iter_mut().find(|user| user.id.eq_ignore_ascii_case(&id)) {
+        match emulator
+            .org
+            .users
+            .iter_mut()
+            .find(|user| user.id.eq_ignore_ascii_case(&id))
+        {
             Some(user) => user.role_ids = body.roles,
             None => return api_error(StatusCode::NOT_FOUND, format!("user {id} not found")),
         }

@@ -23,13 +23,32 @@ const USER_AGENT: &str = concat!("astra-cli/", env!("CARGO_PKG_VERSION"), " (rus
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     #[error("cannot connect to {url} ({method} {path}): {reason}")]
-    Connect { method: Method, path: String, url: String, reason: String },
+    Connect {
+        method: Method,
+        path: String,
+        url: String,
+        reason: String,
+    },
     #[error("{method} {path} timed out after {seconds} s")]
-    Timeout { method: Method, path: String, seconds: u64 },
+    Timeout {
+        method: Method,
+        path: String,
+        seconds: u64,
+    },
     #[error("{method} {path} returned {status}{}", api_message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
-    Status { method: Method, path: String, status: StatusCode, api_message: Option<String>, retry_after: Option<Duration> },
+    Status {
+        method: Method,
+        path: String,
+        status: StatusCode,
+        api_message: Option<String>,
+        retry_after: Option<Duration>,
+    },
     #[error("the response to {method} {path} is not the documented JSON: {reason}")]
-    BadResponse { method: Method, path: String, reason: String },
+    BadResponse {
+        method: Method,
+        path: String,
+        reason: String,
+    },
 }
 
 impl ApiError {
@@ -63,7 +82,9 @@ impl ApiClient {
     pub fn new(base_url: &str, token: Token) -> Result<Self, String> {
         // reqwest is built without a default crypto provider so that only ring is compiled in.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let override_secs = env::var(env::HTTP_TIMEOUT).and_then(|value| value.trim().parse::<f64>().ok()).filter(|s| *s > 0.0);
+        let override_secs = env::var(env::HTTP_TIMEOUT)
+            .and_then(|value| value.trim().parse::<f64>().ok())
+            .filter(|s| *s > 0.0);
         let (connect, timeout) = match override_secs {
             Some(secs) => (Duration::from_secs_f64(secs), Duration::from_secs_f64(secs)),
             None => (CONNECT_TIMEOUT, REQUEST_TIMEOUT),
@@ -93,12 +114,17 @@ impl ApiClient {
     }
 
     pub async fn invite(&self, invitation: &Invitation<'_>) -> Result<(), ApiError> {
-        self.send(Method::PUT, "/organizations/users", Some(invitation)).await.map(drop)
+        self.send(Method::PUT, "/organizations/users", Some(invitation))
+            .await
+            .map(drop)
     }
 
     /// Deletes a user (or revokes an invitation). `Ok(false)`: there was no such user.
     pub async fn delete_user(&self, id: &str) -> Result<bool, ApiError> {
-        match self.send::<()>(Method::DELETE, &format!("/organizations/users/{id}"), None).await {
+        match self
+            .send::<()>(Method::DELETE, &format!("/organizations/users/{id}"), None)
+            .await
+        {
             Ok(_) => Ok(true),
             Err(err) if err.is_not_found() => Ok(false),
             Err(err) => Err(err),
@@ -118,13 +144,22 @@ impl ApiClient {
         serde_json::from_slice(&reply.body).map_err(|err| ApiError::BadResponse {
             method: Method::GET,
             path: path.to_owned(),
-            reason: if reply.body.is_empty() { format!("empty body with status {}", reply.status) } else { err.to_string() },
+            reason: if reply.body.is_empty() {
+                format!("empty body with status {}", reply.status)
+            } else {
+                err.to_string()
+            },
         })
     }
 
     /// Sends one call with retries. A DELETE that gets 404 after an earlier attempt may have
     /// succeeded is reported as deleted (SPEC §7.2).
-    async fn send<B: Serialize>(&self, method: Method, path: &str, body: Option<&B>) -> Result<Reply, ApiError> {
+    async fn send<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Reply, ApiError> {
         let attempts = std::cell::Cell::new(0u32);
         let outcome = retry::run(self.no_retry_delay, || {
             attempts.set(attempts.get() + 1);
@@ -133,14 +168,24 @@ impl ApiClient {
         .await;
         match outcome {
             Err(err) if method == Method::DELETE && err.is_not_found() && attempts.get() > 1 => {
-                debug!("{method} {path}: 404 after a retried attempt; the earlier attempt deleted it");
-                Ok(Reply { status: StatusCode::NO_CONTENT, body: Vec::new() })
+                debug!(
+                    "{method} {path}: 404 after a retried attempt; the earlier attempt deleted it"
+                );
+                Ok(Reply {
+                    status: StatusCode::NO_CONTENT,
+                    body: Vec::new(),
+                })
             }
             other => other,
         }
     }
 
-    async fn attempt<B: Serialize>(&self, method: Method, path: &str, body: Option<&B>) -> Result<Reply, ApiError> {
+    async fn attempt<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Reply, ApiError> {
         let url = format!("{}{path}", self.base_url);
         let mut request = self
             .http
@@ -150,31 +195,69 @@ impl ApiClient {
         if let Some(body) = body {
             request = request.json(body);
         }
-        debug!("{method} {url} (Authorization: Bearer {})", self.token.masked());
+        debug!(
+            "{method} {url} (Authorization: Bearer {})",
+            self.token.masked()
+        );
         let started = Instant::now();
-        let response = request.send().await.map_err(|err| self.transport_error(&method, path, &url, &err))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|err| self.transport_error(&method, path, &url, &err))?;
         let status = response.status();
         let retry_after = retry::retry_after(response.headers());
-        let body = response.bytes().await.map_err(|err| self.transport_error(&method, path, &url, &err))?.to_vec();
-        debug!("{method} {path} -> {status} in {} ms", started.elapsed().as_millis());
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| self.transport_error(&method, path, &url, &err))?
+            .to_vec();
+        debug!(
+            "{method} {path} -> {status} in {} ms",
+            started.elapsed().as_millis()
+        );
         if status.is_success() {
             return Ok(Reply { status, body });
         }
-        Err(ApiError::Status { method, path: path.to_owned(), status, api_message: api_message(&body), retry_after })
+        Err(ApiError::Status {
+            method,
+            path: path.to_owned(),
+            status,
+            api_message: api_message(&body),
+            retry_after,
+        })
     }
 
-    fn transport_error(&self, method: &Method, path: &str, url: &str, err: &reqwest::Error) -> ApiError {
+    fn transport_error(
+        &self,
+        method: &Method,
+        path: &str,
+        url: &str,
+        err: &reqwest::Error,
+    ) -> ApiError {
         if err.is_timeout() {
-            return ApiError::Timeout { method: method.clone(), path: path.to_owned(), seconds: self.timeout.as_secs().max(1) };
+            return ApiError::Timeout {
+                method: method.clone(),
+                path: path.to_owned(),
+                seconds: self.timeout.as_secs().max(1),
+            };
         }
-        ApiError::Connect { method: method.clone(), path: path.to_owned(), url: url.to_owned(), reason: root_cause(err) }
+        ApiError::Connect {
+            method: method.clone(),
+            path: path.to_owned(),
+            url: url.to_owned(),
+            reason: root_cause(err),
+        }
     }
 }
 
 /// The API's own `errors[].message` text, or a plain-text body, if any.
 fn api_message(body: &[u8]) -> Option<String> {
     if let Ok(parsed) = serde_json::from_slice::<ErrorBody>(body) {
-        let messages: Vec<String> = parsed.errors.into_iter().filter_map(|e| e.message).collect();
+        let messages: Vec<String> = parsed
+            .errors
+            .into_iter()
+            .filter_map(|e| e.message)
+            .collect();
         if !messages.is_empty() {
             return Some(messages.join("; "));
         }

@@ -11,7 +11,12 @@ pub struct UserList {
     pub org_id: Option<String>,
     #[serde(rename = "OrgName", alias = "orgName", default)]
     pub org_name: Option<String>,
-    #[serde(rename = "Users", alias = "users", default, deserialize_with = "null_as_empty")]
+    #[serde(
+        rename = "Users",
+        alias = "users",
+        default,
+        deserialize_with = "null_as_empty"
+    )]
     pub users: Vec<User>,
 }
 
@@ -23,7 +28,12 @@ pub struct User {
     pub email: Option<String>,
     #[serde(rename = "Status", alias = "status", default)]
     pub status: Option<String>,
-    #[serde(rename = "Roles", alias = "roles", default, deserialize_with = "null_as_empty")]
+    #[serde(
+        rename = "Roles",
+        alias = "roles",
+        default,
+        deserialize_with = "null_as_empty"
+    )]
     pub roles: Vec<Role>,
 }
 
@@ -104,7 +114,10 @@ mod tests {
 
     #[test]
     fn null_and_missing_optional_fields_are_absent() {
-        let list: UserList = serde_json::from_str(r#"{"OrgID":"o","Users":[{"UserID":"u","Email":null,"Roles":null}]}"#).unwrap();
+        let list: UserList = serde_json::from_str(
+            r#"{"OrgID":"o","Users":[{"UserID":"u","Email":null,"Roles":null}]}"#,
+        )
+        .unwrap();
         assert!(list.users[0].email.is_none());
         assert!(list.users[0].roles.is_empty());
         let empty: UserList = serde_json::from_str(r#"{"OrgID":"o","Users":null}"#).unwrap();

@@ -32,11 +32,11 @@ where
         .when(is_transient)
         .adjust(move |err, delay| {
             let delay = delay.map(|backoff| retry_after_of(err).unwrap_or(backoff));
-            let delay = delay.map(|d| if no_delay { Duration::ZERO } else { d });
             if let Some(delay) = delay {
                 debug!("retrying in {} ms: {err}", delay.as_millis());
             }
-            delay
+            // The test knob skips the wait but keeps the logged delay, so tests can check it.
+            delay.map(|delay| if no_delay { Duration::ZERO } else { delay })
         })
         .await
 }
@@ -46,7 +46,10 @@ fn is_transient(err: &ApiError) -> bool {
         ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
         ApiError::Status { status, .. } => matches!(
             *status,
-            StatusCode::TOO_MANY_REQUESTS | StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+            StatusCode::TOO_MANY_REQUESTS
+                | StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
+                | StatusCode::GATEWAY_TIMEOUT
         ),
         ApiError::BadResponse { .. } => false,
     }
@@ -88,11 +91,17 @@ mod tests {
     fn retry_after_reads_seconds_and_dates_and_is_capped() {
         assert_eq!(retry_after(&headers("2")), Some(Duration::from_secs(2)));
         assert_eq!(retry_after(&headers("3600")), Some(MAX_RETRY_AFTER));
-        assert_eq!(retry_after(&headers("Sun, 06 Nov 1994 08:49:37 GMT")), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers("Sun, 06 Nov 1994 08:49:37 GMT")),
+            Some(Duration::ZERO)
+        );
         let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(10);
         let date = jiff::fmt::rfc2822::to_string(&soon.to_zoned(jiff::tz::TimeZone::UTC)).unwrap();
         let delay = retry_after(&headers(&date)).unwrap();
-        assert!(delay > Duration::from_secs(7) && delay <= Duration::from_secs(10), "{delay:?}");
+        assert!(
+            delay > Duration::from_secs(7) && delay <= Duration::from_secs(10),
+            "{delay:?}"
+        );
         assert_eq!(retry_after(&headers("soon")), None);
     }
 }

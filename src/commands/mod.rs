@@ -11,57 +11,9 @@ use std::cell::RefCell;
 use crate::api::{ApiClient, ApiError};
 use crate::cli::{Command, RoleCommand, UserCommand};
 use crate::config::TokenSource;
-use crate::config::astrarc::quote_arg;
 use crate::error::{CliError, ErrorCode};
+pub use crate::invocation::Invocation;
 use crate::output::Report;
-
-/// The command line as typed (without the program name), for hints such as "Example fix".
-#[derive(Debug, Clone, Default)]
-pub struct Invocation {
-    args: Vec<String>,
-}
-
-impl Invocation {
-    pub fn new(args: Vec<String>) -> Self {
-        Self { args }
-    }
-
-    /// `astra` and the arguments as given, quoted where they contain spaces, tokens masked.
-    pub fn typed(&self) -> String {
-        Self::format(&self.args)
-    }
-
-    /// The command as typed plus one more flag, e.g. ` --if-not-exists`.
-    pub fn with_flag(&self, flag: &str) -> String {
-        format!("{} {flag}", self.typed())
-    }
-
-    /// The command as typed with `from` replaced by `to` in the first argument that holds it.
-    pub fn replacing(&self, from: &str, to: &str) -> String {
-        let mut args = self.args.clone();
-        if let Some(arg) = args.iter_mut().find(|arg| arg.contains(from)) {
-            *arg = arg.replacen(from, to, 1);
-        }
-        Self::format(&args)
-    }
-
-    fn format(args: &[String]) -> String {
-        let mut shown = vec!["astra".to_owned()];
-        let mut mask_next = false;
-        for arg in args {
-            let arg = if mask_next && !arg.starts_with('@') {
-                crate::config::token::mask(arg)
-            } else if let Some(value) = arg.strip_prefix("--token=").filter(|v| !v.starts_with('@')) {
-                format!("--token={}", crate::config::token::mask(value))
-            } else {
-                arg.clone()
-            };
-            mask_next = arg == "--token";
-            shown.push(quote_arg(&arg));
-        }
-        shown.join(" ")
-    }
-}
 
 /// Everything a command needs: the API client and what to say in messages.
 pub struct Context {
@@ -109,8 +61,13 @@ impl Context {
 
     fn env_hint(&self, err: CliError, typed: &str) -> CliError {
         match (&self.source, self.is_prod) {
-            (TokenSource::Profile { .. }, _) => err.hint("Or pass another token:", format!("{typed} --token @FILE")),
-            (_, true) => err.hint("If the token is for a non-production environment, name it:", format!("{typed} --env dev")),
+            (TokenSource::Profile { .. }, _) => {
+                err.hint("Or pass another token:", format!("{typed} --token @FILE"))
+            }
+            (_, true) => err.hint(
+                "If the token is for a non-production environment, name it:",
+                format!("{typed} --env dev"),
+            ),
             _ => err,
         }
     }
@@ -118,35 +75,22 @@ impl Context {
 
 pub async fn run(context: &Context, command: &Command) -> Result<Report, CliError> {
     match command {
-        Command::User { command: Some(command) } => match command {
+        Command::User {
+            command: Some(command),
+        } => match command {
             UserCommand::List => user::list::run(context).await,
             UserCommand::Get(args) => user::get::run(context, args).await,
             UserCommand::Invite(args) => user::invite::run(context, args).await,
             UserCommand::Delete(args) => user::delete::run(context, args).await,
         },
-        Command::Role { command: Some(command) } => match command {
+        Command::Role {
+            command: Some(command),
+        } => match command {
             RoleCommand::List => role::list::run(context).await,
             RoleCommand::Get(args) => role::get::run(context, args).await,
         },
         Command::User { command: None } | Command::Role { command: None } => {
             unreachable!("groups without a subcommand print help before a context exists")
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_typed_command_quotes_spaces_and_masks_literal_tokens() {
-        let token = format!("AstraCS:{}:{}", "a".repeat(24), "b".repeat(64));
-        let args = ["user", "invite", "a@b.c", "--roles", "R/W Svc Acct", "--token", &token].map(String::from);
-        assert_eq!(
-            Invocation::new(args.to_vec()).with_flag("--if-not-exists"),
-            "astra user invite a@b.c --roles 'R/W Svc Acct' --token AstraCS:aaaa****bbbb --if-not-exists"
-        );
-        let from_file = ["user", "list", "--token", "@tok.txt", &format!("--token={token}")].map(String::from);
-        assert_eq!(Invocation::new(from_file.to_vec()).typed(), "astra user list --token @tok.txt --token=AstraCS:aaaa****bbbb");
     }
 }

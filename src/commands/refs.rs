@@ -26,9 +26,11 @@ impl UserRef {
     pub fn find_in<'a>(&self, users: &'a [User]) -> Option<&'a User> {
         match self {
             Self::Id { id, .. } => users.iter().find(|user| user.id.eq_ignore_ascii_case(id)),
-            Self::Email(email) => {
-                users.iter().find(|user| user.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)))
-            }
+            Self::Email(email) => users.iter().find(|user| {
+                user.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+            }),
         }
     }
 }
@@ -69,7 +71,10 @@ pub fn parse_role_ref(raw: &str) -> Result<RoleRef, String> {
 
 /// clap value parser for `-r`: a comma-separated list, quote-aware (`"a,b",c` is `a,b` and `c`).
 pub fn parse_role_refs(raw: &str) -> Result<Vec<RoleRef>, String> {
-    split_list(raw).iter().map(|item| parse_role_ref(item)).collect()
+    split_list(raw)
+        .iter()
+        .map(|item| parse_role_ref(item))
+        .collect()
 }
 
 /// Trims, removes one pair of outer quotes, and rejects empty values, placeholders and newlines.
@@ -80,7 +85,9 @@ fn clean(raw: &str) -> Result<String, String> {
         return Err("the value is empty".to_owned());
     }
     if value.starts_with('<') && value.ends_with('>') {
-        return Err(format!("'{value}' looks like a placeholder; did you forget to replace a placeholder?"));
+        return Err(format!(
+            "'{value}' looks like a placeholder; did you forget to replace a placeholder?"
+        ));
     }
     if value.contains(['\n', '\r']) {
         return Err("the value contains a line break".to_owned());
@@ -89,7 +96,9 @@ fn clean(raw: &str) -> Result<String, String> {
 }
 
 fn canonical_uuid(value: &str) -> Option<String> {
-    uuid::Uuid::try_parse(value).ok().map(|id| id.hyphenated().to_string())
+    uuid::Uuid::try_parse(value)
+        .ok()
+        .map(|id| id.hyphenated().to_string())
 }
 
 /// Splits on commas outside single or double quotes; the quotes stay for [`clean`] to remove.
@@ -114,7 +123,11 @@ pub fn split_list(raw: &str) -> Vec<String> {
 }
 
 /// Resolves every role before anything is sent; the first failure is the error.
-pub fn resolve_roles<'a>(roles: &'a [Role], refs: &[RoleRef], invocation: &Invocation) -> Result<Vec<&'a Role>, CliError> {
+pub fn resolve_roles<'a>(
+    roles: &'a [Role],
+    refs: &[RoleRef],
+    invocation: &Invocation,
+) -> Result<Vec<&'a Role>, CliError> {
     let mut resolved: Vec<&Role> = Vec::new();
     for role_ref in refs {
         let role = resolve_role(roles, role_ref, invocation)?;
@@ -126,7 +139,11 @@ pub fn resolve_roles<'a>(roles: &'a [Role], refs: &[RoleRef], invocation: &Invoc
 }
 
 /// An exact name wins, then a unique case-insensitive match; several are ambiguous.
-pub fn resolve_role<'a>(roles: &'a [Role], role_ref: &RoleRef, invocation: &Invocation) -> Result<&'a Role, CliError> {
+pub fn resolve_role<'a>(
+    roles: &'a [Role],
+    role_ref: &RoleRef,
+    invocation: &Invocation,
+) -> Result<&'a Role, CliError> {
     let name = match role_ref {
         RoleRef::Id { id, .. } => {
             return roles
@@ -139,13 +156,22 @@ pub fn resolve_role<'a>(roles: &'a [Role], role_ref: &RoleRef, invocation: &Invo
     if let Some(role) = roles.iter().find(|role| role.name() == name) {
         return Ok(role);
     }
-    let matches: Vec<&Role> = roles.iter().filter(|role| role.name().eq_ignore_ascii_case(name)).collect();
+    let matches: Vec<&Role> = roles
+        .iter()
+        .filter(|role| role.name().eq_ignore_ascii_case(name))
+        .collect();
     match matches.as_slice() {
         [role] => Ok(role),
         [] => Err(role_not_found(roles, role_ref, invocation)),
         several => {
-            let mut err = CliError::new(ErrorCode::ValidationIssue, format!("Role '{name}' is ambiguous: it matches several roles."));
-            let candidates: Vec<String> = several.iter().map(|role| format!("  - '{}' ({})", role.name(), role.id)).collect();
+            let mut err = CliError::new(
+                ErrorCode::ValidationIssue,
+                format!("Role '{name}' is ambiguous: it matches several roles."),
+            );
+            let candidates: Vec<String> = several
+                .iter()
+                .map(|role| format!("  - '{}' ({})", role.name(), role.id))
+                .collect();
             err = err.detail(format!("Candidates:\n{}", candidates.join("\n")));
             err = err.detail("Nothing was sent. Pass the exact name or the role id.");
             Err(err)
@@ -156,9 +182,12 @@ pub fn resolve_role<'a>(roles: &'a [Role], role_ref: &RoleRef, invocation: &Invo
 /// `ROLE_NOT_FOUND`, with a "did you mean" hint when a role name is close.
 pub fn role_not_found(roles: &[Role], role_ref: &RoleRef, invocation: &Invocation) -> CliError {
     let typed = role_ref.typed();
-    let mut err = CliError::new(ErrorCode::RoleNotFound, format!("Role '{typed}' not found."))
-        .detail("The specified role does not exist.")
-        .detail("Use 'astra role list' to see all available roles.");
+    let mut err = CliError::new(
+        ErrorCode::RoleNotFound,
+        format!("Role '{typed}' not found."),
+    )
+    .detail("The specified role does not exist.")
+    .detail("Use 'astra role list' to see all available roles.");
     if let (RoleRef::Name(name), Some(closest)) = (role_ref, closest_name(roles, typed)) {
         err = err.hint("Did you mean:", invocation.replacing(name, closest));
     }
@@ -186,24 +215,42 @@ mod tests {
     use proptest::prelude::*;
 
     fn role(id: &str, name: &str) -> Role {
-        Role { id: id.to_owned(), name: Some(name.to_owned()), policy: None }
+        Role {
+            id: id.to_owned(),
+            name: Some(name.to_owned()),
+            policy: None,
+        }
     }
 
     fn invocation() -> Invocation {
-        Invocation::new(["user", "invite", "a@b.c", "-r", "R/W Usr"].map(String::from).to_vec())
+        Invocation::new(
+            ["user", "invite", "a@b.c", "-r", "R/W Usr"]
+                .map(String::from)
+                .to_vec(),
+        )
     }
 
     #[test]
     fn values_are_trimmed_unquoted_and_uuids_lowercased() {
-        assert_eq!(parse_user_ref("  'A@B.C' ").unwrap(), UserRef::Email("A@B.C".into()));
+        assert_eq!(
+            parse_user_ref("  'A@B.C' ").unwrap(),
+            UserRef::Email("A@B.C".into())
+        );
         let id = "3476F3BB-10DF-4D2F-AC2B-F05C65676724";
         assert_eq!(
             parse_user_ref(id).unwrap(),
-            UserRef::Id { id: id.to_lowercase(), typed: id.to_owned() }
+            UserRef::Id {
+                id: id.to_lowercase(),
+                typed: id.to_owned()
+            }
         );
         assert!(parse_user_ref("\"\"").unwrap_err().contains("empty"));
-        assert!(parse_user_ref("<email>").unwrap_err().contains("placeholder"));
-        assert!(parse_user_ref("a@b.c\nx").unwrap_err().contains("line break"));
+        assert!(parse_user_ref("<email>")
+            .unwrap_err()
+            .contains("placeholder"));
+        assert!(parse_user_ref("a@b.c\nx")
+            .unwrap_err()
+            .contains("line break"));
     }
 
     #[test]
@@ -215,10 +262,24 @@ mod tests {
 
     #[test]
     fn exact_name_wins_then_unique_case_insensitive_then_ambiguity() {
-        let roles = [role("1", "RO User"), role("2", "ro user"), role("3", "Billing Admin")];
+        let roles = [
+            role("1", "RO User"),
+            role("2", "ro user"),
+            role("3", "Billing Admin"),
+        ];
         let inv = invocation();
-        assert_eq!(resolve_role(&roles, &RoleRef::Name("ro user".into()), &inv).unwrap().id, "2");
-        assert_eq!(resolve_role(&roles, &RoleRef::Name("billing ADMIN".into()), &inv).unwrap().id, "3");
+        assert_eq!(
+            resolve_role(&roles, &RoleRef::Name("ro user".into()), &inv)
+                .unwrap()
+                .id,
+            "2"
+        );
+        assert_eq!(
+            resolve_role(&roles, &RoleRef::Name("billing ADMIN".into()), &inv)
+                .unwrap()
+                .id,
+            "3"
+        );
         let err = resolve_role(&roles, &RoleRef::Name("RO USER".into()), &inv).unwrap_err();
         assert_eq!(err.code, ErrorCode::ValidationIssue);
         assert!(err.message().contains("'RO User' (1)") && err.message().contains("'ro user' (2)"));
@@ -227,9 +288,13 @@ mod tests {
     #[test]
     fn an_unknown_role_suggests_the_closest_name_in_the_command() {
         let roles = [role("1", "R/W User"), role("2", "RO User")];
-        let err = resolve_role(&roles, &RoleRef::Name("R/W Usr".into()), &invocation()).unwrap_err();
+        let err =
+            resolve_role(&roles, &RoleRef::Name("R/W Usr".into()), &invocation()).unwrap_err();
         assert_eq!(err.code, ErrorCode::RoleNotFound);
-        assert_eq!(err.hints[0].command, "astra user invite a@b.c -r 'R/W User'");
+        assert_eq!(
+            err.hints[0].command,
+            "astra user invite a@b.c -r 'R/W User'"
+        );
         let far = resolve_role(&roles, &RoleRef::Name("Wizard".into()), &invocation()).unwrap_err();
         assert!(far.hints.is_empty());
     }

@@ -21,10 +21,22 @@ pub fn role_json(role: &Role) -> Value {
     insert_some(&mut map, "Name", role.name.clone().map(Value::from));
     if let Some(policy) = &role.policy {
         let mut inner = Map::new();
-        insert_some(&mut inner, "description", policy.description.clone().map(Value::from));
+        insert_some(
+            &mut inner,
+            "description",
+            policy.description.clone().map(Value::from),
+        );
         insert_some(&mut inner, "effect", policy.effect.clone().map(Value::from));
-        insert_some(&mut inner, "resources", policy.resources.clone().map(Value::from));
-        insert_some(&mut inner, "actions", policy.actions.clone().map(Value::from));
+        insert_some(
+            &mut inner,
+            "resources",
+            policy.resources.clone().map(Value::from),
+        );
+        insert_some(
+            &mut inner,
+            "actions",
+            policy.actions.clone().map(Value::from),
+        );
         map.insert("Policy".into(), Value::Object(inner));
     }
     Value::Object(map)
@@ -39,9 +51,16 @@ fn insert_some(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
 pub fn users_report(users: &[User]) -> Report {
     let mut table = Table::new(&["User Id", "User Email", "Status"]);
     for user in users {
-        table.row(vec![vec![user.id.clone()], vec![text(&user.email)], vec![text(&user.status)]]);
+        table.row(vec![
+            vec![user.id.clone()],
+            vec![text(&user.email)],
+            vec![text(&user.status)],
+        ]);
     }
-    Report::Value { data: users.iter().map(user_json).collect(), table }
+    Report::Value {
+        data: users.iter().map(user_json).collect(),
+        table,
+    }
 }
 
 pub fn user_report(user: &User) -> Report {
@@ -49,9 +68,18 @@ pub fn user_report(user: &User) -> Report {
         ("User Id", vec![user.id.clone()]),
         ("User Email", vec![text(&user.email)]),
         ("Status", vec![text(&user.status)]),
-        ("Roles", user.roles.iter().map(|role| role.name().to_owned()).collect()),
+        (
+            "Roles",
+            user.roles
+                .iter()
+                .map(|role| role.name().to_owned())
+                .collect(),
+        ),
     ]);
-    Report::Value { data: user_json(user), table }
+    Report::Value {
+        data: user_json(user),
+        table,
+    }
 }
 
 pub fn roles_report(roles: &[Role]) -> Report {
@@ -59,7 +87,10 @@ pub fn roles_report(roles: &[Role]) -> Report {
     for role in roles {
         table.row(vec![vec![role.id.clone()], vec![role.name().to_owned()]]);
     }
-    Report::Value { data: roles.iter().map(role_json).collect(), table }
+    Report::Value {
+        data: roles.iter().map(role_json).collect(),
+        table,
+    }
 }
 
 pub fn role_report(role: &Role) -> Report {
@@ -70,12 +101,23 @@ pub fn role_report(role: &Role) -> Report {
     let table = Table::attributes(vec![
         ("Identifier", vec![role.id.clone()]),
         ("Name", vec![role.name().to_owned()]),
-        ("Description", vec![policy.and_then(|p| p.description.clone()).unwrap_or_default()]),
-        ("Effect", vec![policy.and_then(|p| p.effect.clone()).unwrap_or_default()]),
+        (
+            "Description",
+            vec![policy
+                .and_then(|p| p.description.clone())
+                .unwrap_or_default()],
+        ),
+        (
+            "Effect",
+            vec![policy.and_then(|p| p.effect.clone()).unwrap_or_default()],
+        ),
         ("Resources", list(|p| &p.resources)),
         ("Actions", list(|p| &p.actions)),
     ]);
-    Report::Value { data: role_json(role), table }
+    Report::Value {
+        data: role_json(role),
+        table,
+    }
 }
 
 fn text(value: &Option<String>) -> String {

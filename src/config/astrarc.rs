@@ -6,6 +6,7 @@ use ini::{Ini, ParseOption};
 
 use super::Env;
 use crate::error::{CliError, ErrorCode};
+use crate::invocation::Invocation;
 
 /// The settings of one profile, validated.
 #[derive(Debug)]
@@ -16,39 +17,78 @@ pub struct Profile {
 }
 
 /// Parses `text` (the content of `path`) and returns the validated `profile`.
-pub fn read_profile(path: &Path, text: &str, profile: &str, typed: &str) -> Result<Profile, CliError> {
+pub fn read_profile(
+    path: &Path,
+    text: &str,
+    profile: &str,
+    invocation: &Invocation,
+) -> Result<Profile, CliError> {
     let shown = path.display();
     if let Some((number, line)) = first_malformed_line(text) {
         return Err(malformed(path, number, line));
     }
-    let options = ParseOption { enabled_quote: true, enabled_escape: false, ..ParseOption::default() };
+    let options = ParseOption {
+        enabled_quote: true,
+        enabled_escape: false,
+        ..ParseOption::default()
+    };
     let ini = Ini::load_from_str_opt(text, options).map_err(|err| {
         let line = text.lines().nth(err.line.saturating_sub(1)).unwrap_or("");
         malformed(path, err.line, line)
     })?;
     let Some(section) = ini.section(Some(profile)) else {
         let names: Vec<&str> = ini.sections().flatten().collect();
-        let mut err = CliError::new(ErrorCode::ProfileNotFound, format!("Profile '{profile}' not found in '{shown}'."));
+        let mut err = CliError::new(
+            ErrorCode::ProfileNotFound,
+            format!("Profile '{profile}' not found in '{shown}'."),
+        );
         if names.is_empty() {
             err = err.detail("The file has no profiles.");
         } else {
-            let listed: Vec<String> = names.iter().take(5).map(|name| format!("'{name}'")).collect();
-            let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
+            let listed: Vec<String> = names
+                .iter()
+                .take(5)
+                .map(|name| format!("'{name}'"))
+                .collect();
+            let more = if names.len() > 5 {
+                format!(" and {} more", names.len() - 5)
+            } else {
+                String::new()
+            };
             err = err.detail(format!("Existing profiles: {}{more}.", listed.join(", ")));
-            err = err.hint("Use an existing profile:", format!("{typed} -p {}", quote_arg(names[0])));
+            let command = if invocation.has_arg(profile) {
+                invocation.replacing(profile, names[0])
+            } else {
+                invocation.with_flag(&format!("-p {}", quote_arg(names[0])))
+            };
+            err = err.hint("Use an existing profile:", command);
         }
         return Err(err);
     };
-    let get = |key: &str| section.get_all(key).last().map(|v| unquote(v.trim()).to_owned());
-    let parse_issue = |what: String| CliError::new(ErrorCode::ParseIssue, format!("Profile '{profile}' in '{shown}': {what}"));
+    let get = |key: &str| {
+        section
+            .get_all(key)
+            .last()
+            .map(|v| unquote(v.trim()).to_owned())
+    };
+    let parse_issue = |what: String| {
+        CliError::new(
+            ErrorCode::ParseIssue,
+            format!("Profile '{profile}' in '{shown}': {what}"),
+        )
+    };
 
     let token = get(crate::env::TOKEN)
         .filter(|token| !token.is_empty())
         .ok_or_else(|| parse_issue(format!("the key {} is missing.", crate::env::TOKEN)))?;
     let env = match get(crate::env::ENV) {
         None => Env::Prod,
-        Some(value) => Env::parse(&value)
-            .ok_or_else(|| parse_issue(format!("{}='{value}' is not one of prod, dev, test, local.", crate::env::ENV)))?,
+        Some(value) => Env::parse(&value).ok_or_else(|| {
+            parse_issue(format!(
+                "{}='{value}' is not one of prod, dev, test, local.",
+                crate::env::ENV
+            ))
+        })?,
     };
     let local_endpoint = get(crate::env::LOCAL_ENDPOINT).filter(|value| !value.is_empty());
     if env == Env::Local && local_endpoint.is_none() {
@@ -58,25 +98,41 @@ pub fn read_profile(path: &Path, text: &str, profile: &str, typed: &str) -> Resu
             crate::env::LOCAL_ENDPOINT
         )));
     }
-    Ok(Profile { token, env, local_endpoint })
+    Ok(Profile {
+        token,
+        env,
+        local_endpoint,
+    })
 }
 
 /// rust-ini reports some malformed lines at the end of the file; this finds the line itself.
 fn first_malformed_line(text: &str) -> Option<(usize, &str)> {
-    text.lines().enumerate().map(|(index, line)| (index + 1, line)).find(|(_, line)| {
-        let line = line.trim();
-        let well_formed = line.is_empty()
-            || line.starts_with('#')
-            || line.starts_with(';')
-            || (line.starts_with('[') && line.ends_with(']') && line.len() > 2)
-            || line.split_once('=').is_some_and(|(key, _)| !key.trim().is_empty());
-        !well_formed
-    })
+    text.lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line))
+        .find(|(_, line)| {
+            let line = line.trim();
+            let well_formed = line.is_empty()
+                || line.starts_with('#')
+                || line.starts_with(';')
+                || (line.starts_with('[') && line.ends_with(']') && line.len() > 2)
+                || line
+                    .split_once('=')
+                    .is_some_and(|(key, _)| !key.trim().is_empty());
+            !well_formed
+        })
 }
 
 fn malformed(path: &Path, number: usize, line: &str) -> CliError {
-    CliError::new(ErrorCode::ParseIssue, format!("Cannot parse '{}' at line {number}: '{}'.", path.display(), line.trim()))
-        .detail("Each line must be a [section] header, a KEY=VALUE pair, a # comment or blank.")
+    CliError::new(
+        ErrorCode::ParseIssue,
+        format!(
+            "Cannot parse '{}' at line {number}: '{}'.",
+            path.display(),
+            line.trim()
+        ),
+    )
+    .detail("Each line must be a [section] header, a KEY=VALUE pair, a # comment or blank.")
 }
 
 /// Removes one pair of matching outer quotes.
@@ -103,7 +159,8 @@ mod tests {
     use super::*;
 
     fn read(text: &str, profile: &str) -> Result<Profile, CliError> {
-        read_profile(Path::new("/home/me/.astrarc"), text, profile, "astra user list")
+        let invocation = Invocation::new(vec!["user".into(), "list".into()]);
+        read_profile(Path::new("/home/me/.astrarc"), text, profile, &invocation)
     }
 
     #[test]
@@ -116,17 +173,29 @@ mod tests {
 
     #[test]
     fn a_broken_line_is_a_parse_issue_naming_path_line_and_text() {
-        let err = read("[default]\nASTRA_DB_APPLICATION_TOKEN=x\nthis is not ini\n", "default").unwrap_err();
+        let err = read(
+            "[default]\nASTRA_DB_APPLICATION_TOKEN=x\nthis is not ini\n",
+            "default",
+        )
+        .unwrap_err();
         assert_eq!(err.code, ErrorCode::ParseIssue);
-        assert_eq!(err.headline, "Cannot parse '/home/me/.astrarc' at line 3: 'this is not ini'.");
+        assert_eq!(
+            err.headline,
+            "Cannot parse '/home/me/.astrarc' at line 3: 'this is not ini'."
+        );
     }
 
     #[test]
     fn a_missing_profile_lists_up_to_five_existing_ones() {
-        let text: String = (1..=7).map(|i| format!("[p{i}]\nASTRA_DB_APPLICATION_TOKEN=x\n")).collect();
+        let text: String = (1..=7)
+            .map(|i| format!("[p{i}]\nASTRA_DB_APPLICATION_TOKEN=x\n"))
+            .collect();
         let err = read(&text, "prod").unwrap_err();
         assert_eq!(err.code, ErrorCode::ProfileNotFound);
-        assert_eq!(err.details, ["Existing profiles: 'p1', 'p2', 'p3', 'p4', 'p5' and 2 more."]);
+        assert_eq!(
+            err.details,
+            ["Existing profiles: 'p1', 'p2', 'p3', 'p4', 'p5' and 2 more."]
+        );
     }
 
     #[test]
@@ -135,7 +204,12 @@ mod tests {
         assert!(read(text, "good").is_ok());
         let err = read(text, "broken").unwrap_err();
         assert_eq!(err.code, ErrorCode::ParseIssue);
-        assert!(err.headline.contains("ASTRA_DB_APPLICATION_TOKEN is missing"), "{}", err.headline);
+        assert!(
+            err.headline
+                .contains("ASTRA_DB_APPLICATION_TOKEN is missing"),
+            "{}",
+            err.headline
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub use token::Token;
 
 use crate::env;
 use crate::error::{CliError, ErrorCode};
+use crate::invocation::Invocation;
 
 /// The Astra environment a token belongs to (SPEC §3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,7 +39,10 @@ impl Env {
             Self::Prod => "https://api.astra.datastax.com/v2".to_owned(),
             Self::Dev => "https://api.dev.cloud.datastax.com/v2".to_owned(),
             Self::Test => "https://api.test.cloud.datastax.com/v2".to_owned(),
-            Self::Local => local_endpoint.unwrap_or_default().trim_end_matches('/').to_owned(),
+            Self::Local => local_endpoint
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
         }
     }
 }
@@ -86,16 +90,25 @@ pub struct Connection {
     pub warnings: Vec<String>,
 }
 
-/// Resolves the token with SPEC §3's precedence. `typed` is the command as typed, for hints.
-pub fn resolve(request: &ConnectionRequest, typed: &str) -> Result<Connection, CliError> {
+/// Resolves the token with SPEC §3's precedence.
+pub fn resolve(
+    request: &ConnectionRequest,
+    invocation: &Invocation,
+) -> Result<Connection, CliError> {
     if let Some(value) = &request.token {
         let mut warnings = Vec::new();
         let (raw, source) = read_token_flag(value, &mut warnings)?;
-        return connect(&raw, source, request.env.unwrap_or(Env::Prod), request.local_endpoint.clone(), warnings);
+        return connect(
+            &raw,
+            source,
+            request.env.unwrap_or(Env::Prod),
+            request.local_endpoint.clone(),
+            warnings,
+        );
     }
     if request.config_file.is_some() || request.profile.is_some() {
         reject_env_flags(request)?;
-        return from_profile(request, typed);
+        return from_profile(request, invocation);
     }
     if let Some(raw) = env::var(env::TOKEN) {
         let env = match request.env {
@@ -103,15 +116,24 @@ pub fn resolve(request: &ConnectionRequest, typed: &str) -> Result<Connection, C
             None => match env::var(env::ENV) {
                 None => Env::Prod,
                 Some(value) => Env::parse(&value).ok_or_else(|| {
-                    CliError::new(ErrorCode::ParseIssue, format!("{}='{value}' is not one of prod, dev, test, local.", env::ENV))
+                    CliError::new(
+                        ErrorCode::ParseIssue,
+                        format!(
+                            "{}='{value}' is not one of prod, dev, test, local.",
+                            env::ENV
+                        ),
+                    )
                 })?,
             },
         };
-        let endpoint = request.local_endpoint.clone().or_else(|| env::var(env::LOCAL_ENDPOINT));
+        let endpoint = request
+            .local_endpoint
+            .clone()
+            .or_else(|| env::var(env::LOCAL_ENDPOINT));
         return connect(&raw, TokenSource::Variable, env, endpoint, Vec::new());
     }
     reject_env_flags(request)?;
-    from_profile(request, typed)
+    from_profile(request, invocation)
 }
 
 fn connect(
@@ -128,7 +150,13 @@ fn connect(
         )));
     }
     let token = Token::parse(raw)?;
-    Ok(Connection { token, env, base_url: env.base_url(local_endpoint.as_deref()), source, warnings })
+    Ok(Connection {
+        token,
+        env,
+        base_url: env.base_url(local_endpoint.as_deref()),
+        source,
+        warnings,
+    })
 }
 
 fn reject_env_flags(request: &ConnectionRequest) -> Result<(), CliError> {
@@ -142,20 +170,29 @@ fn reject_env_flags(request: &ConnectionRequest) -> Result<(), CliError> {
 }
 
 /// `--token VALUE`, `--token @FILE` (first line) or `--token @-` (standard input).
-fn read_token_flag(value: &str, warnings: &mut Vec<String>) -> Result<(String, TokenSource), CliError> {
+fn read_token_flag(
+    value: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(String, TokenSource), CliError> {
     let Some(path) = value.strip_prefix('@') else {
         return Ok((value.to_owned(), TokenSource::Flag));
     };
     let (text, source) = if path == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|err| {
-            CliError::new(ErrorCode::FileIssue, format!("Cannot read the token from standard input: {err}."))
+            CliError::new(
+                ErrorCode::FileIssue,
+                format!("Cannot read the token from standard input: {err}."),
+            )
         })?;
         (text, TokenSource::Stdin)
     } else {
         let expanded = expand_tilde(path);
         let text = std::fs::read_to_string(&expanded).map_err(|err| {
-            CliError::new(ErrorCode::FileIssue, format!("Cannot read the token file '{path}': {}.", os_reason(&err)))
+            CliError::new(
+                ErrorCode::FileIssue,
+                format!("Cannot read the token file '{path}': {}.", os_reason(&err)),
+            )
         })?;
         if let Some(warning) = permissive_file_warning(&expanded, path) {
             warnings.push(warning);
@@ -164,7 +201,10 @@ fn read_token_flag(value: &str, warnings: &mut Vec<String>) -> Result<(String, T
     };
     let first_line = text.lines().next().unwrap_or("").trim().to_owned();
     if first_line.is_empty() {
-        return Err(CliError::new(ErrorCode::InvalidToken, format!("The token is invalid: {source} is empty.")));
+        return Err(CliError::new(
+            ErrorCode::InvalidToken,
+            format!("The token is invalid: {source} is empty."),
+        ));
     }
     Ok((first_line, source))
 }
@@ -183,7 +223,10 @@ fn permissive_file_warning(_path: &Path, _shown: &str) -> Option<String> {
     None
 }
 
-fn from_profile(request: &ConnectionRequest, typed: &str) -> Result<Connection, CliError> {
+fn from_profile(
+    request: &ConnectionRequest,
+    invocation: &Invocation,
+) -> Result<Connection, CliError> {
     let profile_name = request
         .profile
         .clone()
@@ -193,21 +236,39 @@ fn from_profile(request: &ConnectionRequest, typed: &str) -> Result<Connection, 
         Some(given) => {
             let path = expand_tilde(given);
             let text = std::fs::read_to_string(&path).map_err(|err| {
-                CliError::new(ErrorCode::FileIssue, format!("Cannot read the configuration file '{given}': {}.", os_reason(&err)))
+                CliError::new(
+                    ErrorCode::FileIssue,
+                    format!(
+                        "Cannot read the configuration file '{given}': {}.",
+                        os_reason(&err)
+                    ),
+                )
             })?;
             (path, text)
         }
-        None => read_default_file(typed)?,
+        None => read_default_file(&invocation.typed())?,
     };
-    let profile = astrarc::read_profile(&path, &text, &profile_name, typed)?;
-    let source = TokenSource::Profile { name: profile_name, path };
-    connect(&profile.token, source, profile.env, profile.local_endpoint, Vec::new())
+    let profile = astrarc::read_profile(&path, &text, &profile_name, invocation)?;
+    let source = TokenSource::Profile {
+        name: profile_name,
+        path,
+    };
+    connect(
+        &profile.token,
+        source,
+        profile.env,
+        profile.local_endpoint,
+        Vec::new(),
+    )
 }
 
 fn read_default_file(typed: &str) -> Result<(PathBuf, String), CliError> {
     let path = default_file().ok_or_else(|| {
-        CliError::new(ErrorCode::TokenNotFound, "No token found: no --token, no profile, no home directory.")
-            .hint("Pass a token directly:", format!("{typed} --token @FILE"))
+        CliError::new(
+            ErrorCode::TokenNotFound,
+            "No token found: no --token, no profile, no home directory.",
+        )
+        .hint("Pass a token directly:", format!("{typed} --token @FILE"))
     })?;
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok((path, text)),

@@ -18,9 +18,15 @@ impl Token {
     pub fn parse(raw: &str) -> Result<Self, CliError> {
         let token = raw.trim();
         check(token).map_err(|reason| {
-            let err = CliError::new(ErrorCode::InvalidToken, format!("The token is invalid: {reason}."));
+            let err = CliError::new(
+                ErrorCode::InvalidToken,
+                format!("The token is invalid: {reason}."),
+            );
             if reason.contains("file name") {
-                err.hint("To read the token from a file, prefix its path with '@':", "--token @FILE")
+                err.hint(
+                    "To read the token from a file, prefix its path with '@':",
+                    "--token @FILE",
+                )
             } else {
                 err.hint(
                     "Tokens look like AstraCS:<24 characters>:<64 characters>; create one at:",
@@ -57,7 +63,11 @@ pub fn mask(value: &str) -> String {
     }
     let head: String = body_chars[..4].iter().collect();
     let tail: String = body_chars[body_chars.len() - 4..].iter().collect();
-    let prefix = if value.starts_with(PREFIX) { PREFIX } else { "" };
+    let prefix = if value.starts_with(PREFIX) {
+        PREFIX
+    } else {
+        ""
+    };
     format!("{prefix}{head}****{tail}")
 }
 
@@ -84,7 +94,9 @@ fn check(token: &str) -> Result<(), String> {
         return Err("it is empty".into());
     }
     if token.starts_with('{') || token.starts_with('[') || token.starts_with('"') {
-        return Err("it looks like JSON; pass the token value itself, not the JSON file's content".into());
+        return Err(
+            "it looks like JSON; pass the token value itself, not the JSON file's content".into(),
+        );
     }
     if !token.starts_with(PREFIX) && looks_like_file_name(token) {
         return Err("it looks like a file name".into());
@@ -94,14 +106,21 @@ fn check(token: &str) -> Result<(), String> {
     }
     let len = token.chars().count();
     if len != TOKEN_LEN {
-        return Err(format!("it must be exactly {TOKEN_LEN} characters long, not {len}"));
+        return Err(format!(
+            "it must be exactly {TOKEN_LEN} characters long, not {len}"
+        ));
     }
     let parts: Vec<&str> = token.split(':').collect();
     if parts.len() != 3 {
-        return Err(format!("it must have three ':'-separated parts, not {}", parts.len()));
+        return Err(format!(
+            "it must have three ':'-separated parts, not {}",
+            parts.len()
+        ));
     }
     if parts[1].chars().count() != MIDDLE_LEN {
-        return Err(format!("its middle part must be {MIDDLE_LEN} characters long"));
+        return Err(format!(
+            "its middle part must be {MIDDLE_LEN} characters long"
+        ));
     }
     Ok(())
 }
@@ -111,7 +130,9 @@ fn looks_like_file_name(token: &str) -> bool {
         || token.contains('\\')
         || token.starts_with('~')
         || token.starts_with('.')
-        || [".txt", ".json", ".token", ".env", ".csv"].iter().any(|ext| token.ends_with(ext))
+        || [".txt", ".json", ".token", ".env", ".csv"]
+            .iter()
+            .any(|ext| token.ends_with(ext))
 }
 
 #[cfg(test)]
@@ -133,8 +154,14 @@ mod tests {
     #[test]
     fn redact_masks_every_token_in_a_text() {
         let text = format!("a {} b {}", valid(), valid());
-        assert_eq!(redact(&text), "a AstraCS:aaaa****bbbb b AstraCS:aaaa****bbbb");
-        assert_eq!(redact("Bearer AstraCS:aaaa****bbbb"), "Bearer AstraCS:aaaa****bbbb");
+        assert_eq!(
+            redact(&text),
+            "a AstraCS:aaaa****bbbb b AstraCS:aaaa****bbbb"
+        );
+        assert_eq!(
+            redact("Bearer AstraCS:aaaa****bbbb"),
+            "Bearer AstraCS:aaaa****bbbb"
+        );
     }
 
     #[test]
@@ -153,8 +180,19 @@ mod tests {
             assert!(raw.is_empty() || !err.message().contains(raw) || raw.len() < 12);
         }
         let bad_middle = format!("AstraCS:{}:{}", "a".repeat(23), "b".repeat(65));
-        assert!(Token::parse(&bad_middle).unwrap_err().headline.contains("middle part"));
-        let four_parts = format!("AstraCS:{}:{}:{}", "a".repeat(24), "b".repeat(31), "c".repeat(32));
-        assert!(Token::parse(&four_parts).unwrap_err().headline.contains("three"));
+        assert!(Token::parse(&bad_middle)
+            .unwrap_err()
+            .headline
+            .contains("middle part"));
+        let four_parts = format!(
+            "AstraCS:{}:{}:{}",
+            "a".repeat(24),
+            "b".repeat(31),
+            "c".repeat(32)
+        );
+        assert!(Token::parse(&four_parts)
+            .unwrap_err()
+            .headline
+            .contains("three"));
     }
 }

@@ -24,21 +24,36 @@ pub fn report(report: &Report, style: Style) -> String {
 
 pub fn table(table: &Table) -> String {
     let mut comfy = Comfy::new();
-    comfy.load_preset(BOX).set_content_arrangement(ContentArrangement::Disabled);
+    comfy
+        .load_preset(BOX)
+        .set_content_arrangement(ContentArrangement::Disabled);
     // The original's rule: a column is at least its header plus one space wide.
     comfy.set_header(table.columns.iter().map(|column| format!("{column} ")));
     for row in &table.rows {
         comfy.add_row(row.iter().map(|values| values.join("\n")));
     }
-    let mut text = comfy.lines().map(|line| line.trim_end().to_owned()).collect::<Vec<_>>().join("\n");
+    let mut text = comfy
+        .lines()
+        .map(|line| line.trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
     text.push('\n');
     text
 }
 
 pub fn error(error: &CliError, style: Style) -> String {
-    let mut lines = error.message().lines().map(str::to_owned).collect::<Vec<_>>();
+    let mut lines = error
+        .message()
+        .lines()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
     if style.color {
-        lines[0] = paint(&lines[0], Ansi::new().fg_color(Some(AnsiColor::Red.into())).effects(Effects::BOLD));
+        lines[0] = paint(
+            &lines[0],
+            Ansi::new()
+                .fg_color(Some(AnsiColor::Red.into()))
+                .effects(Effects::BOLD),
+        );
     }
     let mut text = lines.join("\n");
     text.push('\n');
@@ -50,7 +65,10 @@ pub fn error(error: &CliError, style: Style) -> String {
 
 /// Usage errors look like clap's own, whatever the output format.
 pub fn usage_error(error: &CliError) -> String {
-    format!("error: {}\n\nFor more information, try '--help'.\n", error.headline)
+    format!(
+        "error: {}\n\nFor more information, try '--help'.\n",
+        error.headline
+    )
 }
 
 fn hints_text(hints: &[Hint], color: bool) -> String {
@@ -61,7 +79,11 @@ fn hints_text(hints: &[Hint], color: bool) -> String {
         if color {
             let dim = Ansi::new().effects(Effects::DIMMED);
             let bold = Ansi::new().effects(Effects::BOLD);
-            text.push_str(&format!("\n{}\n{}\n", paint(&comment, dim), paint(&command, bold)));
+            text.push_str(&format!(
+                "\n{}\n{}\n",
+                paint(&comment, dim),
+                paint(&command, bold)
+            ));
         } else {
             text.push_str(&format!("\n{comment}\n{command}\n"));
         }
@@ -104,7 +126,10 @@ mod tests {
 
     #[test]
     fn multi_valued_cells_take_one_line_per_value() {
-        let t = Table::attributes(vec![("Roles", vec!["A".into(), "Billing Admin".into()]), ("Status", vec!["x".into()])]);
+        let t = Table::attributes(vec![
+            ("Roles", vec!["A".into(), "Billing Admin".into()]),
+            ("Status", vec!["x".into()]),
+        ]);
         let expected = "\
 ┌────────────┬───────────────┐
 │ Attribute  │ Value         │

@@ -25,7 +25,12 @@ struct ResponseEnvelope<'a> {
 pub fn report(report: &Report) -> String {
     match report {
         Report::Value { data, .. } => pretty(&ValueEnvelope { code: "OK", data }),
-        Report::Response { message, data, hints, .. } => pretty(&ResponseEnvelope {
+        Report::Response {
+            message,
+            data,
+            hints,
+            ..
+        } => pretty(&ResponseEnvelope {
             code: "OK",
             message,
             data,

@@ -28,7 +28,10 @@ pub struct Hint {
 
 impl Hint {
     pub fn new(comment: impl Into<String>, command: impl Into<String>) -> Self {
-        Self { comment: comment.into(), command: command.into() }
+        Self {
+            comment: comment.into(),
+            command: command.into(),
+        }
     }
 }
 
@@ -41,7 +44,10 @@ pub struct Table {
 
 impl Table {
     pub fn new(columns: &[&'static str]) -> Self {
-        Self { columns: columns.to_vec(), rows: Vec::new() }
+        Self {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn row(&mut self, cells: Vec<Vec<String>>) {
@@ -65,7 +71,12 @@ pub enum Report {
     Value { data: Value, table: Table },
     /// The outcome of a change: a message with hints, and data. `fields` are the CSV columns
     /// after `code,message`, with their values.
-    Response { message: String, data: Value, hints: Vec<Hint>, fields: Vec<(&'static str, String)> },
+    Response {
+        message: String,
+        data: Value,
+        hints: Vec<Hint>,
+        fields: Vec<(&'static str, String)>,
+    },
 }
 
 /// How to print: the format and what the terminal allows.
@@ -89,17 +100,32 @@ pub fn render_report(report: &Report, style: Style) -> Rendered {
         Format::Json => json::report(report),
         Format::Csv => csv::report(report),
     };
-    Rendered { stdout, stderr: String::new() }
+    Rendered {
+        stdout,
+        stderr: String::new(),
+    }
 }
 
 pub fn render_error(error: &CliError, style: Style) -> Rendered {
     if error.code == ErrorCode::Usage {
-        return Rendered { stdout: String::new(), stderr: human::usage_error(error) };
+        return Rendered {
+            stdout: String::new(),
+            stderr: human::usage_error(error),
+        };
     }
     match style.format {
-        Format::Human => Rendered { stdout: String::new(), stderr: human::error(error, style) },
-        Format::Json => Rendered { stdout: json::error(error), stderr: String::new() },
-        Format::Csv => Rendered { stdout: csv::error(error), stderr: String::new() },
+        Format::Human => Rendered {
+            stdout: String::new(),
+            stderr: human::error(error, style),
+        },
+        Format::Json => Rendered {
+            stdout: json::error(error),
+            stderr: String::new(),
+        },
+        Format::Csv => Rendered {
+            stdout: csv::error(error),
+            stderr: String::new(),
+        },
     }
 }
 

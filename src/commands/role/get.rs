@@ -10,11 +10,17 @@ pub async fn run(context: &Context, args: &RoleGetArgs) -> Result<Report, CliErr
     let role = match &args.role {
         RoleRef::Id { id, .. } => match context.client.get_role(id).await {
             Ok(role) => role,
-            Err(err) if err.is_not_found() => return Err(role_not_found(&[], &args.role, &context.invocation)),
+            Err(err) if err.is_not_found() => {
+                return Err(role_not_found(&[], &args.role, &context.invocation))
+            }
             Err(err) => return Err(context.api_error(err)),
         },
         RoleRef::Name(_) => {
-            let roles = context.client.list_roles().await.map_err(|err| context.api_error(err))?;
+            let roles = context
+                .client
+                .list_roles()
+                .await
+                .map_err(|err| context.api_error(err))?;
             resolve_role(&roles, &args.role, &context.invocation)?.clone()
         }
     };

@@ -16,13 +16,29 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Report, Cli
     delete_one(context, user, args.if_exists).await
 }
 
-async fn delete_one(context: &Context, user: &UserRef, if_exists: bool) -> Result<Report, CliError> {
+async fn delete_one(
+    context: &Context,
+    user: &UserRef,
+    if_exists: bool,
+) -> Result<Report, CliError> {
     let deleted = match user {
-        UserRef::Id { id, .. } => context.client.delete_user(id).await.map_err(|err| context.api_error(err))?,
+        UserRef::Id { id, .. } => context
+            .client
+            .delete_user(id)
+            .await
+            .map_err(|err| context.api_error(err))?,
         UserRef::Email(_) => {
-            let list = context.client.list_users().await.map_err(|err| context.api_error(err))?;
+            let list = context
+                .client
+                .list_users()
+                .await
+                .map_err(|err| context.api_error(err))?;
             match user.find_in(&list.users) {
-                Some(found) => context.client.delete_user(&found.id).await.map_err(|err| context.api_error(err))?,
+                Some(found) => context
+                    .client
+                    .delete_user(&found.id)
+                    .await
+                    .map_err(|err| context.api_error(err))?,
                 None => false,
             }
         }

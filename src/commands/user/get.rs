@@ -9,8 +9,11 @@ use crate::output::Report;
 
 pub async fn run(context: &Context, args: &UserGetArgs) -> Result<Report, CliError> {
     let user = find_user(context, &args.user).await?.ok_or_else(|| {
-        CliError::new(ErrorCode::UserNotFound, format!("User '{}' not found.", args.user.typed()))
-            .detail("Use 'astra user list' to see all available users.")
+        CliError::new(
+            ErrorCode::UserNotFound,
+            format!("User '{}' not found.", args.user.typed()),
+        )
+        .detail("Use 'astra user list' to see all available users.")
     })?;
     Ok(shapes::user_report(&user))
 }
@@ -24,7 +27,11 @@ async fn find_user(context: &Context, user: &UserRef) -> Result<Option<User>, Cl
             Err(err) => Err(context.api_error(err)),
         },
         UserRef::Email(_) => {
-            let list = context.client.list_users().await.map_err(|err| context.api_error(err))?;
+            let list = context
+                .client
+                .list_users()
+                .await
+                .map_err(|err| context.api_error(err))?;
             Ok(user.find_in(&list.users).cloned())
         }
     }

@@ -5,6 +5,10 @@ use crate::error::CliError;
 use crate::output::Report;
 
 pub async fn run(context: &Context) -> Result<Report, CliError> {
-    let list = context.client.list_users().await.map_err(|err| context.api_error(err))?;
+    let list = context
+        .client
+        .list_users()
+        .await
+        .map_err(|err| context.api_error(err))?;
     Ok(shapes::users_report(&list.users))
 }

@@ -1,0 +1,268 @@
+//! A hermetic environment per test: an empty HOME, no inherited variables, no retry delays.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+pub const TOKEN: &str = "AstraCS:aaaaaaaaaaaaaaaaaaaaaaaa:0000000000000000000000000000000000000000000000000000000000000001";
+pub const TOKEN_B: &str = "AstraCS:bbbbbbbbbbbbbbbbbbbbbbbb:0000000000000000000000000000000000000000000000000000000000000002";
+pub const TOKEN_C: &str = "AstraCS:cccccccccccccccccccccccc:0000000000000000000000000000000000000000000000000000000000000003";
+pub const MASKED: &str = "AstraCS:aaaa****0001";
+
+pub const ORG: &str = "11111111-2222-4333-8444-555555555555";
+pub const ALICE: &str = "ae2f3b2c-4d5e-4f70-8a9b-0c1d2e3f4a5b";
+pub const BOB: &str = "be2f3b2c-4d5e-4f70-8a9b-0c1d2e3f4a5b";
+pub const RW_USER: &str = "b4ed0e9e-67e8-47b6-8b58-c6629be961a9";
+pub const BILLING: &str = "c4ed0e9e-67e8-47b6-8b58-c6629be961a9";
+pub const DB_ADMIN: &str = "d4ed0e9e-67e8-47b6-8b58-c6629be961a9";
+
+pub struct TestEnv {
+    pub home: TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        Self {
+            home: TempDir::new().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// `astra` with nothing inherited: HOME is the temp dir, no token anywhere.
+    pub fn astra(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_astra"));
+        command
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("ASTRA_TEST_NO_RETRY_DELAY", "1");
+        command
+    }
+
+    /// `astra` pointed at `endpoint` (…/v2) through the token variable.
+    pub fn astra_at(&self, endpoint: &str) -> Command {
+        let mut command = self.astra();
+        command
+            .env("ASTRA_DB_APPLICATION_TOKEN", TOKEN)
+            .env("ASTRA_ENV", "local")
+            .env("ASTRA_LOCAL_ENDPOINT", endpoint);
+        command
+    }
+}
+
+pub fn endpoint(server: &MockServer) -> String {
+    format!("{}/v2", server.uri())
+}
+
+pub fn role(id: &str, name: &str) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "policy": {
+            "description": name,
+            "resources": [format!("drn:astra:org:{ORG}")],
+            "actions": ["db-table-select", "db-cql"],
+            "effect": "allow"
+        },
+        "last_update_date_time": "0001-01-01T00:00:00Z",
+        "last_update_user_id": ""
+    })
+}
+
+pub fn roles() -> Value {
+    json!([
+        role(RW_USER, "R/W User"),
+        role(BILLING, "Billing Admin"),
+        role(DB_ADMIN, "Database Administrator")
+    ])
+}
+
+pub fn users() -> Value {
+    json!({
+        "OrgID": ORG,
+        "OrgName": "Test Org",
+        "Users": [
+            {"UserID": ALICE, "Email": "alice@example.bob", "Status": "active", "Roles": [{"ID": RW_USER, "Name": "R/W User"}]},
+            {"UserID": BOB, "Email": "Bob@Example.bob", "Status": "invited", "Roles": [{"ID": RW_USER, "Name": "R/W User"}, {"ID": BILLING, "Name": "Billing Admin"}]}
+        ]
+    })
+}
+
+/// A mock API that serves the fixtures above for the read calls.
+pub async fn api() -> MockServer {
+    let server = MockServer::start().await;
+    mount_json(&server, "GET", "/v2/organizations/users", users()).await;
+    mount_json(&server, "GET", "/v2/organizations/roles", roles()).await;
+    server
+}
+
+pub async fn mount_json(server: &MockServer, verb: &str, route: &str, body: Value) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+pub async fn mount_status(server: &MockServer, verb: &str, route: &str, status: u16) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(ResponseTemplate::new(status))
+        .mount(server)
+        .await;
+}
+
+/// The calls the server received, as `METHOD /path`.
+pub async fn calls(server: &MockServer) -> Vec<String> {
+    received(server)
+        .await
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+pub async fn received(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap_or_default()
+}
+
+pub fn body_json(request: &Request) -> Value {
+    serde_json::from_slice(&request.body).expect("JSON body")
+}
+
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Exit status, stdout and stderr in one text, for snapshots.
+pub fn transcript(output: &std::process::Output) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code().unwrap_or(-1),
+        stdout(output),
+        stderr(output)
+    )
+}
+
+pub fn parse_json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|err| panic!("stdout is not JSON ({err}): {}", stdout(output)))
+}
+
+/// A running `astra-emulator serve` on a free loopback port, stopped on drop.
+pub struct Emulator {
+    child: Child,
+    pub endpoint: String,
+    pub base: String,
+    _dir: TempDir,
+}
+
+impl Emulator {
+    pub fn start(extra_args: &[&str]) -> Self {
+        let dir = TempDir::new().unwrap();
+        let port_file = dir.path().join("port");
+        let child = std::process::Command::new(emulator_binary())
+            .args(extra_args)
+            .arg("serve")
+            .arg("--port-file")
+            .arg(&port_file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start astra-emulator");
+        let started = Instant::now();
+        let port = loop {
+            if let Ok(port) = std::fs::read_to_string(&port_file) {
+                if !port.is_empty() {
+                    break port;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "astra-emulator did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let base = format!("http://127.0.0.1:{}", port.trim());
+        Self {
+            child,
+            endpoint: format!("{base}/v2"),
+            base,
+            _dir: dir,
+        }
+    }
+
+    pub async fn control(&self, verb: reqwest::Method, route: &str, body: Option<Value>) -> Value {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut request = reqwest::Client::new().request(verb, format!("{}{route}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("emulator control call");
+        assert!(
+            response.status().is_success(),
+            "{route}: {}",
+            response.status()
+        );
+        response.json().await.unwrap_or(Value::Null)
+    }
+
+    pub async fn fail(&self, rule: Value) {
+        self.control(reqwest::Method::POST, "/_emulator/faults", Some(rule))
+            .await;
+    }
+
+    pub async fn requests(&self) -> Vec<Value> {
+        let value = self
+            .control(reqwest::Method::GET, "/_emulator/requests", None)
+            .await;
+        value.as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn clear_requests(&self) {
+        self.control(reqwest::Method::DELETE, "/_emulator/requests", None)
+            .await;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The emulator binary beside `astra`; built on demand when only this package was built.
+fn emulator_binary() -> PathBuf {
+    let binary = Path::new(env!("CARGO_BIN_EXE_astra"))
+        .with_file_name(format!("astra-emulator{}", std::env::consts::EXE_SUFFIX));
+    if !binary.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-q", "-p", "astra-emulator"])
+            .status()
+            .expect("cargo build");
+        assert!(status.success(), "cannot build astra-emulator");
+    }
+    binary
+}

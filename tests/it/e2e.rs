@@ -1,0 +1,288 @@
+//! End to end: the real `astra` against a real `astra-emulator` process on loopback.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::common::*;
+
+#[tokio::test]
+async fn the_full_lifecycle_of_a_user() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let astra = || env.astra_at(&emulator.endpoint);
+
+    let invited = astra()
+        .args([
+            "user",
+            "invite",
+            "jane@example.com",
+            "-r",
+            "R/W User,Billing Admin",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(invited.status.code(), Some(0), "{}", transcript(&invited));
+    assert_eq!(
+        parse_json(&invited)["message"],
+        "User 'jane@example.com' has been invited with roles 'R/W User', 'Billing Admin'."
+    );
+
+    let list = astra()
+        .args(["user", "list", "-o", "csv"])
+        .output()
+        .unwrap();
+    let row = stdout(&list)
+        .lines()
+        .find(|line| line.contains("jane@example.com"))
+        .map(str::to_owned)
+        .expect("jane is listed");
+    assert!(
+        row.starts_with("OK,,") && row.ends_with(",jane@example.com,invited"),
+        "{row}"
+    );
+
+    let got = astra()
+        .args(["user", "get", "JANE@example.com", "-o", "json"])
+        .output()
+        .unwrap();
+    let user = &parse_json(&got)["data"];
+    assert_eq!(user["Status"], "invited");
+    let names: Vec<&str> = user["Roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["R/W User", "Billing Admin"]);
+
+    let id = user["UserID"].as_str().unwrap().to_owned();
+    let human = astra().args(["user", "get", &id]).output().unwrap();
+    assert!(
+        stdout(&human).contains("│ Roles      │ R/W User"),
+        "{}",
+        stdout(&human)
+    );
+
+    let deleted = astra()
+        .args(["user", "delete", "jane@example.com"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        (deleted.status.code(), stdout(&deleted)),
+        (
+            Some(0),
+            "User 'jane@example.com' has been deleted.\n".to_owned()
+        )
+    );
+
+    let gone = astra()
+        .args(["user", "get", "jane@example.com", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(gone.status.code(), Some(5));
+    assert_eq!(parse_json(&gone)["code"], "USER_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn re_runs_are_safe_with_if_not_exists_and_if_exists() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let astra = || env.astra_at(&emulator.endpoint);
+    for expected in [true, false] {
+        let output = astra()
+            .args([
+                "user",
+                "invite",
+                "ops@example.com",
+                "--if-not-exists",
+                "-o",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(parse_json(&output)["data"]["wasInvited"], expected);
+    }
+    for expected in [true, false] {
+        let output = astra()
+            .args([
+                "user",
+                "delete",
+                "ops@example.com",
+                "--if-exists",
+                "-o",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(parse_json(&output)["data"]["wasDeleted"], expected);
+    }
+    let requests = emulator.requests().await;
+    let changes: Vec<String> = requests
+        .iter()
+        .filter(|r| r["method"] != "GET")
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap(),
+                r["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(changes.len(), 2, "one PUT and one DELETE: {changes:?}");
+    let put = requests.iter().find(|r| r["method"] == "PUT").unwrap();
+    assert_eq!(put["body"]["email"], "ops@example.com");
+    assert_eq!(
+        put["body"]["roles"].as_array().unwrap().len(),
+        1,
+        "the default role"
+    );
+    assert!(
+        put["authorization"].as_str().unwrap().contains("****"),
+        "the emulator masks the token"
+    );
+}
+
+#[tokio::test]
+async fn every_command_in_every_format_against_the_emulator() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    for format in ["human", "json", "csv"] {
+        for args in [
+            vec!["user", "list"],
+            vec!["user", "get", "alice@example.com"],
+            vec!["role", "list"],
+            vec!["role", "get", "Database Administrator"],
+            vec!["user", "invite", "fmt@example.com", "-r", "RO User"],
+            vec!["user", "delete", "fmt@example.com"],
+        ] {
+            let output = env
+                .astra_at(&emulator.endpoint)
+                .args(&args)
+                .args(["-o", format])
+                .output()
+                .unwrap();
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{args:?} {format}: {}",
+                transcript(&output)
+            );
+            match format {
+                "json" => assert_eq!(parse_json(&output)["code"], "OK"),
+                "csv" => assert!(stdout(&output).starts_with("code,message,")),
+                _ => assert!(!stdout(&output).is_empty()),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn injected_faults_give_their_documented_codes() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let cases = [
+        (
+            json!({"path": "/v2/organizations/users", "action": "503", "count": 0}),
+            "SERVER_ERROR",
+            8,
+        ),
+        (
+            json!({"path": "/v2/organizations/users", "action": "500"}),
+            "SERVER_ERROR",
+            8,
+        ),
+        (
+            json!({"path": "/v2/organizations/users", "action": "400"}),
+            "REQUEST_REJECTED",
+            9,
+        ),
+        (
+            json!({"path": "/v2/organizations/users", "action": "401"}),
+            "UNAUTHORIZED",
+            6,
+        ),
+        (
+            json!({"path": "/v2/organizations/users", "action": "403"}),
+            "FORBIDDEN",
+            6,
+        ),
+        (
+            json!({"path": "/v2/organizations/users", "action": "non-json"}),
+            "BAD_RESPONSE",
+            8,
+        ),
+        (
+            json!({"path": "/v2/organizations/users", "action": "drop", "count": 0}),
+            "CONNECTION_FAILED",
+            8,
+        ),
+        (
+            json!({"path": "/v2/organizations/users", "action": "hang", "count": 0}),
+            "TIMED_OUT",
+            8,
+        ),
+    ];
+    for (rule, code, status) in cases {
+        emulator
+            .control(Method::DELETE, "/_emulator/faults", None)
+            .await;
+        emulator.fail(rule.clone()).await;
+        let output = env
+            .astra_at(&emulator.endpoint)
+            .env("ASTRA_HTTP_TIMEOUT", "0.5")
+            .args(["user", "list", "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(status),
+            "{rule}: {}",
+            transcript(&output)
+        );
+        assert_eq!(parse_json(&output)["code"], code, "{rule}");
+    }
+    emulator
+        .control(Method::DELETE, "/_emulator/faults", None)
+        .await;
+
+    emulator.fail(json!({"method": "GET", "path": "/v2/organizations/*", "action": "429", "count": 2, "retryAfter": "1"})).await;
+    let output = env
+        .astra_at(&emulator.endpoint)
+        .args(["role", "list", "-o", "json", "-V"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "two 429s are retried: {}",
+        transcript(&output)
+    );
+    assert!(
+        stderr(&output).contains("retrying in 1000 ms"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn a_pinned_token_rejects_others() {
+    let emulator = Emulator::start(&["--token", TOKEN_B]);
+    let env = TestEnv::new();
+    let output = env
+        .astra_at(&emulator.endpoint)
+        .args(["user", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6));
+    let ok = env
+        .astra_at(&emulator.endpoint)
+        .env("ASTRA_DB_APPLICATION_TOKEN", TOKEN_B)
+        .args(["user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+}

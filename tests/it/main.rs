@@ -1,0 +1,13 @@
+//! Black-box tests: the real `astra` binary against real HTTP on loopback (wiremock where an
+//! exact reply is needed, the bundled emulator for end-to-end runs). One test binary, so it
+//! links once.
+
+mod common;
+
+mod config;
+mod e2e;
+mod errors;
+mod help;
+mod roles;
+mod security;
+mod users;

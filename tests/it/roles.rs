@@ -1,0 +1,113 @@
+//! `astra role list|get`.
+
+use insta::assert_snapshot;
+use serde_json::json;
+
+use crate::common::*;
+
+#[tokio::test]
+async fn role_list_in_every_format() {
+    let server = api().await;
+    let env = TestEnv::new();
+    let human = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "list"])
+        .output()
+        .unwrap();
+    assert_snapshot!("role_list_human", transcript(&human));
+    let csv = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "list", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_snapshot!("role_list_csv", transcript(&csv));
+    let json = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    let data = &parse_json(&json)["data"];
+    assert_eq!(data.as_array().unwrap().len(), 3);
+    assert_eq!(
+        data[0],
+        json!({"ID": RW_USER, "Name": "R/W User", "Policy": {"description": "R/W User", "effect": "allow",
+            "resources": [format!("drn:astra:org:{ORG}")], "actions": ["db-table-select", "db-cql"]}})
+    );
+    let keys: Vec<&String> = data[0]["Policy"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["description", "effect", "resources", "actions"]);
+}
+
+#[tokio::test]
+async fn role_get_by_name_or_id_in_every_format() {
+    let server = api().await;
+    mount_json(
+        &server,
+        "GET",
+        &format!("/v2/organizations/roles/{BILLING}"),
+        role(BILLING, "Billing Admin"),
+    )
+    .await;
+    let env = TestEnv::new();
+    let human = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "get", "r/w user"])
+        .output()
+        .unwrap();
+    assert_snapshot!("role_get_human", transcript(&human));
+    let csv = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "describe", "R/W User", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_snapshot!("role_get_csv", transcript(&csv));
+    let json = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "get", &BILLING.to_uppercase(), "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(parse_json(&json)["data"]["Name"], "Billing Admin");
+    assert_eq!(
+        calls(&server).await,
+        [
+            "GET /v2/organizations/roles".to_owned(),
+            "GET /v2/organizations/roles".to_owned(),
+            format!("GET /v2/organizations/roles/{BILLING}")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn role_get_of_an_unknown_role_suggests_the_closest() {
+    let server = api().await;
+    let env = TestEnv::new();
+    let human = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "get", "Billing Admn"])
+        .output()
+        .unwrap();
+    assert_snapshot!("role_get_missing_human", transcript(&human));
+    let json = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "get", "Billing Admn", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        parse_json(&json),
+        json!({"code": "ROLE_NOT_FOUND",
+            "message": "Error: Role 'Billing Admn' not found.\n\nThe specified role does not exist.\n\nUse 'astra role list' to see all available roles.",
+            "data": null,
+            "nextSteps": [{"comment": "Did you mean:", "command": "astra role get 'Billing Admin' -o json"}]})
+    );
+    let csv = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "get", "Billing Admn", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_snapshot!("role_get_missing_csv", transcript(&csv));
+    let by_id = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "get", "00000000-0000-4000-8000-000000000000"])
+        .output()
+        .unwrap();
+    assert_eq!(by_id.status.code(), Some(5));
+}
