@@ -29,17 +29,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Manage the users of the organization
-    #[command(
-        after_help = "Examples:\n  # List the users of the organization\n  $ astra user list"
-    )]
+    #[command(after_help = "Examples:\n# List the users of the organization\n$ astra user list")]
     User {
         #[command(subcommand)]
         command: Option<UserCommand>,
     },
     /// Inspect the roles of the organization
-    #[command(
-        after_help = "Examples:\n  # List the roles of the organization\n  $ astra role list"
-    )]
+    #[command(after_help = "Examples:\n# List the roles of the organization\n$ astra role list")]
     Role {
         #[command(subcommand)]
         command: Option<RoleCommand>,
@@ -50,23 +46,23 @@ pub enum Command {
 pub enum UserCommand {
     /// List every user of the organization
     #[command(
-        after_help = "Examples:\n  # List all users\n  $ astra user list\n  # List all users as JSON\n  $ astra user list -o json"
+        after_help = "Examples:\n# List all users\n$ astra user list\n# List all users as JSON\n$ astra user list -o json"
     )]
     List,
     /// Show one user, with role names
     #[command(
         visible_alias = "describe",
-        after_help = "Examples:\n  # Show a user by email\n  $ astra user get john@example.com\n  # Show a user by id\n  $ astra user get 3476f3bb-10df-4d2f-ac2b-f05c65676724"
+        after_help = "Examples:\n# Show a user by email\n$ astra user get john@example.com\n# Show a user by id\n$ astra user get 3476f3bb-10df-4d2f-ac2b-f05c65676724"
     )]
     Get(UserGetArgs),
     /// Invite a user to an organization
     #[command(
-        after_help = "Examples:\n  # Invite a user with the default \"Database Administrator\" role\n  $ astra user invite john@example.com\n  # Invite a user with specific roles\n  $ astra user invite john@example.com --role 'R/W User' --role 'Billing Admin'\n  # Invite a user without failing if they already exist\n  $ astra user invite john@example.com --if-not-exists"
+        after_help = "Examples:\n# Invite a user with the default \"Database Administrator\" role\n$ astra user invite john@example.com\n# Invite a user with specific roles\n$ astra user invite john@example.com --role 'R/W User' --role 'Billing Admin'\n# Invite a user without failing if they already exist\n$ astra user invite john@example.com --if-not-exists"
     )]
     Invite(UserInviteArgs),
     /// Delete an existing user
     #[command(
-        after_help = "Examples:\n  # Delete a specific user\n  $ astra user delete john@example.com\n  # Delete a user without failing if they don't exist\n  $ astra user delete john@example.com --if-exists"
+        after_help = "Examples:\n# Delete a specific user\n$ astra user delete john@example.com\n# Delete a user without failing if they don't exist\n$ astra user delete john@example.com --if-exists"
     )]
     Delete(UserDeleteArgs),
 }
@@ -74,12 +70,12 @@ pub enum UserCommand {
 #[derive(Debug, Subcommand)]
 pub enum RoleCommand {
     /// List every role of the organization
-    #[command(after_help = "Examples:\n  # List all roles\n  $ astra role list")]
+    #[command(after_help = "Examples:\n# List all roles\n$ astra role list")]
     List,
     /// Show one role, with its policy
     #[command(
         visible_alias = "describe",
-        after_help = "Examples:\n  # Show a role by name\n  $ astra role get 'R/W User'\n  # Show a role by id\n  $ astra role get b4ed0e9e-67e8-47b6-8b58-c6629be961a9"
+        after_help = "Examples:\n# Show a role by name\n$ astra role get 'R/W User'\n# Show a role by id\n$ astra role get b4ed0e9e-67e8-47b6-8b58-c6629be961a9"
     )]
     Get(RoleGetArgs),
 }
@@ -99,7 +95,7 @@ pub struct UserInviteArgs {
     /// List of roles to assign the user (repeatable, comma-separated; default: Database Administrator)
     #[arg(short = 'r', long = "roles", visible_alias = "role", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
     pub roles: Vec<Vec<RoleRef>>,
-    /// Do not fail if the user already exists
+    /// Do not fail if user already exists
     #[arg(long)]
     pub if_not_exists: bool,
 }
@@ -109,7 +105,7 @@ pub struct UserDeleteArgs {
     /// User email/id to delete
     #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1)]
     pub users: Vec<UserRef>,
-    /// Do not fail if the user does not exist
+    /// Do not fail if user does not exist
     #[arg(long)]
     pub if_exists: bool,
 }

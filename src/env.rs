@@ -22,12 +22,12 @@ pub fn var(name: &str) -> Option<String> {
 /// The footer of `astra --help`.
 pub const HELP_FOOTER: &str = "\
 Examples:
-  # List the users of your organization
-  $ astra user list
-  # Invite a user with a role
-  $ astra user invite jane@example.com -r 'R/W User'
-  # Read the token from a file, and print JSON
-  $ astra role list --token @token.txt -o json
+# List the users of your organization
+$ astra user list
+# Invite a user with a role
+$ astra user invite jane@example.com -r 'R/W User'
+# Read the token from a file, and print JSON
+$ astra role list --token @token.txt -o json
 
 Environment variables:
   ASTRA_DB_APPLICATION_TOKEN  token to use when no --token, -cf or -p is given

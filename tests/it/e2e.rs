@@ -286,3 +286,37 @@ async fn a_pinned_token_rejects_others() {
         .unwrap();
     assert_eq!(ok.status.code(), Some(0));
 }
+
+#[tokio::test]
+async fn ctrl_c_while_waiting_is_execution_cancelled() {
+    let emulator = Emulator::start(&["--fail", "GET /v2/organizations/users hang x0"]);
+    let env = TestEnv::new();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_astra"))
+        .env_clear()
+        .env("HOME", env.home.path())
+        .env("ASTRA_DB_APPLICATION_TOKEN", TOKEN)
+        .env("ASTRA_ENV", "local")
+        .env("ASTRA_LOCAL_ENDPOINT", &emulator.endpoint)
+        .args(["user", "list", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the call is in flight, then interrupt as a terminal would.
+    let started = std::time::Instant::now();
+    while emulator.requests().await.is_empty() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the call never arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", transcript(&output));
+    assert_eq!(parse_json(&output)["code"], "EXECUTION_CANCELLED");
+}
