@@ -90,7 +90,8 @@ pub struct UserGetArgs {
 #[derive(Debug, Args)]
 pub struct UserInviteArgs {
     /// User email/id to invite
-    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1)]
+    // A list so that several USERs fit later; `Set` accepts exactly one for now.
+    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1, action = ArgAction::Set)]
     pub users: Vec<UserRef>,
     /// List of roles to assign the user (repeatable, comma-separated; default: Database Administrator)
     #[arg(short = 'r', long = "roles", visible_alias = "role", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
@@ -103,7 +104,7 @@ pub struct UserInviteArgs {
 #[derive(Debug, Args)]
 pub struct UserDeleteArgs {
     /// User email/id to delete
-    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1)]
+    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1, action = ArgAction::Set)]
     pub users: Vec<UserRef>,
     /// Do not fail if user does not exist
     #[arg(long)]

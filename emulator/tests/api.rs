@@ -38,6 +38,12 @@ mod tempdir {
     }
 }
 
+/// A plain-HTTP client; see the `rustls` dev-dependency for why a provider is installed.
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 impl Server {
     fn start(args: &[&str]) -> Self {
         let dir = tempdir::Dir::new("serve");
@@ -73,7 +79,7 @@ impl Server {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, reqwest::header::HeaderMap, String) {
-        let mut request = reqwest::Client::new()
+        let mut request = client()
             .request(method, format!("{}{path}", self.base))
             .bearer_auth(TOKEN);
         if let Some(body) = body {
@@ -246,8 +252,7 @@ async fn bad_requests_are_400_with_an_errors_body() {
 async fn a_missing_or_malformed_token_is_401_and_a_pinned_token_is_enforced() {
     let server = Server::start(&[]);
     for auth in [None, Some("Bearer nope"), Some("Bearer AstraCS:short")] {
-        let mut request =
-            reqwest::Client::new().get(format!("{}/v2/organizations/users", server.base));
+        let mut request = client().get(format!("{}/v2/organizations/users", server.base));
         if let Some(auth) = auth {
             request = request.header("Authorization", auth);
         }
@@ -307,7 +312,7 @@ async fn start_up_faults_latency_and_the_request_log() {
 #[tokio::test]
 async fn a_dropped_connection_is_a_transport_error() {
     let server = Server::start(&["--fail", "* /v2/organizations/* drop x1"]);
-    let result = reqwest::Client::new()
+    let result = client()
         .get(format!("{}/v2/organizations/users", server.base))
         .bearer_auth(TOKEN)
         .send()

@@ -23,14 +23,11 @@ impl Token {
                 format!("The token is invalid: {reason}."),
             );
             if reason.contains("file name") {
-                err.hint(
-                    "To read the token from a file, prefix its path with '@':",
-                    "--token @FILE",
-                )
+                err.detail("To read the token from a file, pass --token @FILE.")
             } else {
-                err.hint(
-                    "Tokens look like AstraCS:<24 characters>:<64 characters>; create one at:",
-                    "https://astra.datastax.com/settings/tokens",
+                err.detail(
+                    "Tokens look like AstraCS:<24 characters>:<64 characters>; \
+                     create one at https://astra.datastax.com/settings/tokens.",
                 )
             }
         })?;

@@ -592,3 +592,21 @@ async fn bad_user_values_are_usage_errors() {
         );
     }
 }
+
+#[test]
+fn a_second_user_is_refused_until_several_users_are_supported() {
+    let env = TestEnv::new();
+    for command in ["invite", "delete"] {
+        let output = env
+            .astra()
+            .args(["user", command, "a@b.c", "d@e.f", "--token", TOKEN])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&output).contains("unexpected argument 'd@e.f'"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
