@@ -56,6 +56,33 @@ impl TestEnv {
         command
     }
 
+    /// Runs `astra ARGS` pointed at `endpoint` (…/v2) and returns what it printed.
+    pub fn run_at(&self, endpoint: &str, args: &[&str]) -> std::process::Output {
+        self.astra_at(endpoint)
+            .args(args)
+            .output()
+            .expect("run astra")
+    }
+
+    /// Runs `astra ARGS` with no token anywhere.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        self.astra().args(args).output().expect("run astra")
+    }
+
+    /// `astra --token TOKEN --env local --local-endpoint ENDPOINT`: the token from the flag.
+    pub fn astra_with_flag(&self, endpoint: &str) -> Command {
+        let mut command = self.astra();
+        command.args([
+            "--token",
+            TOKEN,
+            "--env",
+            "local",
+            "--local-endpoint",
+            endpoint,
+        ]);
+        command
+    }
+
     /// `astra` pointed at `endpoint` (…/v2) through the token variable.
     pub fn astra_at(&self, endpoint: &str) -> Command {
         let mut command = self.astra();

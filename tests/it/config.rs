@@ -198,25 +198,17 @@ async fn token_from_a_file_or_stdin() {
 #[test]
 fn token_file_problems() {
     let env = TestEnv::new();
-    let missing = env
-        .astra()
-        .args(["user", "list", "--token", "@/nonexistent/token"])
-        .output()
-        .unwrap();
+    let missing = env.run(&["user", "list", "--token", "@/nonexistent/token"]);
     assert_snapshot!("token_file_missing", transcript(&missing));
     let empty = env.write("empty", "\n");
-    let output = env
-        .astra()
-        .args([
-            "user",
-            "list",
-            "--token",
-            &format!("@{}", empty.display()),
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let output = env.run(&[
+        "user",
+        "list",
+        "--token",
+        &format!("@{}", empty.display()),
+        "-o",
+        "json",
+    ]);
     assert_eq!(output.status.code(), Some(3));
     assert_eq!(parse_json(&output)["code"], "INVALID_TOKEN");
     let stdin = env
@@ -238,21 +230,13 @@ fn invalid_tokens_give_their_reason_and_never_echo_the_token() {
         ("AstraCS:short:token", "exactly 97 characters"),
     ];
     for (token, reason) in cases {
-        let output = env
-            .astra()
-            .args(["user", "list", "--token", token])
-            .output()
-            .unwrap();
+        let output = env.run(&["user", "list", "--token", token]);
         assert_eq!(output.status.code(), Some(3), "{token}");
         let text = stderr(&output);
         assert!(text.contains(reason), "{token}: {text}");
         assert!(!text.contains(token), "{token} echoed: {text}");
     }
-    let json = env
-        .astra()
-        .args(["user", "list", "--token", "nope-nope-nope", "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run(&["user", "list", "--token", "nope-nope-nope", "-o", "json"]);
     assert_eq!(parse_json(&json)["code"], "INVALID_TOKEN");
     let from_variable = env
         .astra()
@@ -266,18 +250,14 @@ fn invalid_tokens_give_their_reason_and_never_echo_the_token() {
 #[test]
 fn astrarc_failures_each_have_their_code() {
     let env = TestEnv::new();
-    let missing_default = env.astra().args(["user", "list"]).output().unwrap();
+    let missing_default = env.run(&["user", "list"]);
     let home = env.home.path().display().to_string();
     assert_snapshot!(
         "astrarc_default_missing",
         transcript(&missing_default).replace(&home, "[HOME]")
     );
 
-    let missing_cf = env
-        .astra()
-        .args(["user", "list", "-cf", "/nonexistent/astrarc", "-o", "json"])
-        .output()
-        .unwrap();
+    let missing_cf = env.run(&["user", "list", "-cf", "/nonexistent/astrarc", "-o", "json"]);
     assert_eq!(missing_cf.status.code(), Some(4));
     assert_eq!(parse_json(&missing_cf)["message"], "Error: Cannot read the configuration file '/nonexistent/astrarc': No such file or directory.");
 
@@ -285,11 +265,7 @@ fn astrarc_failures_each_have_their_code() {
         "broken",
         "[default]\nASTRA_DB_APPLICATION_TOKEN=x\nnot a key value\n",
     );
-    let output = env
-        .astra()
-        .args(["user", "list", "-cf", broken.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output = env.run(&["user", "list", "-cf", broken.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(4));
     assert!(
         stderr(&output).contains("at line 3: 'not a key value'"),
@@ -299,18 +275,14 @@ fn astrarc_failures_each_have_their_code() {
     assert!(stderr(&output).starts_with("Error: Cannot parse"));
 
     let profiles = env.write("profiles", &format!("[dev]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\n[prod]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\n"));
-    let output = env
-        .astra()
-        .args([
-            "user",
-            "list",
-            "-cf",
-            profiles.to_str().unwrap(),
-            "-p",
-            "staging",
-        ])
-        .output()
-        .unwrap();
+    let output = env.run(&[
+        "user",
+        "list",
+        "-cf",
+        profiles.to_str().unwrap(),
+        "-p",
+        "staging",
+    ]);
     assert_snapshot!(
         "astrarc_profile_missing",
         transcript(&output).replace(&home, "[HOME]")
@@ -332,11 +304,7 @@ fn astrarc_failures_each_have_their_code() {
     ];
     for (text, message) in cases {
         let file = env.write("case", text);
-        let output = env
-            .astra()
-            .args(["user", "list", "-cf", file.to_str().unwrap(), "-o", "json"])
-            .output()
-            .unwrap();
+        let output = env.run(&["user", "list", "-cf", file.to_str().unwrap(), "-o", "json"]);
         assert_eq!(output.status.code(), Some(4), "{text}");
         let value = parse_json(&output);
         assert_eq!(value["code"], "PARSE_ISSUE");

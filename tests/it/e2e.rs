@@ -250,11 +250,7 @@ async fn injected_faults_give_their_documented_codes() {
         .await;
 
     emulator.fail(json!({"method": "GET", "path": "/v2/organizations/*", "action": "429", "count": 2, "retryAfter": "1"})).await;
-    let output = env
-        .astra_at(&emulator.endpoint)
-        .args(["role", "list", "-o", "json", "-V"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&emulator.endpoint, &["role", "list", "-o", "json", "-V"]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -272,11 +268,7 @@ async fn injected_faults_give_their_documented_codes() {
 async fn a_pinned_token_rejects_others() {
     let emulator = Emulator::start(&["--token", TOKEN_B]);
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&emulator.endpoint)
-        .args(["user", "list", "-o", "json"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&emulator.endpoint, &["user", "list", "-o", "json"]);
     assert_eq!(output.status.code(), Some(6));
     let ok = env
         .astra_at(&emulator.endpoint)

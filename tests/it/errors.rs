@@ -40,17 +40,8 @@ async fn unauthorized_names_the_token_source_and_suggests_env() {
     let server = failing(401, errors_body("The token is not valid")).await;
     let env = TestEnv::new();
     let output = env
-        .astra()
-        .args([
-            "user",
-            "list",
-            "--token",
-            TOKEN,
-            "--env",
-            "local",
-            "--local-endpoint",
-            &endpoint(&server),
-        ])
+        .astra_with_flag(&endpoint(&server))
+        .args(["user", "list"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(6));
@@ -59,11 +50,7 @@ async fn unauthorized_names_the_token_source_and_suggests_env() {
         "{}",
         stderr(&output)
     );
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list", "-o", "json"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&endpoint(&server), &["user", "list", "-o", "json"]);
     assert_eq!(output.status.code(), Some(6));
     let value = parse_json(&output);
     assert_eq!(value["code"], "UNAUTHORIZED");
@@ -83,11 +70,7 @@ async fn unauthorized_names_the_token_source_and_suggests_env() {
 async fn forbidden_is_exit_6_with_its_own_code() {
     let server = failing(403, errors_body("missing org-user-read")).await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&endpoint(&server), &["user", "list"]);
     assert_snapshot!(
         "forbidden_human",
         transcript(&output).replace(&server.uri(), "http://[SERVER]")
@@ -98,11 +81,7 @@ async fn forbidden_is_exit_6_with_its_own_code() {
 async fn a_500_is_not_retried_and_is_a_server_error() {
     let server = failing(500, errors_body("boom")).await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list", "-o", "csv"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&endpoint(&server), &["user", "list", "-o", "csv"]);
     assert_snapshot!("server_error_csv", transcript(&output));
     assert_eq!(received(&server).await.len(), 1);
 }
@@ -124,11 +103,7 @@ async fn transient_failures_are_retried_and_retry_after_is_honoured() {
         .await;
     mount_json(&server, "GET", "/v2/organizations/users", users()).await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list", "-V", "-o", "json"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&endpoint(&server), &["user", "list", "-V", "-o", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(received(&server).await.len(), 3);
     let log = stderr(&output);
@@ -145,11 +120,7 @@ async fn transient_failures_are_retried_and_retry_after_is_honoured() {
 async fn persistent_503_gives_up_after_four_attempts() {
     let server = failing(503, errors_body("maintenance")).await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list", "-o", "json"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&endpoint(&server), &["user", "list", "-o", "json"]);
     assert_eq!(output.status.code(), Some(8));
     assert_eq!(parse_json(&output)["code"], "SERVER_ERROR");
     assert!(parse_json(&output)["message"]
@@ -168,22 +139,17 @@ async fn a_rejected_request_carries_the_api_message() {
         .mount(&server)
         .await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "invite", "x@y.z", "-r", "R/W User"])
-        .output()
-        .unwrap();
+    let output = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", "x@y.z", "-r", "R/W User"],
+    );
     assert_snapshot!("rejected_human", transcript(&output));
     let plain = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(409).set_body_string("conflict in plain text"))
         .mount(&plain)
         .await;
-    let output = env
-        .astra_at(&endpoint(&plain))
-        .args(["role", "list", "-o", "json"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&endpoint(&plain), &["role", "list", "-o", "json"]);
     assert_eq!(output.status.code(), Some(9));
     assert!(parse_json(&output)["message"]
         .as_str()
@@ -219,11 +185,7 @@ fn a_refused_connection_is_connection_failed() {
         .unwrap()
         .port();
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&format!("http://127.0.0.1:{port}/v2"))
-        .args(["user", "list"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&format!("http://127.0.0.1:{port}/v2"), &["user", "list"]);
     assert_eq!(output.status.code(), Some(8));
     let text = stderr(&output).replace(&port.to_string(), "PORT");
     assert_snapshot!("connection_refused", text);
@@ -265,11 +227,7 @@ async fn a_delete_retried_into_a_404_counts_as_deleted() {
         .mount(&server)
         .await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", ALICE, "-o", "json"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&endpoint(&server), &["user", "delete", ALICE, "-o", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(parse_json(&output)["data"], json!({"wasDeleted": true}));
 }

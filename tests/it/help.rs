@@ -45,22 +45,14 @@ fn version_is_on_stdout_and_dash_v_is_verbose() {
         (output.status.code(), stdout(&output)),
         (Some(0), format!("astra {}\n", env!("CARGO_PKG_VERSION")))
     );
-    let verbose = env
-        .astra()
-        .args(["-V", "user", "list", "--token", "x"])
-        .output()
-        .unwrap();
+    let verbose = env.run(&["-V", "user", "list", "--token", "x"]);
     assert_eq!(verbose.status.code(), Some(3), "-V is accepted as verbose");
 }
 
 #[test]
 fn unknown_flags_are_usage_errors_even_in_json_mode() {
     let env = TestEnv::new();
-    let output = env
-        .astra()
-        .args(["user", "list", "--frobnicate", "-o", "json"])
-        .output()
-        .unwrap();
+    let output = env.run(&["user", "list", "--frobnicate", "-o", "json"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stdout(&output), "");
     assert!(stderr(&output).contains("unexpected argument '--frobnicate'"));

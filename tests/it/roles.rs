@@ -9,23 +9,11 @@ use crate::common::*;
 async fn role_list_in_every_format() {
     let server = api().await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "list"])
-        .output()
-        .unwrap();
+    let human = env.run_at(&endpoint(&server), &["role", "list"]);
     assert_snapshot!("role_list_human", transcript(&human));
-    let csv = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "list", "-o", "csv"])
-        .output()
-        .unwrap();
+    let csv = env.run_at(&endpoint(&server), &["role", "list", "-o", "csv"]);
     assert_snapshot!("role_list_csv", transcript(&csv));
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "list", "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run_at(&endpoint(&server), &["role", "list", "-o", "json"]);
     let data = &parse_json(&json)["data"];
     assert_eq!(data.as_array().unwrap().len(), 3);
     assert_eq!(
@@ -48,23 +36,17 @@ async fn role_get_by_name_or_id_in_every_format() {
     )
     .await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "get", "r/w user"])
-        .output()
-        .unwrap();
+    let human = env.run_at(&endpoint(&server), &["role", "get", "r/w user"]);
     assert_snapshot!("role_get_human", transcript(&human));
-    let csv = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "describe", "R/W User", "-o", "csv"])
-        .output()
-        .unwrap();
+    let csv = env.run_at(
+        &endpoint(&server),
+        &["role", "describe", "R/W User", "-o", "csv"],
+    );
     assert_snapshot!("role_get_csv", transcript(&csv));
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "get", &BILLING.to_uppercase(), "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run_at(
+        &endpoint(&server),
+        &["role", "get", &BILLING.to_uppercase(), "-o", "json"],
+    );
     assert_eq!(parse_json(&json)["data"]["Name"], "Billing Admin");
     assert_eq!(
         calls(&server).await,
@@ -80,17 +62,12 @@ async fn role_get_by_name_or_id_in_every_format() {
 async fn role_get_of_an_unknown_role_suggests_the_closest() {
     let server = api().await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "get", "Billing Admn"])
-        .output()
-        .unwrap();
+    let human = env.run_at(&endpoint(&server), &["role", "get", "Billing Admn"]);
     assert_snapshot!("role_get_missing_human", transcript(&human));
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "get", "Billing Admn", "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run_at(
+        &endpoint(&server),
+        &["role", "get", "Billing Admn", "-o", "json"],
+    );
     assert_eq!(
         parse_json(&json),
         json!({"code": "ROLE_NOT_FOUND",
@@ -98,16 +75,14 @@ async fn role_get_of_an_unknown_role_suggests_the_closest() {
             "data": null,
             "nextSteps": [{"comment": "Did you mean:", "command": "astra role get 'Billing Admin' -o json"}]})
     );
-    let csv = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "get", "Billing Admn", "-o", "csv"])
-        .output()
-        .unwrap();
+    let csv = env.run_at(
+        &endpoint(&server),
+        &["role", "get", "Billing Admn", "-o", "csv"],
+    );
     assert_snapshot!("role_get_missing_csv", transcript(&csv));
-    let by_id = env
-        .astra_at(&endpoint(&server))
-        .args(["role", "get", "00000000-0000-4000-8000-000000000000"])
-        .output()
-        .unwrap();
+    let by_id = env.run_at(
+        &endpoint(&server),
+        &["role", "get", "00000000-0000-4000-8000-000000000000"],
+    );
     assert_eq!(by_id.status.code(), Some(5));
 }

@@ -8,11 +8,10 @@ use crate::common::*;
 async fn verbose_logs_mask_the_token_and_show_each_call() {
     let server = api().await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "invite", "jane@example.com", "-r", "R/W User", "-V"])
-        .output()
-        .unwrap();
+    let output = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", "jane@example.com", "-r", "R/W User", "-V"],
+    );
     let log = stderr(&output);
     assert!(
         log.contains(&format!("(Authorization: Bearer {MASKED})")),
@@ -35,17 +34,8 @@ async fn dump_logs_writes_a_private_file_without_the_token() {
     let env = TestEnv::new();
     let file = env.path("debug.log");
     let output = env
-        .astra()
-        .args([
-            "user",
-            "list",
-            "--token",
-            TOKEN,
-            "--env",
-            "local",
-            "--local-endpoint",
-            &endpoint(&server),
-        ])
+        .astra_with_flag(&endpoint(&server))
+        .args(["user", "list"])
         .arg(format!("--dump-logs={}", file.display()))
         .output()
         .unwrap();
@@ -110,21 +100,8 @@ fn the_token_never_appears_in_error_text_even_when_it_is_rejected() {
         .port();
     for format in ["human", "json", "csv"] {
         let output = env
-            .astra()
-            .args([
-                "user",
-                "delete",
-                "a@b.c",
-                "--token",
-                TOKEN,
-                "--env",
-                "local",
-                "--local-endpoint",
-                &format!("http://127.0.0.1:{port}/v2"),
-                "-o",
-                format,
-                "-V",
-            ])
+            .astra_with_flag(&format!("http://127.0.0.1:{port}/v2"))
+            .args(["user", "delete", "a@b.c", "-o", format, "-V"])
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(8));

@@ -11,23 +11,11 @@ use crate::common::*;
 async fn list_in_every_format_sends_one_authenticated_get() {
     let server = api().await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list"])
-        .output()
-        .unwrap();
+    let human = env.run_at(&endpoint(&server), &["user", "list"]);
     assert_snapshot!("user_list_human", transcript(&human));
-    let csv = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list", "-o", "csv"])
-        .output()
-        .unwrap();
+    let csv = env.run_at(&endpoint(&server), &["user", "list", "-o", "csv"]);
     assert_snapshot!("user_list_csv", transcript(&csv));
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list", "-o", "JSON"])
-        .output()
-        .unwrap();
+    let json = env.run_at(&endpoint(&server), &["user", "list", "-o", "JSON"]);
     assert_eq!(json.status.code(), Some(0));
     assert_eq!(
         parse_json(&json),
@@ -71,23 +59,11 @@ async fn an_empty_list_shows_the_header_only() {
     )
     .await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list"])
-        .output()
-        .unwrap();
+    let human = env.run_at(&endpoint(&server), &["user", "list"]);
     assert_snapshot!("user_list_empty_human", transcript(&human));
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list", "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run_at(&endpoint(&server), &["user", "list", "-o", "json"]);
     assert_eq!(parse_json(&json), json!({"code": "OK", "data": []}));
-    let csv = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "list", "-o", "csv"])
-        .output()
-        .unwrap();
+    let csv = env.run_at(&endpoint(&server), &["user", "list", "-o", "csv"]);
     assert_eq!(stdout(&csv), "code,message,user_id,user_email,status\n");
 }
 
@@ -95,23 +71,17 @@ async fn an_empty_list_shows_the_header_only() {
 async fn get_by_email_matches_case_insensitively_in_every_format() {
     let server = api().await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "get", "bob@example.BOB"])
-        .output()
-        .unwrap();
+    let human = env.run_at(&endpoint(&server), &["user", "get", "bob@example.BOB"]);
     assert_snapshot!("user_get_human", transcript(&human));
-    let csv = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "describe", "bob@example.bob", "-o", "csv"])
-        .output()
-        .unwrap();
+    let csv = env.run_at(
+        &endpoint(&server),
+        &["user", "describe", "bob@example.bob", "-o", "csv"],
+    );
     assert_snapshot!("user_get_csv", transcript(&csv));
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "get", "alice@example.bob", "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run_at(
+        &endpoint(&server),
+        &["user", "get", "alice@example.bob", "-o", "json"],
+    );
     assert_eq!(
         parse_json(&json),
         json!({"code": "OK", "data": {"UserID": ALICE, "Email": "alice@example.bob", "Status": "active", "Roles": [{"ID": RW_USER, "Name": "R/W User"}]}})
@@ -140,27 +110,18 @@ async fn get_by_id_asks_for_that_user_only_and_404_is_not_found() {
         .mount(&server)
         .await;
     let env = TestEnv::new();
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "get", &ALICE.to_uppercase(), "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run_at(
+        &endpoint(&server),
+        &["user", "get", &ALICE.to_uppercase(), "-o", "json"],
+    );
     assert_eq!(
         parse_json(&json)["data"],
         json!({"UserID": ALICE, "Email": "alice@example.bob", "Status": "active",
             "Roles": [{"ID": RW_USER, "Name": "R/W User", "Policy": {"description": "d", "effect": "allow", "resources": ["r"], "actions": ["a"]}}]})
     );
-    let missing = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "get", BOB])
-        .output()
-        .unwrap();
+    let missing = env.run_at(&endpoint(&server), &["user", "get", BOB]);
     assert_snapshot!("user_get_missing_human", transcript(&missing));
-    let missing_json = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "get", BOB, "-o", "json"])
-        .output()
-        .unwrap();
+    let missing_json = env.run_at(&endpoint(&server), &["user", "get", BOB, "-o", "json"]);
     assert_eq!(missing_json.status.code(), Some(5));
     assert_eq!(
         parse_json(&missing_json),
@@ -181,9 +142,9 @@ async fn invite_reads_users_and_roles_then_sends_one_put() {
     let server = api().await;
     mount_status(&server, "PUT", "/v2/organizations/users", 200).await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let human = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "jane@example.com",
@@ -191,9 +152,8 @@ async fn invite_reads_users_and_roles_then_sends_one_put() {
             "r/w user",
             "--role",
             "Billing Admin",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_snapshot!("user_invite_human", transcript(&human));
 
     let requests = received(&server).await;
@@ -223,9 +183,9 @@ async fn invite_in_json_and_csv_and_comma_lists_mean_repeated_flags() {
     let server = api().await;
     mount_status(&server, "PUT", "/v2/organizations/users", 200).await;
     let env = TestEnv::new();
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let json = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "jane@example.com",
@@ -233,17 +193,16 @@ async fn invite_in_json_and_csv_and_comma_lists_mean_repeated_flags() {
             "R/W User,'Billing Admin'",
             "-o",
             "json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(
         parse_json(&json),
         json!({"code": "OK", "message": "User 'jane@example.com' has been invited with roles 'R/W User', 'Billing Admin'.",
             "data": {"wasInvited": true, "roleIds": [RW_USER, BILLING]}, "nextSteps": null})
     );
-    let csv = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let csv = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "jane@example.com",
@@ -251,9 +210,8 @@ async fn invite_in_json_and_csv_and_comma_lists_mean_repeated_flags() {
             "R/W User",
             "-o",
             "csv",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_snapshot!("user_invite_csv", transcript(&csv));
 }
 
@@ -262,17 +220,15 @@ async fn invite_without_roles_uses_the_default_role_with_a_notice() {
     let server = api().await;
     mount_status(&server, "PUT", "/v2/organizations/users", 200).await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "invite", "jane@example.com", "--no-input"])
-        .output()
-        .unwrap();
+    let output = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", "jane@example.com", "--no-input"],
+    );
     assert_snapshot!("user_invite_default_role", transcript(&output));
-    let quiet = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "invite", "jane@example.com", "-q"])
-        .output()
-        .unwrap();
+    let quiet = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", "jane@example.com", "-q"],
+    );
     assert_eq!(stderr(&quiet), "");
     let put = received(&server)
         .await
@@ -294,11 +250,7 @@ async fn invite_without_roles_fails_when_the_org_has_no_default_role() {
     )
     .await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "invite", "jane@example.com"])
-        .output()
-        .unwrap();
+    let output = env.run_at(&endpoint(&server), &["user", "invite", "jane@example.com"]);
     assert_snapshot!("user_invite_no_default_role", transcript(&output));
     assert!(!calls(&server)
         .await
@@ -310,15 +262,14 @@ async fn invite_without_roles_fails_when_the_org_has_no_default_role() {
 async fn inviting_an_existing_user_fails_or_skips_and_sends_nothing() {
     let server = api().await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "invite", "ALICE@example.bob", "--roles", "R/W User"])
-        .output()
-        .unwrap();
+    let human = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", "ALICE@example.bob", "--roles", "R/W User"],
+    );
     assert_snapshot!("user_invite_exists_human", transcript(&human));
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let json = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "alice@example.bob",
@@ -326,9 +277,8 @@ async fn inviting_an_existing_user_fails_or_skips_and_sends_nothing() {
             "R/W User",
             "-o",
             "json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(json.status.code(), Some(7));
     assert_eq!(
         parse_json(&json),
@@ -340,42 +290,39 @@ async fn inviting_an_existing_user_fails_or_skips_and_sends_nothing() {
             {"comment": "See all existing users:", "command": "astra user list"}
         ]})
     );
-    let skip = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "invite", "alice@example.bob", "--if-not-exists"])
-        .output()
-        .unwrap();
+    let skip = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", "alice@example.bob", "--if-not-exists"],
+    );
     assert_snapshot!("user_invite_exists_skip", transcript(&skip));
-    let skip_json = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let skip_json = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "alice@example.bob",
             "--if-not-exists",
             "-o",
             "json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(
         parse_json(&skip_json),
         json!({"code": "OK", "message": "User 'alice@example.bob' already exists; nothing to invite.",
             "data": {"wasInvited": false, "roleIds": null},
             "nextSteps": [{"comment": "See all existing users:", "command": "astra user list"}]})
     );
-    let skip_csv = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let skip_csv = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "alice@example.bob",
             "--if-not-exists",
             "-o",
             "csv",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(stdout(&skip_csv), "code,message,was_invited,role_ids\nOK,User 'alice@example.bob' already exists; nothing to invite.,false,\n");
     assert!(!calls(&server)
         .await
@@ -399,27 +346,25 @@ async fn an_unknown_or_ambiguous_role_stops_the_invitation_before_anything_is_se
     )
     .await;
     let env = TestEnv::new();
-    let unknown = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let unknown = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "jane@example.com",
             "-r",
             "Billing Admin,Biling Admin",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_snapshot!("user_invite_unknown_role", transcript(&unknown));
-    let ambiguous = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "invite", "jane@example.com", "-r", "R/W USER"])
-        .output()
-        .unwrap();
+    let ambiguous = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", "jane@example.com", "-r", "R/W USER"],
+    );
     assert_snapshot!("user_invite_ambiguous_role", transcript(&ambiguous));
-    let exact = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let exact = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "jane@example.com",
@@ -427,9 +372,8 @@ async fn an_unknown_or_ambiguous_role_stops_the_invitation_before_anything_is_se
             "r/w user",
             "-o",
             "json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(
         exact.status.code(),
         Some(9),
@@ -448,17 +392,16 @@ async fn an_unknown_or_ambiguous_role_stops_the_invitation_before_anything_is_se
 async fn inviting_an_unknown_id_is_user_not_found() {
     let server = api().await;
     let env = TestEnv::new();
-    let output = env
-        .astra_at(&endpoint(&server))
-        .args([
+    let output = env.run_at(
+        &endpoint(&server),
+        &[
             "user",
             "invite",
             "99999999-2222-4333-8444-555555555555",
             "-r",
             "R/W User",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(output.status.code(), Some(5));
     assert!(
         stderr(&output)
@@ -479,11 +422,7 @@ async fn delete_by_email_looks_up_the_id_then_deletes() {
     )
     .await;
     let env = TestEnv::new();
-    let human = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", "bob@example.bob"])
-        .output()
-        .unwrap();
+    let human = env.run_at(&endpoint(&server), &["user", "delete", "bob@example.bob"]);
     assert_snapshot!("user_delete_human", transcript(&human));
     assert_eq!(
         calls(&server).await,
@@ -492,20 +431,18 @@ async fn delete_by_email_looks_up_the_id_then_deletes() {
             format!("DELETE /v2/organizations/users/{BOB}")
         ]
     );
-    let json = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", "bob@example.bob", "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run_at(
+        &endpoint(&server),
+        &["user", "delete", "bob@example.bob", "-o", "json"],
+    );
     assert_eq!(
         parse_json(&json),
         json!({"code": "OK", "message": "User 'bob@example.bob' has been deleted.", "data": {"wasDeleted": true}, "nextSteps": null})
     );
-    let csv = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", "bob@example.bob", "-o", "csv"])
-        .output()
-        .unwrap();
+    let csv = env.run_at(
+        &endpoint(&server),
+        &["user", "delete", "bob@example.bob", "-o", "csv"],
+    );
     assert_eq!(
         stdout(&csv),
         "code,message,was_deleted\nOK,User 'bob@example.bob' has been deleted.,true\n"
@@ -530,11 +467,7 @@ async fn delete_by_id_is_one_call_and_404_is_not_found_unless_if_exists() {
     )
     .await;
     let env = TestEnv::new();
-    let deleted = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", ALICE])
-        .output()
-        .unwrap();
+    let deleted = env.run_at(&endpoint(&server), &["user", "delete", ALICE]);
     assert_eq!(
         (deleted.status.code(), stdout(&deleted)),
         (Some(0), format!("User '{ALICE}' has been deleted.\n"))
@@ -544,34 +477,21 @@ async fn delete_by_id_is_one_call_and_404_is_not_found_unless_if_exists() {
         [format!("DELETE /v2/organizations/users/{ALICE}")]
     );
 
-    let missing = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", BOB])
-        .output()
-        .unwrap();
+    let missing = env.run_at(&endpoint(&server), &["user", "delete", BOB]);
     assert_snapshot!("user_delete_missing_human", transcript(&missing));
-    let missing_csv = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", BOB, "-o", "csv"])
-        .output()
-        .unwrap();
+    let missing_csv = env.run_at(&endpoint(&server), &["user", "delete", BOB, "-o", "csv"]);
     assert_snapshot!("user_delete_missing_csv", transcript(&missing_csv));
-    let skipped = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", BOB, "--if-exists", "-o", "json"])
-        .output()
-        .unwrap();
+    let skipped = env.run_at(
+        &endpoint(&server),
+        &["user", "delete", BOB, "--if-exists", "-o", "json"],
+    );
     assert_eq!(skipped.status.code(), Some(0));
     assert_eq!(
         parse_json(&skipped),
         json!({"code": "OK", "message": format!("User '{BOB}' does not exist; nothing to delete."), "data": {"wasDeleted": false},
             "nextSteps": [{"comment": "See all existing users:", "command": "astra user list"}]})
     );
-    let skipped_human = env
-        .astra_at(&endpoint(&server))
-        .args(["user", "delete", BOB, "--if-exists"])
-        .output()
-        .unwrap();
+    let skipped_human = env.run_at(&endpoint(&server), &["user", "delete", BOB, "--if-exists"]);
     assert_snapshot!("user_delete_skip_human", transcript(&skipped_human));
 }
 
@@ -579,11 +499,7 @@ async fn delete_by_id_is_one_call_and_404_is_not_found_unless_if_exists() {
 async fn bad_user_values_are_usage_errors() {
     let env = TestEnv::new();
     for value in ["", "  ''  ", "<email>", "a@b.c\nd"] {
-        let output = env
-            .astra()
-            .args(["user", "get", value, "--token", TOKEN])
-            .output()
-            .unwrap();
+        let output = env.run(&["user", "get", value, "--token", TOKEN]);
         assert_eq!(output.status.code(), Some(2), "{value:?}");
         assert!(
             stderr(&output).starts_with("error: invalid value"),
@@ -597,11 +513,7 @@ async fn bad_user_values_are_usage_errors() {
 fn a_second_user_is_refused_until_several_users_are_supported() {
     let env = TestEnv::new();
     for command in ["invite", "delete"] {
-        let output = env
-            .astra()
-            .args(["user", command, "a@b.c", "d@e.f", "--token", TOKEN])
-            .output()
-            .unwrap();
+        let output = env.run(&["user", command, "a@b.c", "d@e.f", "--token", TOKEN]);
         assert_eq!(output.status.code(), Some(2), "{command}");
         assert!(
             stderr(&output).contains("unexpected argument 'd@e.f'"),
