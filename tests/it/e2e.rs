@@ -312,3 +312,54 @@ async fn ctrl_c_while_waiting_is_execution_cancelled() {
     assert_eq!(output.status.code(), Some(130), "{}", transcript(&output));
     assert_eq!(parse_json(&output)["code"], "EXECUTION_CANCELLED");
 }
+
+#[tokio::test]
+async fn the_help_examples_of_spec_section_11_work_as_documented() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    // Invite a user with the default "Database Administrator" role
+    let default_role = env.run_at(
+        &emulator.endpoint,
+        &["user", "invite", "john@example.com", "--no-input"],
+    );
+    assert_eq!(
+        stdout(&default_role),
+        "User 'john@example.com' has been invited with role 'Database Administrator'.\n"
+    );
+    assert!(stderr(&default_role).contains("default role 'Database Administrator'"));
+    env.run_at(&emulator.endpoint, &["user", "delete", "john@example.com"]);
+    // Invite a user with specific roles
+    let specific = env.run_at(
+        &emulator.endpoint,
+        &[
+            "user",
+            "invite",
+            "john@example.com",
+            "--role",
+            "R/W User",
+            "--role",
+            "Billing Admin",
+        ],
+    );
+    assert_eq!(
+        stdout(&specific),
+        "User 'john@example.com' has been invited with roles 'R/W User', 'Billing Admin'.\n"
+    );
+    // Invite a user without failing if they already exist
+    let again = env.run_at(
+        &emulator.endpoint,
+        &["user", "invite", "john@example.com", "--if-not-exists"],
+    );
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        stdout(&again),
+        "User 'john@example.com' already exists; nothing to invite.\n\n# See all existing users:\n$ astra user list\n"
+    );
+    let puts = emulator
+        .requests()
+        .await
+        .iter()
+        .filter(|r| r["method"] == "PUT")
+        .count();
+    assert_eq!(puts, 2, "the skipped invitation sent nothing");
+}
