@@ -89,8 +89,9 @@ pub async fn run(context: &Context, command: &Command) -> Result<Report, CliErro
             RoleCommand::List => role::list::run(context).await,
             RoleCommand::Get(args) => role::get::run(context, args).await,
         },
+        // `app` prints help for a group without a subcommand before any context exists.
         Command::User { command: None } | Command::Role { command: None } => {
-            unreachable!("groups without a subcommand print help before a context exists")
+            Err(CliError::usage("a subcommand is required"))
         }
     }
 }
