@@ -48,16 +48,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         execute(&cli.global, command, &invocation, style)
     }));
     let (rendered, status) = match outcome {
-        Ok(Ok((report, notices))) => {
+        Ok((result, notices)) => {
             write_stderr(&notices, style.quiet);
-            (output::render_report(&report, style), 0)
-        }
-        Ok(Err((error, notices))) => {
-            write_stderr(&notices, style.quiet);
-            (
-                output::render_error(&error, style),
-                error.code.exit_status(),
-            )
+            match result {
+                Ok(report) => (output::render_report(&report, style), 0),
+                Err(error) => (
+                    output::render_error(&error, style),
+                    error.code.exit_status(),
+                ),
+            }
         }
         Err(_) => (Rendered::default(), ErrorCode::Uncaught.exit_status()),
     };
@@ -85,22 +84,37 @@ fn group_or_help(cli: &Cli) -> Option<&Command> {
 
 type Notices = Vec<String>;
 
+/// Runs the command; the notices for stderr come back whatever the outcome.
 fn execute(
     global: &GlobalArgs,
     command: &Command,
     invocation: &Invocation,
     style: Style,
-) -> Result<(output::Report, Notices), (CliError, Notices)> {
-    let connection = config::resolve(&global.connection_request(), invocation)
-        .map_err(|err| (err, Vec::new()))?;
-    let warnings = connection.warnings.clone();
+) -> (Result<output::Report, CliError>, Notices) {
+    let mut connection = match config::resolve(&global.connection_request(), invocation) {
+        Ok(connection) => connection,
+        Err(err) => return (Err(err), Vec::new()),
+    };
+    let mut notices = std::mem::take(&mut connection.warnings);
+    let result = run_command(global, command, invocation, style, connection, &mut notices);
+    (result, notices)
+}
+
+fn run_command(
+    global: &GlobalArgs,
+    command: &Command,
+    invocation: &Invocation,
+    style: Style,
+    connection: config::Connection,
+    notices: &mut Notices,
+) -> Result<output::Report, CliError> {
     tracing::debug!(
         "token from {} (env {:?})",
         connection.source,
         connection.env
     );
-    let client = ApiClient::new(&connection.base_url, connection.token.clone())
-        .map_err(|reason| (CliError::new(ErrorCode::Uncaught, reason), warnings.clone()))?;
+    let client = ApiClient::new(&connection.base_url, connection.token)
+        .map_err(|reason| CliError::new(ErrorCode::Uncaught, reason))?;
     let context = Context {
         client,
         invocation: invocation.clone(),
@@ -112,12 +126,9 @@ fn execute(
         .enable_all()
         .build()
         .map_err(|err| {
-            (
-                CliError::new(
-                    ErrorCode::Uncaught,
-                    format!("cannot start the async runtime: {err}"),
-                ),
-                warnings.clone(),
+            CliError::new(
+                ErrorCode::Uncaught,
+                format!("cannot start the async runtime: {err}"),
             )
         })?;
     let spinner = spinner(global, style);
@@ -130,12 +141,8 @@ fn execute(
     if let Some(spinner) = spinner {
         spinner.finish_and_clear();
     }
-    let mut notices = warnings;
     notices.extend(context.notices.take());
-    match result {
-        Ok(report) => Ok((report, notices)),
-        Err(err) => Err((err, notices)),
-    }
+    result
 }
 
 /// Colours: `--color` wins, then `NO_COLOR`, then `CLICOLOR_FORCE`, then whether both streams are

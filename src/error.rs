@@ -101,8 +101,12 @@ impl CliError {
         self
     }
 
-    pub fn hint(mut self, comment: impl Into<String>, command: impl Into<String>) -> Self {
-        self.hints.push(Hint::new(comment, command));
+    pub fn hint(self, comment: impl Into<String>, command: impl Into<String>) -> Self {
+        self.with_hint(Hint::new(comment, command))
+    }
+
+    pub fn with_hint(mut self, hint: Hint) -> Self {
+        self.hints.push(hint);
         self
     }
 

@@ -81,15 +81,7 @@ pub fn read_profile(
     let token = get(crate::env::TOKEN)
         .filter(|token| !token.is_empty())
         .ok_or_else(|| parse_issue(format!("the key {} is missing.", crate::env::TOKEN)))?;
-    let env = match get(crate::env::ENV) {
-        None => Env::Prod,
-        Some(value) => Env::parse(&value).ok_or_else(|| {
-            parse_issue(format!(
-                "{}='{value}' is not one of prod, dev, test, local.",
-                crate::env::ENV
-            ))
-        })?,
-    };
+    let env = Env::from_setting(get(crate::env::ENV).as_deref()).map_err(parse_issue)?;
     let local_endpoint = get(crate::env::LOCAL_ENDPOINT).filter(|value| !value.is_empty());
     if env == Env::Local && local_endpoint.is_none() {
         return Err(parse_issue(format!(

@@ -34,6 +34,19 @@ impl Env {
         }
     }
 
+    /// An `ASTRA_ENV` setting (variable or profile key): unset means prod.
+    pub fn from_setting(value: Option<&str>) -> Result<Self, String> {
+        match value {
+            None => Ok(Self::Prod),
+            Some(value) => Self::parse(value).ok_or_else(|| {
+                format!(
+                    "{}='{value}' is not one of prod, dev, test, local.",
+                    env::ENV
+                )
+            }),
+        }
+    }
+
     fn base_url(self, local_endpoint: Option<&str>) -> String {
         match self {
             Self::Prod => "https://api.astra.datastax.com/v2".to_owned(),
@@ -113,18 +126,8 @@ pub fn resolve(
     if let Some(raw) = env::var(env::TOKEN) {
         let env = match request.env {
             Some(env) => env,
-            None => match env::var(env::ENV) {
-                None => Env::Prod,
-                Some(value) => Env::parse(&value).ok_or_else(|| {
-                    CliError::new(
-                        ErrorCode::ParseIssue,
-                        format!(
-                            "{}='{value}' is not one of prod, dev, test, local.",
-                            env::ENV
-                        ),
-                    )
-                })?,
-            },
+            None => Env::from_setting(env::var(env::ENV).as_deref())
+                .map_err(|what| CliError::new(ErrorCode::ParseIssue, what))?,
         };
         let endpoint = request
             .local_endpoint

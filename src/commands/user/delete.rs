@@ -63,5 +63,5 @@ async fn delete_one(
     Err(CliError::new(ErrorCode::UserNotFound, format!("User '{typed}' does not exist in this organization."))
         .detail("This may be expected, but to avoid this error, pass the '--if-exists' flag to skip this error if the user doesn't exist.")
         .hint("Example fix:", context.invocation.with_flag("--if-exists"))
-        .hint(see_all_users().comment, see_all_users().command))
+        .with_hint(see_all_users()))
 }

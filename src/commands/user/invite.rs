@@ -65,7 +65,7 @@ async fn invite_one(
         return Err(CliError::new(ErrorCode::UserAlreadyInvited, format!("User '{typed}' already exists in this organization."))
             .detail("This may be expected, but to avoid this error, pass the '--if-not-exists' flag to skip this error if the user already exists.")
             .hint("Example fix:", context.invocation.with_flag("--if-not-exists"))
-            .hint(see_all_users().comment, see_all_users().command));
+            .with_hint(see_all_users()));
     }
     let UserRef::Email(email) = user else {
         return Err(CliError::new(
