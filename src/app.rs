@@ -1,4 +1,4 @@
-//! The program's one path: parse, resolve the token, run the command, render, exit status.
+//! The program's one path: parse, build the context, run the command, render, exit status.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -6,26 +6,26 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::api::ApiClient;
+use crate::api::ClientSettings;
 use crate::cli::{Cli, ColorWhen, Command, GlobalArgs};
-use crate::commands::{self, Context, Invocation};
-use crate::config::{self, Env};
+use crate::commands::{self, Context};
 use crate::env;
 use crate::error::{CliError, ErrorCode};
+use crate::hints::CommandLine;
 use crate::logging::{self, LogBuffer};
-use crate::output::{self, Format, Rendered, Style};
+use crate::output::{self, Format, Outcome, Rendered, Style};
+use crate::secret::redact;
+use crate::ui::{Ui, UiSettings};
 
 /// Runs `astra` with these arguments (the program name first) and returns the exit status.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     let mut args = args.into_iter();
     let program = args.next().unwrap_or_else(|| OsString::from("astra"));
     let typed: Vec<OsString> = args.collect();
-    let invocation = Invocation::new(
-        typed
-            .iter()
-            .map(|arg| arg.to_string_lossy().into_owned())
-            .collect(),
-    );
+    let typed_text: Vec<String> = typed
+        .iter()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
 
     let cli = match Cli::try_parse_from(crate::cli::rewrite_args(
         std::iter::once(program).chain(typed),
@@ -41,26 +41,43 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         return 0;
     };
 
+    let line = CommandLine::parse(&typed_text, &crate::cli::value_options());
     let style = style_of(&cli.global);
     let buffer = logging::init(cli.global.verbose, cli.global.dump_logs.is_some());
     install_panic_hook();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        execute(&cli.global, command, &invocation, style)
+        execute(&cli.global, command, style)
     }));
-    let (rendered, status) = match outcome {
-        Ok((result, notices)) => {
-            write_stderr(&notices, style.quiet);
-            match result {
-                Ok(report) => (output::render_report(&report, style), 0),
-                Err(error) => (
-                    output::render_error(&error, style),
-                    error.code.exit_status(),
-                ),
-            }
-        }
-        Err(_) => (Rendered::default(), ErrorCode::Uncaught.exit_status()),
+    let (rendered, status, failed) = match outcome {
+        Ok(Ok(outcome)) => (
+            output::render(&outcome, &line, style),
+            outcome.exit_status(),
+            outcome.exit_status() != 0,
+        ),
+        Ok(Err(error)) => (
+            output::render_error(&error, &line, style),
+            error.code.exit_status(),
+            true,
+        ),
+        Err(_) => (Rendered::default(), ErrorCode::Uncaught.exit_status(), true),
     };
-    emit(&rendered);
+    let status = match emit(&rendered) {
+        Err(err) if !failed => {
+            eprintln!(
+                "Error: cannot write to standard output: {}",
+                crate::config::os_reason(&err)
+            );
+            ErrorCode::OutputFailed.exit_status()
+        }
+        Err(err) => {
+            eprintln!(
+                "Error: cannot write to standard output: {}",
+                crate::config::os_reason(&err)
+            );
+            status
+        }
+        Ok(()) => status,
+    };
     if let (Some(buffer), Some(target)) = (&buffer, &cli.global.dump_logs) {
         dump_logs(buffer, target.as_deref(), style.quiet);
     }
@@ -82,46 +99,10 @@ fn group_or_help(cli: &Cli) -> Option<&Command> {
     None
 }
 
-type Notices = Vec<String>;
-
-/// Runs the command; the notices for stderr come back whatever the outcome.
-fn execute(
-    global: &GlobalArgs,
-    command: &Command,
-    invocation: &Invocation,
-    style: Style,
-) -> (Result<output::Report, CliError>, Notices) {
-    let mut connection = match config::resolve(&global.connection_request(), invocation) {
-        Ok(connection) => connection,
-        Err(err) => return (Err(err), Vec::new()),
-    };
-    let mut notices = std::mem::take(&mut connection.warnings);
-    let result = run_command(global, command, invocation, style, connection, &mut notices);
-    (result, notices)
-}
-
-fn run_command(
-    global: &GlobalArgs,
-    command: &Command,
-    invocation: &Invocation,
-    style: Style,
-    connection: config::Connection,
-    notices: &mut Notices,
-) -> Result<output::Report, CliError> {
-    tracing::debug!(
-        "token from {} (env {:?})",
-        connection.source,
-        connection.env
-    );
-    let client = ApiClient::new(&connection.base_url, connection.token)
-        .map_err(|reason| CliError::new(ErrorCode::Uncaught, reason))?;
-    let context = Context {
-        client,
-        invocation: invocation.clone(),
-        source: connection.source,
-        is_prod: connection.env == Env::Prod,
-        notices: Default::default(),
-    };
+/// Builds the context and runs the command until it ends or a signal stops it.
+fn execute(global: &GlobalArgs, command: &Command, style: Style) -> Result<Outcome, CliError> {
+    let ui = Ui::new(ui_settings(global, style));
+    let context = Context::new(ui, global.connection_request(), client_settings());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -131,18 +112,59 @@ fn run_command(
                 format!("cannot start the async runtime: {err}"),
             )
         })?;
-    let spinner = spinner(global, style);
+    context.ui.step("Talking to Astra…");
     let result = runtime.block_on(async {
         tokio::select! {
             result = commands::run(&context, command) => result,
-            _ = tokio::signal::ctrl_c() => Err(CliError::new(ErrorCode::ExecutionCancelled, "Interrupted; nothing more was sent.")),
+            code = interrupted() => Err(CliError::new(code, "Interrupted; nothing more was sent.")),
         }
     });
-    if let Some(spinner) = spinner {
-        spinner.finish_and_clear();
-    }
-    notices.extend(context.notices.take());
+    context.ui.clear();
     result
+}
+
+/// Resolves on SIGINT (Ctrl+C) or SIGTERM, with the code to report.
+async fn interrupted() -> ErrorCode {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => ErrorCode::ExecutionCancelled,
+                _ = term.recv() => ErrorCode::Terminated,
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    ErrorCode::ExecutionCancelled
+}
+
+/// SPEC §7.1: `ASTRA_HTTP_TIMEOUT` (seconds, > 0 and ≤ 3600) sets both timeouts.
+fn client_settings() -> Result<ClientSettings, CliError> {
+    let mut settings = ClientSettings {
+        no_retry_delay: env::var(env::TEST_NO_RETRY_DELAY).is_some_and(|v| v == "1"),
+        ..ClientSettings::default()
+    };
+    if let Some(value) = env::var(env::HTTP_TIMEOUT) {
+        let seconds = value
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| *s > 0.0 && *s <= 3600.0)
+            .ok_or_else(|| {
+                CliError::new(
+                    ErrorCode::ValidationIssue,
+                    format!(
+                        "{}='{value}' is not a number of seconds greater than 0 and at most 3600.",
+                        env::HTTP_TIMEOUT
+                    ),
+                )
+            })?;
+        let timeout = Duration::from_secs_f64(seconds);
+        settings.connect_timeout = timeout;
+        settings.request_timeout = timeout;
+    }
+    Ok(settings)
 }
 
 /// Colours: `--color` wins, then `NO_COLOR`, then `CLICOLOR_FORCE`, then whether both streams are
@@ -165,44 +187,39 @@ fn style_of(global: &GlobalArgs) -> Style {
     }
 }
 
-/// A spinner on stderr while waiting: only for people (human output, a terminal, not quiet or
-/// verbose), unless asked for with `--spinner`.
-fn spinner(global: &GlobalArgs, style: Style) -> Option<indicatif::ProgressBar> {
-    let wanted = if global.spinner {
-        true
-    } else {
-        !global.no_spinner && std::io::stderr().is_terminal()
-    };
-    if !wanted || style.format != Format::Human || style.quiet || global.verbose {
-        return None;
-    }
-    let spinner = indicatif::ProgressBar::new_spinner().with_message("Talking to Astra…");
-    spinner.enable_steady_tick(Duration::from_millis(100));
-    Some(spinner)
-}
-
-fn write_stderr(notices: &[String], quiet: bool) {
-    if quiet || notices.is_empty() {
-        return;
-    }
-    let mut stderr = std::io::stderr().lock();
-    for notice in notices {
-        let _ = writeln!(stderr, "{notice}");
+/// Prompts need a person at both ends; animation only for people (human output, a terminal,
+/// not quiet or verbose), unless asked for with `--spinner`.
+fn ui_settings(global: &GlobalArgs, style: Style) -> UiSettings {
+    let human = style.format == Format::Human;
+    let wanted = global.spinner || (!global.no_spinner && std::io::stderr().is_terminal());
+    UiSettings {
+        quiet: style.quiet,
+        can_prompt: human
+            && !global.no_input
+            && std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal(),
+        animate: wanted && human && !style.quiet && !global.verbose,
     }
 }
 
-/// Writes both streams; a closed stdout (`astra user list | head -1`) is not an error.
-fn emit(rendered: &Rendered) {
-    if !rendered.stdout.is_empty() {
-        let mut stdout = std::io::stdout().lock();
-        let _ = stdout
-            .write_all(rendered.stdout.as_bytes())
-            .and_then(|()| stdout.flush());
-    }
+/// Writes both streams, every token masked. A closed stdout (`astra user list | head -1`) is not
+/// an error; any other failure to write stdout is returned.
+fn emit(rendered: &Rendered) -> std::io::Result<()> {
     if !rendered.stderr.is_empty() {
         let _ = std::io::stderr()
             .lock()
-            .write_all(rendered.stderr.as_bytes());
+            .write_all(redact(&rendered.stderr).as_bytes());
+    }
+    if rendered.stdout.is_empty() {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(redact(&rendered.stdout).as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 
@@ -210,19 +227,20 @@ fn dump_logs(buffer: &LogBuffer, target: Option<&std::path::Path>, quiet: bool) 
     match logging::dump(buffer, target) {
         Ok(path) if !quiet => eprintln!("Logs written to {}", path.display()),
         Ok(_) => {}
-        Err(err) => eprintln!("Warning: cannot write the log file: {err}"),
+        Err((path, err)) => eprintln!(
+            "Warning: cannot write the log file {}: {}",
+            path.map(|p| format!("'{}'", p.display()))
+                .unwrap_or_default(),
+            crate::config::os_reason(&err)
+        ),
     }
 }
 
 /// A bug must not print a backtrace (or anything that could hold a secret): one line and a plea.
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        let location = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
+    std::panic::set_hook(Box::new(|_| {
         eprintln!(
-            "Error: unexpected internal error{location} (UNCAUGHT).\n\nThis is a bug in astra; please report it with the output of the same command run with --dump-logs."
+            "Error: unexpected internal error (UNCAUGHT).\n\nThis is a bug in astra; please report it with the output of the same command run with --dump-logs."
         );
     }));
 }

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::refs::{parse_role_refs, parse_user_ref, RoleRef, UserRef};
-use crate::config::{ConnectionRequest, Env};
+use crate::config::{parse_token_arg, ConnectionRequest, Env, TokenArg};
+use crate::hints::OptionSpec;
 use crate::output::Format;
+use crate::refs::{parse_role_ref, parse_role_refs, parse_user_ref, RoleRef, UserRef};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -89,9 +90,8 @@ pub struct UserGetArgs {
 
 #[derive(Debug, Args)]
 pub struct UserInviteArgs {
-    /// User email/id to invite
-    // A list so that several USERs fit later; `Set` accepts exactly one for now.
-    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1, action = ArgAction::Set)]
+    /// User email/id to invite (several may be given)
+    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1..)]
     pub users: Vec<UserRef>,
     /// List of roles to assign the user (repeatable, comma-separated; default: Database Administrator)
     #[arg(short = 'r', long = "roles", visible_alias = "role", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
@@ -103,8 +103,8 @@ pub struct UserInviteArgs {
 
 #[derive(Debug, Args)]
 pub struct UserDeleteArgs {
-    /// User email/id to delete
-    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1, action = ArgAction::Set)]
+    /// User email/id to delete (several may be given)
+    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1..)]
     pub users: Vec<UserRef>,
     /// Do not fail if user does not exist
     #[arg(long)]
@@ -114,7 +114,7 @@ pub struct UserDeleteArgs {
 #[derive(Debug, Args)]
 pub struct RoleGetArgs {
     /// Role name/id to describe
-    #[arg(value_name = "ROLE", value_parser = crate::commands::refs::parse_role_ref)]
+    #[arg(value_name = "ROLE", value_parser = parse_role_ref)]
     pub role: RoleRef,
 }
 
@@ -179,8 +179,8 @@ pub struct GlobalArgs {
     )]
     pub profile: Option<String>,
     /// The token, or @FILE to read it from a file, or @- to read it from stdin
-    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["config_file", "profile"], global = true, help_heading = "Connection options")]
-    pub token: Option<String>,
+    #[arg(long, value_name = "TOKEN", value_parser = parse_token_arg, conflicts_with_all = ["config_file", "profile"], global = true, help_heading = "Connection options")]
+    pub token: Option<TokenArg>,
     /// The environment of the token [prod (default), dev, test, local]
     #[arg(
         long,
@@ -211,6 +211,39 @@ impl GlobalArgs {
             local_endpoint: self.local_endpoint.clone(),
         }
     }
+}
+
+/// Every spelling of every option that takes a value (`-p`, `--profile`, `--role`, `-cf`), mapped
+/// to its id: what a hint needs to tell an option's value from a positional argument.
+pub fn value_options() -> OptionSpec {
+    use clap::CommandFactory;
+    fn walk(command: &clap::Command, out: &mut Vec<(String, String)>) {
+        for arg in command.get_arguments() {
+            // `--color` and `--dump-logs` take a value only after `=`.
+            if !arg.get_action().takes_values()
+                || arg.is_positional()
+                || arg.is_require_equals_set()
+            {
+                continue;
+            }
+            let id = arg.get_id().to_string();
+            if let Some(short) = arg.get_short() {
+                out.push((format!("-{short}"), id.clone()));
+            }
+            for long in arg.get_long_and_visible_aliases().into_iter().flatten() {
+                out.push((format!("--{long}"), id.clone()));
+            }
+            for alias in arg.get_all_aliases().into_iter().flatten() {
+                out.push((format!("--{alias}"), id.clone()));
+            }
+        }
+        for sub in command.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut spellings = vec![("-cf".to_owned(), "config_file".to_owned())];
+    walk(&Cli::command(), &mut spellings);
+    OptionSpec::new(spellings)
 }
 
 /// clap has no two-letter short options: `-cf PATH` and `-cf=PATH` become `--config-file`.

@@ -1,11 +1,14 @@
 //! The one error type every command returns, and the one place that maps it to a code string and
 //! an exit status (SPEC §5).
 
-use crate::output::Hint;
+use crate::api::ApiError;
+use crate::hints::{Edit, Hint, Suggestion};
 
 /// The documented error codes. `code()` and `exit_status()` are the only mapping in the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
+    /// Success: the code of a result, not of an error.
+    Ok,
     Usage,
     Uncaught,
     InvalidToken,
@@ -26,12 +29,18 @@ pub enum ErrorCode {
     BadResponse,
     RequestRejected,
     PartialFailure,
+    /// Stopped by SIGINT (Ctrl+C).
     ExecutionCancelled,
+    /// Stopped by SIGTERM: the same code as Ctrl+C, its own exit status.
+    Terminated,
+    /// Standard output could not be written (a full disk, `/dev/full`).
+    OutputFailed,
 }
 
 impl ErrorCode {
     pub fn code(self) -> &'static str {
         match self {
+            Self::Ok => "OK",
             Self::Usage => "USAGE",
             Self::Uncaught => "UNCAUGHT",
             Self::InvalidToken => "INVALID_TOKEN",
@@ -52,13 +61,15 @@ impl ErrorCode {
             Self::BadResponse => "BAD_RESPONSE",
             Self::RequestRejected => "REQUEST_REJECTED",
             Self::PartialFailure => "PARTIAL_FAILURE",
-            Self::ExecutionCancelled => "EXECUTION_CANCELLED",
+            Self::ExecutionCancelled | Self::Terminated => "EXECUTION_CANCELLED",
+            Self::OutputFailed => "OUTPUT_FAILED",
         }
     }
 
     pub fn exit_status(self) -> u8 {
         match self {
-            Self::Uncaught => 1,
+            Self::Ok => 0,
+            Self::Uncaught | Self::OutputFailed => 1,
             Self::Usage => 2,
             Self::InvalidToken | Self::ValidationIssue | Self::UnsupportedExecution => 3,
             Self::FileIssue | Self::ParseIssue | Self::ProfileNotFound | Self::TokenNotFound => 4,
@@ -69,21 +80,38 @@ impl ErrorCode {
             Self::RequestRejected => 9,
             Self::PartialFailure => 10,
             Self::ExecutionCancelled => 130,
+            Self::Terminated => 143,
         }
     }
 }
 
-/// An error a user can cause or meet: a headline, detail paragraphs and hints.
+/// An error a user can cause or meet: a headline, detail paragraphs and hints, with the API
+/// failure that caused it when there was one.
 ///
 /// Rendered as `Error: <headline>`, then each detail after a blank line, then the hints; the JSON
-/// and CSV `message` carry the same text.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{headline}")]
+/// and CSV `message` carry the same text. Hints that edit the typed command are kept as
+/// [`Suggestion`]s and turned into text once, at the end, from the parsed command line.
+#[derive(Debug, Clone)]
 pub struct CliError {
     pub code: ErrorCode,
     pub headline: String,
     pub details: Vec<String>,
-    pub hints: Vec<Hint>,
+    pub suggestions: Vec<Suggestion>,
+    pub source: Option<Box<ApiError>>,
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.headline)
+    }
+}
+
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|err| err.as_ref() as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl CliError {
@@ -92,7 +120,8 @@ impl CliError {
             code,
             headline: headline.into(),
             details: Vec::new(),
-            hints: Vec::new(),
+            suggestions: Vec::new(),
+            source: None,
         }
     }
 
@@ -101,12 +130,18 @@ impl CliError {
         self
     }
 
+    /// A hint with fixed text.
     pub fn hint(self, comment: impl Into<String>, command: impl Into<String>) -> Self {
-        self.with_hint(Hint::new(comment, command))
+        self.suggest(Hint::new(comment, command))
     }
 
-    pub fn with_hint(mut self, hint: Hint) -> Self {
-        self.hints.push(hint);
+    /// A hint that edits the command as typed, e.g. adds `--if-exists`.
+    pub fn fix(self, comment: impl Into<String>, edit: Edit) -> Self {
+        self.suggest(Suggestion::edit(comment, edit))
+    }
+
+    pub fn suggest(mut self, suggestion: impl Into<Suggestion>) -> Self {
+        self.suggestions.push(suggestion.into());
         self
     }
 
@@ -123,5 +158,41 @@ impl CliError {
             text.push_str(detail);
         }
         text
+    }
+}
+
+/// A failed API call as the documented error (SPEC §5). For 401 and 403, the token's source and
+/// the environment hint are added by the caller that knows where the token came from.
+impl From<ApiError> for CliError {
+    fn from(err: ApiError) -> Self {
+        let (code, headline, detail) = match &err {
+            ApiError::Connect { url, reason, .. } => (
+                ErrorCode::ConnectionFailed,
+                format!("Cannot connect to the Astra DevOps API at {url}: {reason}."),
+                Some("The request was retried 3 times. Check your network, proxy (HTTPS_PROXY) or --local-endpoint."),
+            ),
+            ApiError::Timeout { .. } => (
+                ErrorCode::TimedOut,
+                format!("The Astra DevOps API did not answer: {err}."),
+                Some("The request was retried 3 times. Raise the limit with ASTRA_HTTP_TIMEOUT=<seconds>."),
+            ),
+            ApiError::BadResponse { .. } => (
+                ErrorCode::BadResponse,
+                format!("Unexpected reply from the Astra DevOps API: {err}."),
+                None,
+            ),
+            ApiError::Status { status, .. } => match status.as_u16() {
+                401 => (ErrorCode::Unauthorized, format!("The token was rejected: {err}."), None),
+                403 => (ErrorCode::Forbidden, format!("The token is not allowed to do this: {err}."), None),
+                429 | 500..=599 => (ErrorCode::ServerError, format!("The Astra DevOps API failed: {err}."), None),
+                _ => (ErrorCode::RequestRejected, format!("The Astra DevOps API rejected the request: {err}."), None),
+            },
+        };
+        let mut error = Self::new(code, headline);
+        if let Some(detail) = detail {
+            error = error.detail(detail);
+        }
+        error.source = Some(Box::new(err));
+        error
     }
 }

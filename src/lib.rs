@@ -1,8 +1,9 @@
 //! astra-cli: the `astra` command line's user and role management for DataStax Astra.
 //!
-//! Data flows one way: arguments ([`cli`]) → a resolved connection ([`config`]) → API calls
-//! ([`api`]) from a command ([`commands`]) → a [`output::Report`] → a renderer ([`output`]).
-//! [`app::run`] wires it together and returns the exit status; only `main` exits.
+//! Data flows one way: arguments ([`cli`]) → a [`commands::Context`] that resolves the token
+//! ([`config`]) on first use → API calls ([`api`]) and lookups ([`lookup`]) from a command
+//! ([`commands`]) → an [`output::Outcome`] → a renderer ([`output`]). [`app::run`] wires it
+//! together and returns the exit status; only `main` exits.
 
 pub mod api;
 pub mod app;
@@ -11,6 +12,11 @@ pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
-pub mod invocation;
+pub mod hints;
 pub mod logging;
+pub mod lookup;
 pub mod output;
+pub mod refs;
+pub mod secret;
+pub mod text;
+pub mod ui;

@@ -36,13 +36,30 @@ impl<'a> MakeWriter<'a> for LogBuffer {
     }
 }
 
+/// stderr for `-V`, with every token-shaped string masked on the way (an API message in a retry
+/// line may echo the token).
+struct RedactingStderr;
+
+impl Write for RedactingStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let clean = crate::text::escape_control(&crate::secret::redact(&text)).into_owned();
+        std::io::stderr().lock().write_all(clean.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
 /// Installs the subscriber; returns the buffer when logs are to be dumped.
 pub fn init(verbose: bool, dump: bool) -> Option<LogBuffer> {
     let only_ours =
         tracing_subscriber::filter::filter_fn(|meta| meta.target().starts_with("astra_cli"));
     let stderr_layer = verbose.then(|| {
         tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
+            .with_writer(|| RedactingStderr)
             .with_ansi(false)
             .without_time()
             .with_target(false)
@@ -65,12 +82,21 @@ pub fn init(verbose: bool, dump: bool) -> Option<LogBuffer> {
     buffer
 }
 
-/// Writes the log to `target`, or to `<home>/logs/<timestamp>.astra.log`; returns the path.
-pub fn dump(buffer: &LogBuffer, target: Option<&Path>) -> std::io::Result<PathBuf> {
+/// Writes the log to `target`, or to `<home>/logs/<timestamp>-<pid>.astra.log`; returns the
+/// path, or the path (when known) and the reason it could not be written.
+pub fn dump(
+    buffer: &LogBuffer,
+    target: Option<&Path>,
+) -> Result<PathBuf, (Option<PathBuf>, std::io::Error)> {
     let path = match target {
         Some(path) => path.to_path_buf(),
-        None => default_log_path()?,
+        None => default_log_path().map_err(|err| (None, err))?,
     };
+    write_log(buffer, &path).map_err(|err| (Some(path.clone()), err))?;
+    Ok(path)
+}
+
+fn write_log(buffer: &LogBuffer, path: &Path) -> std::io::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_private_dir(parent)?;
     }
@@ -81,9 +107,8 @@ pub fn dump(buffer: &LogBuffer, target: Option<&Path>) -> std::io::Result<PathBu
             .map_err(|_| std::io::Error::other("log buffer poisoned"))?,
     )
     .into_owned();
-    let mut file = open_private(&path)?;
-    file.write_all(crate::config::token::redact(&text).as_bytes())?;
-    Ok(path)
+    let mut file = open_private(path)?;
+    file.write_all(crate::secret::redact(&text).as_bytes())
 }
 
 /// `$ASTRA_HOME`, else `$XDG_DATA_HOME/astra`, else `~/.astra`.
@@ -100,8 +125,16 @@ pub fn astra_home() -> Option<PathBuf> {
 fn default_log_path() -> std::io::Result<PathBuf> {
     let home =
         astra_home().ok_or_else(|| std::io::Error::other("no home directory for the log file"))?;
-    let stamp = jiff::Zoned::now().strftime("%Y-%m-%d_%H-%M-%S").to_string();
-    Ok(home.join("logs").join(format!("{stamp}.astra.log")))
+    // Milliseconds and the pid: two runs in the same second never share a file.
+    let stamp = jiff::Zoned::now()
+        .strftime("%Y-%m-%d_%H-%M-%S%.3f")
+        .to_string();
+    let name = format!(
+        "{}-{}.astra.log",
+        stamp.replace('.', "-"),
+        std::process::id()
+    );
+    Ok(home.join("logs").join(name))
 }
 
 #[cfg(unix)]

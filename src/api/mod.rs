@@ -11,12 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::debug;
 
-use crate::config::Token;
-use crate::env;
-use models::{ErrorBody, Invitation, Role, User, UserList};
+use crate::secret::Secret;
+use models::{ErrorBody, Invitation, Role, RoleAssignment, User, UserList};
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const USER_AGENT: &str = concat!("astra-cli/", env!("CARGO_PKG_VERSION"), " (rust)");
 
 /// Why a call failed. The token never appears here.
@@ -64,44 +61,54 @@ impl ApiError {
     }
 }
 
+/// How the client behaves; the caller reads these from the environment (SPEC §7.1).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientSettings {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Test knob: retry without waiting (the delays are still computed and logged).
+    pub no_retry_delay: bool,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            no_retry_delay: false,
+        }
+    }
+}
+
 pub struct ApiClient {
     http: reqwest::Client,
     base_url: String,
-    token: Token,
-    timeout: Duration,
-    no_retry_delay: bool,
+    token: Secret,
+    settings: ClientSettings,
 }
 
 /// A successful reply's status and body.
 struct Reply {
     status: StatusCode,
-    body: Vec<u8>,
+    body: bytes::Bytes,
 }
 
 impl ApiClient {
-    pub fn new(base_url: &str, token: Token) -> Result<Self, String> {
+    pub fn new(base_url: &str, token: Secret, settings: ClientSettings) -> Result<Self, String> {
         // reqwest is built without a default crypto provider so that only ring is compiled in.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let override_secs = env::var(env::HTTP_TIMEOUT)
-            .and_then(|value| value.trim().parse::<f64>().ok())
-            .filter(|s| *s > 0.0);
-        let (connect, timeout) = match override_secs {
-            Some(secs) => (Duration::from_secs_f64(secs), Duration::from_secs_f64(secs)),
-            None => (CONNECT_TIMEOUT, REQUEST_TIMEOUT),
-        };
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
-            .connect_timeout(connect)
-            .timeout(timeout)
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
             .build()
-            .map_err(|err| format!("cannot set up the HTTP client: {err}"))?;
-        debug!(base_url, token = %token.masked(), "HTTP client ready");
+            .map_err(|err| format!("cannot set up the HTTP client: {}", root_cause(&err)))?;
+        debug!(base_url, "HTTP client ready");
         Ok(Self {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
             token,
-            timeout,
-            no_retry_delay: env::var(env::TEST_NO_RETRY_DELAY).is_some_and(|v| v == "1"),
+            settings,
         })
     }
 
@@ -129,6 +136,21 @@ impl ApiClient {
             Err(err) if err.is_not_found() => Ok(false),
             Err(err) => Err(err),
         }
+    }
+
+    /// Replaces all of a user's roles (a desired-state list).
+    pub async fn set_roles(
+        &self,
+        user_id: &str,
+        roles: &RoleAssignment<'_>,
+    ) -> Result<(), ApiError> {
+        self.send(
+            Method::PUT,
+            &format!("/organizations/users/{user_id}/roles"),
+            Some(roles),
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn list_roles(&self) -> Result<Vec<Role>, ApiError> {
@@ -161,7 +183,7 @@ impl ApiClient {
         body: Option<&B>,
     ) -> Result<Reply, ApiError> {
         let attempts = std::cell::Cell::new(0u32);
-        let outcome = retry::run(self.no_retry_delay, || {
+        let outcome = retry::run(self.settings.no_retry_delay, || {
             attempts.set(attempts.get() + 1);
             self.attempt(method.clone(), path, body)
         })
@@ -173,7 +195,7 @@ impl ApiClient {
                 );
                 Ok(Reply {
                     status: StatusCode::NO_CONTENT,
-                    body: Vec::new(),
+                    body: bytes::Bytes::new(),
                 })
             }
             other => other,
@@ -197,7 +219,7 @@ impl ApiClient {
         }
         debug!(
             "{method} {url} (Authorization: Bearer {})",
-            self.token.masked()
+            crate::secret::mask(self.token.expose())
         );
         let started = Instant::now();
         let response = request
@@ -209,8 +231,7 @@ impl ApiClient {
         let body = response
             .bytes()
             .await
-            .map_err(|err| self.transport_error(&method, path, &url, &err))?
-            .to_vec();
+            .map_err(|err| self.transport_error(&method, path, &url, &err))?;
         debug!(
             "{method} {path} -> {status} in {} ms",
             started.elapsed().as_millis()
@@ -238,7 +259,7 @@ impl ApiClient {
             return ApiError::Timeout {
                 method: method.clone(),
                 path: path.to_owned(),
-                seconds: self.timeout.as_secs().max(1),
+                seconds: self.settings.request_timeout.as_secs().max(1),
             };
         }
         ApiError::Connect {

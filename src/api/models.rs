@@ -27,14 +27,56 @@ pub struct User {
     #[serde(rename = "Email", alias = "email", default)]
     pub email: Option<String>,
     #[serde(rename = "Status", alias = "status", default)]
-    pub status: Option<String>,
-    #[serde(
-        rename = "Roles",
-        alias = "roles",
-        default,
-        deserialize_with = "null_as_empty"
-    )]
-    pub roles: Vec<Role>,
+    pub status: Option<UserStatus>,
+    /// `None` when the API sent no roles (or null): the JSON output then omits `Roles`.
+    #[serde(rename = "Roles", alias = "roles", default)]
+    pub roles: Option<Vec<Role>>,
+}
+
+impl User {
+    pub fn roles(&self) -> &[Role] {
+        self.roles.as_deref().unwrap_or_default()
+    }
+
+    pub fn email(&self) -> &str {
+        self.email.as_deref().unwrap_or_default()
+    }
+}
+
+/// A user's status: `active` or `invited` (an invitation not yet accepted); anything else the API
+/// may send is kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserStatus {
+    Active,
+    Invited,
+    Other(String),
+}
+
+impl UserStatus {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Invited => "invited",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UserStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(match text.as_str() {
+            "active" => Self::Active,
+            "invited" => Self::Invited,
+            _ => Self::Other(text),
+        })
+    }
+}
+
+impl Serialize for UserStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// A role, both in `GET /organizations/roles` and inside a user.
@@ -75,6 +117,12 @@ pub struct Invitation<'a> {
     pub roles: Vec<&'a str>,
 }
 
+/// `PUT /organizations/users/{id}/roles`: the user's roles, all of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleAssignment<'a> {
+    pub roles: Vec<&'a str>,
+}
+
 /// `{"errors": [{"ID": 123, "message": "…"}]}`.
 #[derive(Debug, Deserialize)]
 pub struct ErrorBody {
@@ -108,7 +156,8 @@ mod tests {
             let list: UserList = serde_json::from_str(text).unwrap();
             assert_eq!(list.org_id.as_deref(), Some("o"));
             assert_eq!(list.users[0].email.as_deref(), Some("a@b.c"));
-            assert_eq!(list.users[0].roles[0].name(), "RO User");
+            assert_eq!(list.users[0].roles()[0].name(), "RO User");
+            assert_eq!(list.users[0].status, Some(UserStatus::Active));
         }
     }
 
@@ -119,7 +168,7 @@ mod tests {
         )
         .unwrap();
         assert!(list.users[0].email.is_none());
-        assert!(list.users[0].roles.is_empty());
+        assert!(list.users[0].roles.is_none());
         let empty: UserList = serde_json::from_str(r#"{"OrgID":"o","Users":null}"#).unwrap();
         assert!(empty.users.is_empty());
     }

@@ -1,80 +1,106 @@
-//! The commands: each takes the resolved [`Context`] and its arguments and returns a [`Report`]
-//! or a [`CliError`]. Commands never print; `main` renders what they return.
+//! The commands: each takes the [`Context`] and its arguments and returns an [`Outcome`] or a
+//! [`CliError`]. Commands never print to stdout; `app` renders what they return.
 
-pub mod refs;
 mod role;
-mod shapes;
 mod user;
 
-use std::cell::RefCell;
+use std::cell::OnceCell;
 
-use crate::api::{ApiClient, ApiError};
+use crate::api::{ApiClient, ClientSettings};
 use crate::cli::{Command, RoleCommand, UserCommand};
-use crate::config::TokenSource;
+use crate::config::{self, ConnectionRequest, Env, TokenSource};
 use crate::error::{CliError, ErrorCode};
-pub use crate::invocation::Invocation;
-use crate::output::Report;
+use crate::hints::Edit;
+use crate::output::Outcome;
+use crate::ui::Ui;
 
-/// Everything a command needs: the API client and what to say in messages.
+/// Everything a command needs: the terminal, and the API client, connected on first use so that
+/// commands that need no token never resolve one.
 pub struct Context {
-    pub client: ApiClient,
-    pub invocation: Invocation,
-    pub source: TokenSource,
-    pub is_prod: bool,
-    /// Notices for stderr (not under `-q`); `main` prints them.
-    pub notices: RefCell<Vec<String>>,
+    pub ui: Ui,
+    request: ConnectionRequest,
+    settings: Result<ClientSettings, CliError>,
+    connection: OnceCell<Connected>,
+}
+
+struct Connected {
+    client: ApiClient,
+    source: TokenSource,
+    env: Env,
 }
 
 impl Context {
-    pub fn notice(&self, text: impl Into<String>) {
-        self.notices.borrow_mut().push(text.into());
-    }
-
-    /// Maps a failed API call to the documented error (SPEC §5), naming the token's source for
-    /// 401 and 403.
-    pub fn api_error(&self, err: ApiError) -> CliError {
-        let typed = self.invocation.typed();
-        match &err {
-            ApiError::Connect { url, reason, .. } => {
-                CliError::new(ErrorCode::ConnectionFailed, format!("Cannot connect to the Astra DevOps API at {url}: {reason}."))
-                    .detail("The request was retried 3 times. Check your network, proxy (HTTPS_PROXY) or --local-endpoint.")
-            }
-            ApiError::Timeout { .. } => CliError::new(ErrorCode::TimedOut, format!("The Astra DevOps API did not answer: {err}."))
-                .detail("The request was retried 3 times. Raise the limit with ASTRA_HTTP_TIMEOUT=<seconds>."),
-            ApiError::BadResponse { .. } => CliError::new(ErrorCode::BadResponse, format!("Unexpected reply from the Astra DevOps API: {err}.")),
-            ApiError::Status { status, .. } => match status.as_u16() {
-                401 => {
-                    let err = CliError::new(ErrorCode::Unauthorized, format!("The token was rejected: {err}."))
-                        .detail(format!("The token came from {}; it may be expired, revoked, or for another environment.", self.source));
-                    self.env_hint(err, &typed)
-                }
-                403 => {
-                    let err = CliError::new(ErrorCode::Forbidden, format!("The token is not allowed to do this: {err}."))
-                        .detail(format!("The token came from {}; its role may lack the permission this command needs.", self.source));
-                    self.env_hint(err, &typed)
-                }
-                429 | 500..=599 => CliError::new(ErrorCode::ServerError, format!("The Astra DevOps API failed: {err}.")),
-                _ => CliError::new(ErrorCode::RequestRejected, format!("The Astra DevOps API rejected the request: {err}.")),
-            },
+    pub fn new(
+        ui: Ui,
+        request: ConnectionRequest,
+        settings: Result<ClientSettings, CliError>,
+    ) -> Self {
+        Self {
+            ui,
+            request,
+            settings,
+            connection: OnceCell::new(),
         }
     }
 
-    fn env_hint(&self, err: CliError, typed: &str) -> CliError {
-        match (&self.source, self.is_prod) {
-            (TokenSource::Profile { .. }, _) => {
-                err.hint("Or pass another token:", format!("{typed} --token @FILE"))
-            }
-            (_, true) => err.hint(
+    /// The API client: resolves the token (SPEC §3) the first time it is needed.
+    pub fn client(&self) -> Result<&ApiClient, CliError> {
+        if let Some(connected) = self.connection.get() {
+            return Ok(&connected.client);
+        }
+        let settings = self.settings.clone()?;
+        let connection = config::resolve(&self.request, &self.ui)?;
+        tracing::debug!(
+            "token from {} (env {:?})",
+            connection.source,
+            connection.env
+        );
+        let client = ApiClient::new(
+            &connection.base_url,
+            connection.token.secret().clone(),
+            settings,
+        )
+        .map_err(|reason| CliError::new(ErrorCode::Uncaught, reason))?;
+        let connected = self.connection.get_or_init(|| Connected {
+            client,
+            source: connection.source,
+            env: connection.env,
+        });
+        Ok(&connected.client)
+    }
+
+    /// Adds what only the connection knows to an error: for 401 and 403, where the token came
+    /// from and how to name another environment (SPEC §5).
+    pub fn explain(&self, err: CliError) -> CliError {
+        let Some(connected) = self.connection.get() else {
+            return err;
+        };
+        let why = match err.code {
+            ErrorCode::Unauthorized => "it may be expired, revoked, or for another environment",
+            ErrorCode::Forbidden => "its role may lack the permission this command needs",
+            _ => return err,
+        };
+        let err = err.detail(format!("The token came from {}; {why}.", connected.source));
+        match (&connected.source, connected.env) {
+            (TokenSource::Profile { .. }, Env::Prod) => err
+                .detail("If the token is for a non-production environment, set ASTRA_ENV in the profile.")
+                .fix("Or pass another token:", Edit::UseTokenFile),
+            (TokenSource::Profile { .. }, _) => err.fix("Or pass another token:", Edit::UseTokenFile),
+            (_, Env::Prod) => err.fix(
                 "If the token is for a non-production environment, name it:",
-                format!("{typed} --env dev"),
+                Edit::SetOption {
+                    id: "env",
+                    flag: "--env",
+                    value: "dev".to_owned(),
+                },
             ),
             _ => err,
         }
     }
 }
 
-pub async fn run(context: &Context, command: &Command) -> Result<Report, CliError> {
-    match command {
+pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliError> {
+    let result = match command {
         Command::User {
             command: Some(command),
         } => match command {
@@ -93,5 +119,6 @@ pub async fn run(context: &Context, command: &Command) -> Result<Report, CliErro
         Command::User { command: None } | Command::Role { command: None } => {
             Err(CliError::usage("a subcommand is required"))
         }
-    }
+    };
+    result.map_err(|err| context.explain(err))
 }

@@ -1,118 +1,190 @@
-//! Reading one profile of an `.astrarc` file (SPEC §3.1). Only the selected profile is validated.
+//! The `.astrarc` format (SPEC §3.1): `[name]` sections, `KEY=VALUE` lines, `#`/`;` comments,
+//! blank lines, indentation, LF or CRLF, an optional BOM. A section given twice is one section and
+//! the last occurrence of a key wins. Only the selected profile is validated.
+//!
+//! A hand-written reader rather than rust-ini: the line number of a bad line, indented keys, the
+//! last key winning and an unpaired quote kept as part of the value are all rules of the contract,
+//! and a later writer must keep the file's other lines byte for byte.
 
+use std::collections::BTreeMap;
 use std::path::Path;
-
-use ini::{Ini, ParseOption};
 
 use super::Env;
 use crate::error::{CliError, ErrorCode};
-use crate::invocation::Invocation;
+use crate::hints::Edit;
+use crate::secret::redact;
+use crate::text::unquote;
 
-/// The settings of one profile, validated.
+/// The keys of one profile as written (trimmed and unquoted), not yet validated.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Section {
+    keys: BTreeMap<String, String>,
+}
+
+impl Section {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.keys.get(key).map(String::as_str)
+    }
+}
+
+/// A parsed file: its sections in order of first appearance.
+#[derive(Debug, Default)]
+pub struct Astrarc {
+    sections: Vec<(String, Section)>,
+}
+
+/// One line of the file, classified.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line<'a> {
+    Blank,
+    Comment,
+    Section(&'a str),
+    Key(&'a str, &'a str),
+    Malformed,
+}
+
+/// Classifies one line (without its line ending).
+pub fn classify(line: &str) -> Line<'_> {
+    let line = line.trim();
+    if line.is_empty() {
+        return Line::Blank;
+    }
+    if line.starts_with('#') || line.starts_with(';') {
+        return Line::Comment;
+    }
+    if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+        let name = name.trim();
+        return if name.is_empty() {
+            Line::Malformed
+        } else {
+            Line::Section(name)
+        };
+    }
+    match line.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Line::Key(key.trim(), unquote(value.trim()))
+        }
+        _ => Line::Malformed,
+    }
+}
+
+/// The lines of a text: a leading BOM dropped, LF or CRLF endings.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+}
+
+impl Astrarc {
+    /// Parses the file; the first line that is not a section, key, comment or blank is an error.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, CliError> {
+        let mut file = Self::default();
+        let mut current: Option<usize> = None;
+        for (index, line) in lines(text).enumerate() {
+            match classify(line) {
+                Line::Blank | Line::Comment => {}
+                Line::Section(name) => current = Some(file.section_index(name)),
+                Line::Key(key, value) => {
+                    if let Some(index) = current {
+                        file.sections[index]
+                            .1
+                            .keys
+                            .insert(key.to_owned(), value.to_owned());
+                    }
+                }
+                Line::Malformed => return Err(malformed(path, index + 1, line)),
+            }
+        }
+        Ok(file)
+    }
+
+    fn section_index(&mut self, name: &str) -> usize {
+        match self.sections.iter().position(|(n, _)| n == name) {
+            Some(index) => index,
+            None => {
+                self.sections.push((name.to_owned(), Section::default()));
+                self.sections.len() - 1
+            }
+        }
+    }
+
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, section)| section)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sections.iter().map(|(name, _)| name.as_str())
+    }
+}
+
+/// The settings of one profile: the token, and the env and endpoint keys as written.
 #[derive(Debug)]
 pub struct Profile {
     pub token: String,
-    pub env: Env,
+    pub env: Option<Env>,
     pub local_endpoint: Option<String>,
 }
 
-/// Parses `text` (the content of `path`) and returns the validated `profile`.
-pub fn read_profile(
-    path: &Path,
-    text: &str,
-    profile: &str,
-    invocation: &Invocation,
-) -> Result<Profile, CliError> {
-    let shown = path.display();
-    if let Some((number, line)) = first_malformed_line(text) {
-        return Err(malformed(path, number, line));
-    }
-    let options = ParseOption {
-        enabled_quote: true,
-        enabled_escape: false,
-        ..ParseOption::default()
-    };
-    let ini = Ini::load_from_str_opt(text, options).map_err(|err| {
-        let line = text.lines().nth(err.line.saturating_sub(1)).unwrap_or("");
-        malformed(path, err.line, line)
-    })?;
-    let Some(section) = ini.section(Some(profile)) else {
-        let names: Vec<&str> = ini.sections().flatten().collect();
-        let mut err = CliError::new(
-            ErrorCode::ProfileNotFound,
-            format!("Profile '{profile}' not found in '{shown}'."),
-        );
-        if names.is_empty() {
-            err = err.detail("The file has no profiles.");
-        } else {
-            let listed: Vec<String> = names
-                .iter()
-                .take(5)
-                .map(|name| format!("'{name}'"))
-                .collect();
-            let more = if names.len() > 5 {
-                format!(" and {} more", names.len() - 5)
-            } else {
-                String::new()
-            };
-            err = err.detail(format!("Existing profiles: {}{more}.", listed.join(", ")));
-            let command = if invocation.has_arg(profile) {
-                invocation.replacing(profile, names[0])
-            } else {
-                invocation.with_flag(&format!("-p {}", quote_arg(names[0])))
-            };
-            err = err.hint("Use an existing profile:", command);
-        }
-        return Err(err);
-    };
-    let get = |key: &str| {
-        section
-            .get_all(key)
-            .last()
-            .map(|v| unquote(v.trim()).to_owned())
+/// Parses `text` (the content of `path`) and returns `profile`, its keys checked.
+pub fn read_profile(path: &Path, text: &str, profile: &str) -> Result<Profile, CliError> {
+    let file = Astrarc::parse(path, text)?;
+    let Some(section) = file.section(profile) else {
+        return Err(profile_not_found(path, profile, &file));
     };
     let parse_issue = |what: String| {
         CliError::new(
             ErrorCode::ParseIssue,
-            format!("Profile '{profile}' in '{shown}': {what}"),
+            format!("Profile '{profile}' in '{}': {what}", path.display()),
         )
     };
-
-    let token = get(crate::env::TOKEN)
+    let token = section
+        .get(crate::env::TOKEN)
         .filter(|token| !token.is_empty())
         .ok_or_else(|| parse_issue(format!("the key {} is missing.", crate::env::TOKEN)))?;
-    let env = Env::from_setting(get(crate::env::ENV).as_deref()).map_err(parse_issue)?;
-    let local_endpoint = get(crate::env::LOCAL_ENDPOINT).filter(|value| !value.is_empty());
-    if env == Env::Local && local_endpoint.is_none() {
-        return Err(parse_issue(format!(
-            "{} is local but the key {} is missing.",
-            crate::env::ENV,
-            crate::env::LOCAL_ENDPOINT
-        )));
-    }
+    let env = match section.get(crate::env::ENV).filter(|v| !v.is_empty()) {
+        Some(value) => Some(Env::from_setting(value).map_err(parse_issue)?),
+        None => None,
+    };
     Ok(Profile {
-        token,
+        token: token.to_owned(),
         env,
-        local_endpoint,
+        local_endpoint: section
+            .get(crate::env::LOCAL_ENDPOINT)
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned),
     })
 }
 
-/// rust-ini reports some malformed lines at the end of the file; this finds the line itself.
-fn first_malformed_line(text: &str) -> Option<(usize, &str)> {
-    text.lines()
-        .enumerate()
-        .map(|(index, line)| (index + 1, line))
-        .find(|(_, line)| {
-            let line = line.trim();
-            let well_formed = line.is_empty()
-                || line.starts_with('#')
-                || line.starts_with(';')
-                || (line.starts_with('[') && line.ends_with(']') && line.len() > 2)
-                || line
-                    .split_once('=')
-                    .is_some_and(|(key, _)| !key.trim().is_empty());
-            !well_formed
-        })
+fn profile_not_found(path: &Path, profile: &str, file: &Astrarc) -> CliError {
+    let names: Vec<&str> = file.names().collect();
+    let err = CliError::new(
+        ErrorCode::ProfileNotFound,
+        format!("Profile '{profile}' not found in '{}'.", path.display()),
+    );
+    let Some(first) = names.first() else {
+        return err.detail("The file has no profiles.");
+    };
+    let listed: Vec<String> = names
+        .iter()
+        .take(5)
+        .map(|name| format!("'{name}'"))
+        .collect();
+    let more = match names.len() {
+        n if n > 5 => format!(" and {} more", n - 5),
+        _ => String::new(),
+    };
+    err.detail(format!("Existing profiles: {}{more}.", listed.join(", ")))
+        .fix(
+            "Use an existing profile:",
+            Edit::SetOption {
+                id: "profile",
+                flag: "-p",
+                value: (*first).to_owned(),
+            },
+        )
 }
 
 fn malformed(path: &Path, number: usize, line: &str) -> CliError {
@@ -121,50 +193,56 @@ fn malformed(path: &Path, number: usize, line: &str) -> CliError {
         format!(
             "Cannot parse '{}' at line {number}: '{}'.",
             path.display(),
-            line.trim()
+            redact(line.trim())
         ),
     )
-    .detail("Each line must be a [section] header, a KEY=VALUE pair, a # comment or blank.")
-}
-
-/// Removes one pair of matching outer quotes.
-pub fn unquote(value: &str) -> &str {
-    for quote in ['"', '\''] {
-        if value.len() >= 2 && value.starts_with(quote) && value.ends_with(quote) {
-            return &value[1..value.len() - 1];
-        }
-    }
-    value
-}
-
-/// Quotes a command-line argument for display when it contains a space.
-pub fn quote_arg(arg: &str) -> String {
-    if arg.contains(char::is_whitespace) || arg.is_empty() {
-        format!("'{arg}'")
-    } else {
-        arg.to_owned()
-    }
+    .detail("Each line must be a [section] header, a KEY=VALUE pair, a # or ; comment, or blank.")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn read(text: &str, profile: &str) -> Result<Profile, CliError> {
-        let invocation = Invocation::new(vec!["user".into(), "list".into()]);
-        read_profile(Path::new("/home/me/.astrarc"), text, profile, &invocation)
+        read_profile(Path::new("/home/me/.astrarc"), text, profile)
     }
 
     #[test]
     fn reads_keys_trimmed_unquoted_last_wins_and_ignores_comments() {
-        let text = "# comment\n\n[default]\n ASTRA_DB_APPLICATION_TOKEN = first \nASTRA_DB_APPLICATION_TOKEN=\"second\"\nASTRA_ENV=DEV\n";
+        let text = "# comment\n; other\n\n[default]\n ASTRA_DB_APPLICATION_TOKEN = first \nASTRA_DB_APPLICATION_TOKEN=\"second\"\nASTRA_ENV=DEV\n";
         let profile = read(text, "default").unwrap();
         assert_eq!(profile.token, "second");
-        assert_eq!(profile.env, Env::Dev);
+        assert_eq!(profile.env, Some(Env::Dev));
     }
 
     #[test]
-    fn a_broken_line_is_a_parse_issue_naming_path_line_and_text() {
+    fn indented_keys_crlf_and_a_bom_are_read() {
+        let text =
+            "\u{feff}[default]\r\n    ASTRA_DB_APPLICATION_TOKEN = \"t\"\r\n\tASTRA_ENV=test\r\n";
+        let profile = read(text, "default").unwrap();
+        assert_eq!(profile.token, "t");
+        assert_eq!(profile.env, Some(Env::Test));
+    }
+
+    #[test]
+    fn a_section_given_twice_merges_and_the_last_key_wins() {
+        let text = "[a]\nASTRA_DB_APPLICATION_TOKEN=one\nASTRA_ENV=dev\n[b]\nX=1\n[a]\nASTRA_DB_APPLICATION_TOKEN=two\n";
+        let profile = read(text, "a").unwrap();
+        assert_eq!(profile.token, "two");
+        assert_eq!(profile.env, Some(Env::Dev));
+    }
+
+    #[test]
+    fn an_unpaired_quote_stays_in_the_value() {
+        let profile = read("[a]\nASTRA_DB_APPLICATION_TOKEN=\"abc\n", "a").unwrap();
+        assert_eq!(profile.token, "\"abc");
+        let profile = read("[a]\nASTRA_DB_APPLICATION_TOKEN='abc\"\n", "a").unwrap();
+        assert_eq!(profile.token, "'abc\"");
+    }
+
+    #[test]
+    fn a_broken_line_is_a_parse_issue_naming_path_line_and_masked_text() {
         let err = read(
             "[default]\nASTRA_DB_APPLICATION_TOKEN=x\nthis is not ini\n",
             "default",
@@ -175,6 +253,25 @@ mod tests {
             err.headline,
             "Cannot parse '/home/me/.astrarc' at line 3: 'this is not ini'."
         );
+        let token = format!("AstraCS:{}:{}", "a".repeat(24), "b".repeat(64));
+        let err = read(&format!("[d]\nASTRA_DB_APPLICATION_TOKEN {token}\n"), "d").unwrap_err();
+        assert_eq!(
+            err.headline,
+            "Cannot parse '/home/me/.astrarc' at line 2: 'ASTRA_DB_APPLICATION_TOKEN AstraCS:aaaa****bbbb'."
+        );
+        for (text, line) in [
+            ("[default\n", 1),
+            ("x\n[]\n", 1),
+            ("[a]\n[]\n", 2),
+            ("[a]\n=v\n", 2),
+        ] {
+            let err = read(text, "a").unwrap_err();
+            assert!(
+                err.headline.contains(&format!("at line {line}:")),
+                "{text:?}: {}",
+                err.headline
+            );
+        }
     }
 
     #[test]
@@ -196,19 +293,24 @@ mod tests {
         assert!(read(text, "good").is_ok());
         let err = read(text, "broken").unwrap_err();
         assert_eq!(err.code, ErrorCode::ParseIssue);
-        assert!(
-            err.headline
-                .contains("ASTRA_DB_APPLICATION_TOKEN is missing"),
-            "{}",
-            err.headline
-        );
-    }
-
-    #[test]
-    fn bad_env_and_local_without_endpoint_are_parse_issues() {
+        assert!(err
+            .headline
+            .contains("ASTRA_DB_APPLICATION_TOKEN is missing"));
         let err = read("[d]\nASTRA_DB_APPLICATION_TOKEN=t\nASTRA_ENV=mars\n", "d").unwrap_err();
         assert!(err.headline.contains("ASTRA_ENV='mars'"));
-        let err = read("[d]\nASTRA_DB_APPLICATION_TOKEN=t\nASTRA_ENV=local\n", "d").unwrap_err();
-        assert!(err.headline.contains("ASTRA_LOCAL_ENDPOINT is missing"));
+    }
+
+    proptest! {
+        #[test]
+        fn no_text_makes_the_reader_panic(text in any::<String>(), name in "[a-z]{1,4}") {
+            let _ = read(&text, &name);
+        }
+
+        #[test]
+        fn keys_written_any_way_read_back(indent in "[ \t]{0,3}", value in "[A-Za-z0-9:]{1,20}", crlf in any::<bool>()) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let text = format!("[p]{end}{indent}ASTRA_DB_APPLICATION_TOKEN = '{value}'{end}");
+            prop_assert_eq!(read(&text, "p").unwrap().token, value);
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Where the token comes from (SPEC §3): `--token`, `-cf`/`-p`, the environment variable, or the
-//! default `.astrarc`, in that order. The result is a [`Connection`] the API client is built from.
+//! default `.astrarc`, in that order, and where it may be sent (endpoint safety). The result is a
+//! [`Connection`] the API client is built from.
 
 pub mod astrarc;
 pub mod token;
@@ -12,7 +13,9 @@ pub use token::Token;
 
 use crate::env;
 use crate::error::{CliError, ErrorCode};
-use crate::invocation::Invocation;
+use crate::hints::Edit;
+use crate::secret::Secret;
+use crate::ui::Ui;
 
 /// The Astra environment a token belongs to (SPEC §3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,30 +37,41 @@ impl Env {
         }
     }
 
-    /// An `ASTRA_ENV` setting (variable or profile key): unset means prod.
-    pub fn from_setting(value: Option<&str>) -> Result<Self, String> {
-        match value {
-            None => Ok(Self::Prod),
-            Some(value) => Self::parse(value).ok_or_else(|| {
-                format!(
-                    "{}='{value}' is not one of prod, dev, test, local.",
-                    env::ENV
-                )
-            }),
-        }
+    /// An `ASTRA_ENV` setting (variable or profile key).
+    pub fn from_setting(value: &str) -> Result<Self, String> {
+        Self::parse(value).ok_or_else(|| {
+            format!(
+                "{}='{value}' is not one of prod, dev, test, local.",
+                env::ENV
+            )
+        })
     }
 
-    fn base_url(self, local_endpoint: Option<&str>) -> String {
+    fn base_url(self) -> &'static str {
         match self {
-            Self::Prod => "https://api.astra.datastax.com/v2".to_owned(),
-            Self::Dev => "https://api.dev.cloud.datastax.com/v2".to_owned(),
-            Self::Test => "https://api.test.cloud.datastax.com/v2".to_owned(),
-            Self::Local => local_endpoint
-                .unwrap_or_default()
-                .trim_end_matches('/')
-                .to_owned(),
+            Self::Prod => "https://api.astra.datastax.com/v2",
+            Self::Dev => "https://api.dev.cloud.datastax.com/v2",
+            Self::Test => "https://api.test.cloud.datastax.com/v2",
+            Self::Local => "",
         }
     }
+}
+
+/// `--token` as given: the token itself (kept secret), `@FILE` or `@-`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenArg {
+    Literal(Secret),
+    File(String),
+    Stdin,
+}
+
+/// clap value parser for `--token`; the token's own checks come later (`INVALID_TOKEN`, exit 3).
+pub fn parse_token_arg(raw: &str) -> Result<TokenArg, String> {
+    Ok(match raw.strip_prefix('@') {
+        Some("-") => TokenArg::Stdin,
+        Some(path) => TokenArg::File(path.to_owned()),
+        None => TokenArg::Literal(Secret::new(raw)),
+    })
 }
 
 /// Where the token was found, for messages (401/403) and `-V` logs; never the token itself.
@@ -87,7 +101,7 @@ impl fmt::Display for TokenSource {
 pub struct ConnectionRequest {
     pub config_file: Option<String>,
     pub profile: Option<String>,
-    pub token: Option<String>,
+    pub token: Option<TokenArg>,
     pub env: Option<Env>,
     pub local_endpoint: Option<String>,
 }
@@ -99,108 +113,175 @@ pub struct Connection {
     pub env: Env,
     pub base_url: String,
     pub source: TokenSource,
-    /// Notices for stderr (for example a token file readable by others).
-    pub warnings: Vec<String>,
 }
 
+/// Where an env or endpoint setting came from, which decides how a bad one is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Flag,
+    Variable,
+    Profile,
+}
+
+/// An env or endpoint value with its origin.
+type Setting<T> = Option<(T, Origin)>;
+
 /// Resolves the token with SPEC §3's precedence.
-pub fn resolve(
-    request: &ConnectionRequest,
-    invocation: &Invocation,
-) -> Result<Connection, CliError> {
+pub fn resolve(request: &ConnectionRequest, ui: &Ui) -> Result<Connection, CliError> {
+    let flag_env = request.env.map(|env| (env, Origin::Flag));
+    let flag_endpoint = request
+        .local_endpoint
+        .clone()
+        .map(|url| (url, Origin::Flag));
     if let Some(value) = &request.token {
-        let mut warnings = Vec::new();
-        let (raw, source) = read_token_flag(value, &mut warnings)?;
-        return connect(
-            &raw,
-            source,
-            request.env.unwrap_or(Env::Prod),
-            request.local_endpoint.clone(),
-            warnings,
-        );
+        if request.config_file.is_some() || request.profile.is_some() {
+            return Err(CliError::usage(
+                "the argument '--token <TOKEN>' cannot be used with '--config-file <PATH>' or '--profile <NAME>'",
+            ));
+        }
+        let (raw, source) = read_token_flag(value, ui)?;
+        let (env, base_url) = target(flag_env, flag_endpoint)?;
+        return connect(&raw, source, env, base_url);
     }
     if request.config_file.is_some() || request.profile.is_some() {
-        reject_env_flags(request)?;
-        return from_profile(request, invocation);
+        return from_profile(request, flag_env, flag_endpoint);
     }
     if let Some(raw) = env::var(env::TOKEN) {
-        let env = match request.env {
-            Some(env) => env,
-            None => Env::from_setting(env::var(env::ENV).as_deref())
-                .map_err(|what| CliError::new(ErrorCode::ParseIssue, what))?,
+        let env = match flag_env {
+            Some(env) => Some(env),
+            None => env::var(env::ENV)
+                .map(|value| Env::from_setting(&value))
+                .transpose()
+                .map_err(|what| CliError::new(ErrorCode::ValidationIssue, what))?
+                .map(|env| (env, Origin::Variable)),
         };
-        let endpoint = request
-            .local_endpoint
-            .clone()
-            .or_else(|| env::var(env::LOCAL_ENDPOINT));
-        return connect(&raw, TokenSource::Variable, env, endpoint, Vec::new());
+        let endpoint = flag_endpoint
+            .or_else(|| env::var(env::LOCAL_ENDPOINT).map(|url| (url, Origin::Variable)));
+        let (env, base_url) = target(env, endpoint)?;
+        return connect(&raw, TokenSource::Variable, env, base_url);
     }
-    reject_env_flags(request)?;
-    from_profile(request, invocation)
+    from_profile(request, flag_env, flag_endpoint)
 }
 
 fn connect(
     raw: &str,
     source: TokenSource,
     env: Env,
-    local_endpoint: Option<String>,
-    warnings: Vec<String>,
+    base_url: String,
 ) -> Result<Connection, CliError> {
-    if env == Env::Local && local_endpoint.is_none() {
-        return Err(CliError::usage(format!(
-            "the local environment needs an endpoint: pass --local-endpoint URL or set {}",
-            env::LOCAL_ENDPOINT
-        )));
-    }
     let token = Token::parse(raw)?;
     Ok(Connection {
         token,
         env,
-        base_url: env.base_url(local_endpoint.as_deref()),
+        base_url,
         source,
-        warnings,
     })
 }
 
-fn reject_env_flags(request: &ConnectionRequest) -> Result<(), CliError> {
-    if request.env.is_some() || request.local_endpoint.is_some() {
-        return Err(CliError::usage(format!(
-            "--env and --local-endpoint apply only to --token or {}; a profile sets its own ASTRA_ENV",
-            env::TOKEN
-        )));
+/// Endpoint safety (SPEC §3): an endpoint with no env means local; an endpoint with another env,
+/// local without an endpoint, or an endpoint that is not an absolute http(s) URL is refused
+/// before any request.
+fn target(env: Setting<Env>, endpoint: Setting<String>) -> Result<(Env, String), CliError> {
+    let refuse = |origins: &[Origin], what: String| {
+        if origins.contains(&Origin::Flag) {
+            return CliError::usage(what);
+        }
+        let code = if origins.contains(&Origin::Profile) {
+            ErrorCode::ParseIssue
+        } else {
+            ErrorCode::ValidationIssue
+        };
+        CliError::new(code, format!("{what}."))
+    };
+    match (env, endpoint) {
+        (None | Some((Env::Local, _)), Some((url, origin))) => {
+            let url = check_endpoint(&url).map_err(|why| refuse(&[origin], why))?;
+            Ok((Env::Local, url))
+        }
+        (Some((env, env_origin)), Some((url, origin))) => Err(refuse(
+            &[env_origin, origin],
+            format!(
+                "the endpoint '{url}' ({}) is only for the local environment, but the environment is '{}' ({})",
+                origin_name(origin, "endpoint"),
+                format!("{env:?}").to_lowercase(),
+                origin_name(env_origin, "env")
+            ),
+        )),
+        (Some((Env::Local, Origin::Profile)), None) => Err(refuse(
+            &[Origin::Profile],
+            format!(
+                "{} is local but the key {} is missing",
+                env::ENV,
+                env::LOCAL_ENDPOINT
+            ),
+        )),
+        (Some((Env::Local, origin)), None) => Err(refuse(
+            &[origin],
+            format!(
+                "the local environment needs an endpoint: pass --local-endpoint URL or set {}",
+                env::LOCAL_ENDPOINT
+            ),
+        )),
+        (Some((env, _)), None) => Ok((env, env.base_url().to_owned())),
+        (None, None) => Ok((Env::Prod, Env::Prod.base_url().to_owned())),
     }
-    Ok(())
+}
+
+fn origin_name(origin: Origin, what: &str) -> String {
+    match (origin, what) {
+        (Origin::Flag, "endpoint") => "--local-endpoint".into(),
+        (Origin::Flag, _) => "--env".into(),
+        (Origin::Variable, "endpoint") => env::LOCAL_ENDPOINT.into(),
+        (Origin::Variable, _) => env::ENV.into(),
+        (Origin::Profile, "endpoint") => format!("the profile key {}", env::LOCAL_ENDPOINT),
+        (Origin::Profile, _) => format!("the profile key {}", env::ENV),
+    }
+}
+
+/// An absolute `http://` or `https://` URL with a host, without a trailing slash.
+fn check_endpoint(raw: &str) -> Result<String, String> {
+    let refused = |why: &str| format!("the endpoint '{raw}' is not usable: {why}");
+    let url = reqwest::Url::parse(raw.trim()).map_err(|err| refused(&err.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refused("it must start with http:// or https://"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(refused("it has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refused("it must not hold credentials"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// `--token VALUE`, `--token @FILE` (first line) or `--token @-` (standard input).
-fn read_token_flag(
-    value: &str,
-    warnings: &mut Vec<String>,
-) -> Result<(String, TokenSource), CliError> {
-    let Some(path) = value.strip_prefix('@') else {
-        return Ok((value.to_owned(), TokenSource::Flag));
-    };
-    let (text, source) = if path == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|err| {
-            CliError::new(
-                ErrorCode::FileIssue,
-                format!("Cannot read the token from standard input: {err}."),
-            )
-        })?;
-        (text, TokenSource::Stdin)
-    } else {
-        let expanded = expand_tilde(path);
-        let text = std::fs::read_to_string(&expanded).map_err(|err| {
-            CliError::new(
-                ErrorCode::FileIssue,
-                format!("Cannot read the token file '{path}': {}.", os_reason(&err)),
-            )
-        })?;
-        if let Some(warning) = permissive_file_warning(&expanded, path) {
-            warnings.push(warning);
+fn read_token_flag(value: &TokenArg, ui: &Ui) -> Result<(String, TokenSource), CliError> {
+    let (text, source) = match value {
+        TokenArg::Literal(secret) => return Ok((secret.expose().to_owned(), TokenSource::Flag)),
+        TokenArg::Stdin => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|err| {
+                CliError::new(
+                    ErrorCode::FileIssue,
+                    format!("Cannot read the token from standard input: {err}."),
+                )
+            })?;
+            (text, TokenSource::Stdin)
         }
-        (text, TokenSource::File(path.to_owned()))
+        TokenArg::File(path) => {
+            let expanded = expand_tilde(path);
+            let bytes = std::fs::read(&expanded).map_err(|err| {
+                CliError::new(
+                    ErrorCode::FileIssue,
+                    format!("Cannot read the token file '{path}': {}.", os_reason(&err)),
+                )
+            })?;
+            warn_if_shared(&expanded, path, ui);
+            (
+                String::from_utf8_lossy(&bytes).into_owned(),
+                TokenSource::File(path.clone()),
+            )
+        }
     };
     let first_line = text.lines().next().unwrap_or("").trim().to_owned();
     if first_line.is_empty() {
@@ -213,22 +294,26 @@ fn read_token_flag(
 }
 
 #[cfg(unix)]
-fn permissive_file_warning(path: &Path, shown: &str) -> Option<String> {
+fn warn_if_shared(path: &Path, shown: &str, ui: &Ui) {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode();
-    (mode & 0o077 != 0).then(|| {
-        format!("Warning: the token file '{shown}' is readable by other users; restrict it with: chmod 600 '{shown}'")
-    })
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return;
+    };
+    if metadata.permissions().mode() & 0o077 != 0 {
+        ui.warn(&format!(
+            "the token file '{shown}' is readable by other users; restrict it with: chmod 600 {}",
+            crate::text::shell_quote(shown)
+        ));
+    }
 }
 
 #[cfg(not(unix))]
-fn permissive_file_warning(_path: &Path, _shown: &str) -> Option<String> {
-    None
-}
+fn warn_if_shared(_path: &Path, _shown: &str, _ui: &Ui) {}
 
 fn from_profile(
     request: &ConnectionRequest,
-    invocation: &Invocation,
+    flag_env: Setting<Env>,
+    flag_endpoint: Setting<String>,
 ) -> Result<Connection, CliError> {
     let profile_name = request
         .profile
@@ -238,7 +323,7 @@ fn from_profile(
     let (path, text) = match &request.config_file {
         Some(given) => {
             let path = expand_tilde(given);
-            let text = std::fs::read_to_string(&path).map_err(|err| {
+            let text = read_text(&path).map_err(|err| {
                 CliError::new(
                     ErrorCode::FileIssue,
                     format!(
@@ -249,31 +334,42 @@ fn from_profile(
             })?;
             (path, text)
         }
-        None => read_default_file(&invocation.typed())?,
+        None => read_default_file()?,
     };
-    let profile = astrarc::read_profile(&path, &text, &profile_name, invocation)?;
+    let profile = astrarc::read_profile(&path, &text, &profile_name)?;
+    let env = flag_env.or(profile.env.map(|env| (env, Origin::Profile)));
+    let endpoint = flag_endpoint.or(profile.local_endpoint.map(|url| (url, Origin::Profile)));
+    let (env, base_url) = target(env, endpoint).map_err(|mut err| {
+        if err.code == ErrorCode::ParseIssue {
+            err.headline = format!(
+                "Profile '{profile_name}' in '{}': {}",
+                path.display(),
+                err.headline
+            );
+        }
+        err
+    })?;
     let source = TokenSource::Profile {
         name: profile_name,
         path,
     };
-    connect(
-        &profile.token,
-        source,
-        profile.env,
-        profile.local_endpoint,
-        Vec::new(),
-    )
+    connect(&profile.token, source, env, base_url)
 }
 
-fn read_default_file(typed: &str) -> Result<(PathBuf, String), CliError> {
+/// A file's text; invalid UTF-8 is replaced rather than refused, so the parser can name the line.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    std::fs::read(path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn read_default_file() -> Result<(PathBuf, String), CliError> {
     let path = default_file().ok_or_else(|| {
         CliError::new(
             ErrorCode::TokenNotFound,
             "No token found: no --token, no profile, no home directory.",
         )
-        .hint("Pass a token directly:", format!("{typed} --token @FILE"))
+        .fix("Pass a token directly:", Edit::UseTokenFile)
     })?;
-    match std::fs::read_to_string(&path) {
+    match read_text(&path) {
         Ok(text) => Ok((path, text)),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(CliError::new(
             ErrorCode::FileIssue,
@@ -283,7 +379,7 @@ fn read_default_file(typed: &str) -> Result<(PathBuf, String), CliError> {
             "Create it with a profile holding your token, for example:\n\n    [default]\n    {}=AstraCS:...",
             env::TOKEN
         ))
-        .hint("Or pass a token directly:", format!("{typed} --token @FILE"))),
+        .fix("Or pass a token directly:", Edit::UseTokenFile)),
         Err(err) => Err(CliError::new(
             ErrorCode::FileIssue,
             format!("Cannot read the configuration file '{}': {}.", path.display(), os_reason(&err)),
@@ -314,10 +410,48 @@ pub fn expand_tilde(path: &str) -> PathBuf {
 }
 
 /// The OS's reason without Rust's `(os error N)` suffix.
-fn os_reason(err: &std::io::Error) -> String {
+pub fn os_reason(err: &std::io::Error) -> String {
     let text = err.to_string();
     match text.find(" (os error") {
         Some(end) => text[..end].to_owned(),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_implies_local_and_conflicts_are_refused() {
+        let url = |u: &str| Some((u.to_owned(), Origin::Flag));
+        assert_eq!(
+            target(None, url("http://127.0.0.1:1/v2/")).unwrap(),
+            (Env::Local, "http://127.0.0.1:1/v2".to_owned())
+        );
+        let err = target(Some((Env::Prod, Origin::Flag)), url("http://x/v2")).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Usage);
+        let err = target(
+            Some((Env::Dev, Origin::Variable)),
+            Some(("http://x/v2".into(), Origin::Variable)),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationIssue);
+        for bad in [
+            "http://",
+            "not a url",
+            "ftp://x/v2",
+            "/v2",
+            "http://u:p@x/v2",
+        ] {
+            let err = target(None, Some((bad.into(), Origin::Profile))).unwrap_err();
+            assert_eq!(err.code, ErrorCode::ParseIssue, "{bad}");
+        }
+        assert_eq!(
+            target(Some((Env::Dev, Origin::Flag)), None).unwrap(),
+            (Env::Dev, "https://api.dev.cloud.datastax.com/v2".to_owned())
+        );
+        let err = target(Some((Env::Local, Origin::Variable)), None).unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationIssue);
     }
 }

@@ -3,15 +3,16 @@
 use std::fmt;
 
 use crate::error::{CliError, ErrorCode};
+use crate::secret::{mask, Secret};
 
 const PREFIX: &str = "AstraCS:";
 const TOKEN_LEN: usize = 97;
 const MIDDLE_LEN: usize = 24;
 
-/// A token that cannot be printed by accident: no `Display`, a masked `Debug`, and one `expose`
-/// call where the `Authorization` header is built.
+/// A checked token that cannot be printed by accident: no `Display`, a masked `Debug`, and one
+/// `expose` call where the `Authorization` header is built.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub struct Token(Secret);
 
 impl Token {
     /// Checks a raw token (from any source) and wraps it.
@@ -31,16 +32,16 @@ impl Token {
                 )
             }
         })?;
-        Ok(Self(token.to_owned()))
+        Ok(Self(Secret::new(token)))
     }
 
-    pub fn expose(&self) -> &str {
+    pub fn secret(&self) -> &Secret {
         &self.0
     }
 
     /// `AstraCS:abcd****wxyz`: enough to tell two tokens apart, not enough to use one.
     pub fn masked(&self) -> String {
-        mask(&self.0)
+        mask(self.0.expose())
     }
 }
 
@@ -48,42 +49,6 @@ impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Token({})", self.masked())
     }
-}
-
-/// Masks anything that may be a token; short values are masked whole.
-pub fn mask(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    let body = value.strip_prefix(PREFIX).unwrap_or(value);
-    let body_chars: Vec<char> = body.chars().collect();
-    if chars.len() < 16 || body_chars.len() < 12 {
-        return "****".to_owned();
-    }
-    let head: String = body_chars[..4].iter().collect();
-    let tail: String = body_chars[body_chars.len() - 4..].iter().collect();
-    let prefix = if value.starts_with(PREFIX) {
-        PREFIX
-    } else {
-        ""
-    };
-    format!("{prefix}{head}****{tail}")
-}
-
-/// Masks anything in `text` that looks like a token, as a last line of defence for log dumps.
-pub fn redact(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(PREFIX) {
-        out.push_str(&rest[..start]);
-        let candidate = &rest[start..];
-        let end = candidate
-            .char_indices()
-            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.' | '*')))
-            .map_or(candidate.len(), |(i, _)| i);
-        out.push_str(&mask(&candidate[..end]));
-        rest = &candidate[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 fn check(token: &str) -> Result<(), String> {
@@ -119,6 +84,12 @@ fn check(token: &str) -> Result<(), String> {
             "its middle part must be {MIDDLE_LEN} characters long"
         ));
     }
+    if !parts[1..]
+        .iter()
+        .all(|part| part.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err("apart from the two ':', it must be ASCII letters and digits".into());
+    }
     Ok(())
 }
 
@@ -143,22 +114,9 @@ mod tests {
     #[test]
     fn accepts_a_well_formed_token_and_trims_it() {
         let token = Token::parse(&format!("  {}\n", valid())).unwrap();
-        assert_eq!(token.expose(), valid());
+        assert_eq!(token.secret().expose(), valid());
         assert_eq!(token.masked(), "AstraCS:aaaa****bbbb");
         assert_eq!(format!("{token:?}"), "Token(AstraCS:aaaa****bbbb)");
-    }
-
-    #[test]
-    fn redact_masks_every_token_in_a_text() {
-        let text = format!("a {} b {}", valid(), valid());
-        assert_eq!(
-            redact(&text),
-            "a AstraCS:aaaa****bbbb b AstraCS:aaaa****bbbb"
-        );
-        assert_eq!(
-            redact("Bearer AstraCS:aaaa****bbbb"),
-            "Bearer AstraCS:aaaa****bbbb"
-        );
     }
 
     #[test]
@@ -191,5 +149,36 @@ mod tests {
             .unwrap_err()
             .headline
             .contains("three"));
+        let non_ascii = format!("AstraCS:{}:{}é", "a".repeat(24), "b".repeat(63));
+        assert_eq!(non_ascii.chars().count(), 97);
+        assert!(Token::parse(&non_ascii)
+            .unwrap_err()
+            .headline
+            .contains("ASCII"));
+        for json in ["[\"x\"]", "\"AstraCS\""] {
+            assert!(
+                Token::parse(json).unwrap_err().headline.contains("JSON"),
+                "{json}"
+            );
+        }
+        for file in [
+            "a/b",
+            "a\\b",
+            "~tok",
+            ".tok",
+            "tok.txt",
+            "tok.json",
+            "tok.token",
+            "tok.env",
+            "tok.csv",
+        ] {
+            assert!(
+                Token::parse(file)
+                    .unwrap_err()
+                    .headline
+                    .contains("file name"),
+                "{file}"
+            );
+        }
     }
 }

@@ -1,49 +1,60 @@
-//! RFC 4180 output whose first two columns are always `code,message` (SPEC §4.3).
+//! RFC 4180 output whose first two columns are always `code,message` (SPEC §4.3). The data is
+//! written as received: CSV consumers are programs, not terminals.
 
-use super::{snake_case, Report};
+use super::{Outcome, Response};
 use crate::error::CliError;
 
-pub fn report(report: &Report) -> String {
-    match report {
-        Report::Value { table, .. } => {
-            let mut header = vec!["code".to_owned(), "message".to_owned()];
-            header.extend(table.columns.iter().map(|column| snake_case(column)));
-            let rows = table.rows.iter().map(|row| {
+pub fn outcome(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Value(view) => {
+            let table = view.csv();
+            let rows = table.rows.into_iter().map(|cells| {
                 let mut record = vec!["OK".to_owned(), String::new()];
-                record.extend(row.iter().map(|values| values.join(",")));
+                record.extend(cells);
                 record
             });
-            write(header, rows)
+            write(table.columns, rows)
         }
-        Report::Response {
-            message, fields, ..
-        } => {
-            let mut header = vec!["code".to_owned(), "message".to_owned()];
-            header.extend(fields.iter().map(|(name, _)| (*name).to_owned()));
+        Outcome::Response(Response { message, data, .. }) => {
             let mut record = vec!["OK".to_owned(), message.clone()];
-            record.extend(fields.iter().map(|(_, value)| value.clone()));
-            write(header, std::iter::once(record))
+            record.extend(data.cells());
+            write(data.columns(), std::iter::once(record))
+        }
+        Outcome::Batch(batch) => {
+            let rows = batch.items.iter().map(|item| match &item.result {
+                Ok(Response { message, data, .. }) => {
+                    let mut record = vec!["OK".to_owned(), message.clone()];
+                    record.extend(data.cells());
+                    record
+                }
+                Err(error) => {
+                    let mut record = vec![error.code.code().to_owned(), error.message()];
+                    record.extend(batch.columns.iter().map(|_| String::new()));
+                    record
+                }
+            });
+            write(batch.columns, rows)
         }
     }
 }
 
 pub fn error(error: &CliError) -> String {
-    let header = vec!["code".to_owned(), "message".to_owned()];
     write(
-        header,
+        &[],
         std::iter::once(vec![error.code.code().to_owned(), error.message()]),
     )
 }
 
-fn write(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> String {
+fn write(columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    // Writing to a Vec cannot fail.
-    writer.write_record(&header).expect("in-memory write");
+    let header = ["code", "message"].iter().chain(columns);
+    // Writing to a Vec cannot fail; a failure would only drop rows, never panic.
+    let _ = writer.write_record(header);
     for row in rows {
-        writer.write_record(&row).expect("in-memory write");
+        let _ = writer.write_record(&row);
     }
-    String::from_utf8(writer.into_inner().expect("in-memory flush"))
-        .expect("CSV of UTF-8 strings is UTF-8")
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
 }

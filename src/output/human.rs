@@ -3,23 +3,56 @@
 use anstyle::{AnsiColor, Effects, Style as Ansi};
 use comfy_table::{ContentArrangement, Table as Comfy};
 
-use super::{Hint, Report, Style, Table};
+use super::{Outcome, Rendered, Response, Style, Table};
 use crate::error::CliError;
+use crate::hints::{CommandLine, Hint};
+use crate::text::escape_control;
 
 /// `┌─┬─┐` borders, a `├─┼─┤` line under the header only, no lines between rows.
 const BOX: &str = "││──├─┼┤│    ┬┴┌┐└┘";
 
-pub fn report(report: &Report, style: Style) -> String {
-    match report {
-        Report::Value { table: t, .. } => table(t),
-        Report::Response { message, hints, .. } => {
-            let mut text = format!("{message}\n");
-            if !style.quiet {
-                text.push_str(&hints_text(hints, style.color));
+pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered {
+    let mut rendered = Rendered::default();
+    match outcome {
+        Outcome::Value(view) => rendered.stdout = table(&view.table()),
+        Outcome::Response(response) => {
+            rendered.stdout = response_text(response, line, style);
+        }
+        Outcome::Batch(batch) => {
+            let mut hints: Vec<Hint> = Vec::new();
+            for item in &batch.items {
+                match &item.result {
+                    Ok(response) => {
+                        rendered.stdout.push_str(&escape_control(&response.message));
+                        rendered.stdout.push('\n');
+                        for hint in line.hints(&response.suggestions) {
+                            if !hints.contains(&hint) {
+                                hints.push(hint);
+                            }
+                        }
+                    }
+                    Err(error) => rendered.stderr.push_str(&headline(&error.message(), style)),
+                }
             }
-            text
+            if !style.quiet {
+                rendered.stdout.push_str(&hints_text(&hints, style.color));
+            }
+            if batch.failures() > 0 {
+                rendered
+                    .stderr
+                    .push_str(&headline(&format!("Error: {}", batch.summary()), style));
+            }
         }
     }
+    rendered
+}
+
+fn response_text(response: &Response, line: &CommandLine, style: Style) -> String {
+    let mut text = format!("{}\n", escape_control(&response.message));
+    if !style.quiet {
+        text.push_str(&hints_text(&line.hints(&response.suggestions), style.color));
+    }
+    text
 }
 
 pub fn table(table: &Table) -> String {
@@ -30,7 +63,13 @@ pub fn table(table: &Table) -> String {
     // The original's rule: a column is at least its header plus one space wide.
     comfy.set_header(table.columns.iter().map(|column| format!("{column} ")));
     for row in &table.rows {
-        comfy.add_row(row.iter().map(|values| values.join("\n")));
+        comfy.add_row(row.iter().map(|values| {
+            values
+                .iter()
+                .map(|value| escape_control(value).replace('\n', "\\u{a}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }));
     }
     let mut text = comfy
         .lines()
@@ -41,24 +80,33 @@ pub fn table(table: &Table) -> String {
     text
 }
 
-pub fn error(error: &CliError, style: Style) -> String {
-    let mut lines = error
-        .message()
-        .lines()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-    if style.color {
-        lines[0] = paint(
-            &lines[0],
+/// `Error: …` and its details, the first line bold red when colours are on.
+fn headline(message: &str, style: Style) -> String {
+    let message = escape_control(message);
+    let mut lines = message.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut text = if style.color {
+        paint(
+            first,
             Ansi::new()
                 .fg_color(Some(AnsiColor::Red.into()))
                 .effects(Effects::BOLD),
-        );
+        )
+    } else {
+        first.to_owned()
+    };
+    for line in lines {
+        text.push('\n');
+        text.push_str(line);
     }
-    let mut text = lines.join("\n");
     text.push('\n');
+    text
+}
+
+pub fn error(error: &CliError, hints: &[Hint], style: Style) -> String {
+    let mut text = headline(&error.message(), style);
     if !style.quiet {
-        text.push_str(&hints_text(&error.hints, style.color));
+        text.push_str(&hints_text(hints, style.color));
     }
     text
 }
@@ -67,15 +115,15 @@ pub fn error(error: &CliError, style: Style) -> String {
 pub fn usage_error(error: &CliError) -> String {
     format!(
         "error: {}\n\nFor more information, try '--help'.\n",
-        error.headline
+        escape_control(&error.headline)
     )
 }
 
 fn hints_text(hints: &[Hint], color: bool) -> String {
     let mut text = String::new();
     for hint in hints {
-        let comment = format!("# {}", hint.comment);
-        let command = format!("$ {}", hint.command);
+        let comment = format!("# {}", escape_control(&hint.comment));
+        let command = format!("$ {}", escape_control(&hint.command));
         if color {
             let dim = Ansi::new().effects(Effects::DIMMED);
             let bold = Ansi::new().effects(Effects::BOLD);

@@ -1,15 +1,16 @@
 //! The JSON contract: the value envelope and the response envelope (SPEC §4.2).
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{Hint, Report};
+use super::{next_steps, Batch, Outcome, Response};
 use crate::error::CliError;
+use crate::hints::{CommandLine, Hint};
 
 #[derive(Serialize)]
-struct ValueEnvelope<'a> {
-    code: &'a str,
-    data: &'a Value,
+struct ValueEnvelope {
+    code: &'static str,
+    data: Value,
 }
 
 /// Every change and every error: all four keys, always.
@@ -18,38 +19,71 @@ struct ValueEnvelope<'a> {
 struct ResponseEnvelope<'a> {
     code: &'a str,
     message: &'a str,
-    data: &'a Value,
+    data: Value,
     next_steps: Option<&'a [Hint]>,
 }
 
-pub fn report(report: &Report) -> String {
-    match report {
-        Report::Value { data, .. } => pretty(&ValueEnvelope { code: "OK", data }),
-        Report::Response {
-            message,
-            data,
-            hints,
-            ..
-        } => pretty(&ResponseEnvelope {
+pub fn outcome(outcome: &Outcome, line: &CommandLine) -> String {
+    match outcome {
+        Outcome::Value(view) => pretty(&ValueEnvelope {
             code: "OK",
-            message,
-            data,
-            next_steps: (!hints.is_empty()).then_some(hints.as_slice()),
+            data: view.data().to_json().unwrap_or(Value::Null),
+        }),
+        Outcome::Response(response) => {
+            let hints = line.hints(&response.suggestions);
+            pretty(&ResponseEnvelope {
+                code: "OK",
+                message: &response.message,
+                data: response.data.json(),
+                next_steps: next_steps(&hints),
+            })
+        }
+        Outcome::Batch(batch) => pretty(&ResponseEnvelope {
+            code: batch.code().code(),
+            message: &batch.summary(),
+            data: Value::Array(batch_items(batch)),
+            next_steps: None,
         }),
     }
 }
 
-pub fn error(error: &CliError) -> String {
+/// One object per user: `user`, `code`, `message`, then the change's own keys when it succeeded.
+fn batch_items(batch: &Batch) -> Vec<Value> {
+    batch
+        .items
+        .iter()
+        .map(|item| {
+            let mut object = Map::new();
+            object.insert("user".into(), item.user.clone().into());
+            match &item.result {
+                Ok(Response { message, data, .. }) => {
+                    object.insert("code".into(), "OK".into());
+                    object.insert("message".into(), message.clone().into());
+                    if let Value::Object(fields) = data.json() {
+                        object.extend(fields);
+                    }
+                }
+                Err(error) => {
+                    object.insert("code".into(), error.code.code().into());
+                    object.insert("message".into(), error.message().into());
+                }
+            }
+            Value::Object(object)
+        })
+        .collect()
+}
+
+pub fn error(error: &CliError, hints: &[Hint]) -> String {
     pretty(&ResponseEnvelope {
         code: error.code.code(),
         message: &error.message(),
-        data: &Value::Null,
-        next_steps: (!error.hints.is_empty()).then_some(error.hints.as_slice()),
+        data: Value::Null,
+        next_steps: next_steps(hints),
     })
 }
 
 fn pretty(value: &impl Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("envelopes always serialize");
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
     text.push('\n');
     text
 }

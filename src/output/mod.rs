@@ -1,16 +1,19 @@
-//! What commands return ([`Report`]) and how it is printed: `human`, `json` or `csv` (SPEC §4).
+//! What commands return ([`Outcome`]) and how it is printed: `human`, `json` or `csv` (SPEC §4).
 //!
-//! Renderers are pure: they turn a report or an error into the text for stdout and stderr, and
-//! `main` writes it. Nothing here calls the API.
+//! Renderers are pure: they turn an outcome or an error into the text for stdout and stderr, and
+//! `app` writes it. Nothing here calls the API. Each view derives `Serialize` for JSON and names
+//! its CSV columns itself (the CSV header is a contract, SPEC §4.3).
 
 mod csv;
 mod human;
 mod json;
+pub mod views;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{CliError, ErrorCode};
+use crate::hints::{CommandLine, Hint, Suggestion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -19,23 +22,7 @@ pub enum Format {
     Csv,
 }
 
-/// A `# comment` / `$ command` pair shown after a message; `nextSteps` in JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Hint {
-    pub comment: String,
-    pub command: String,
-}
-
-impl Hint {
-    pub fn new(comment: impl Into<String>, command: impl Into<String>) -> Self {
-        Self {
-            comment: comment.into(),
-            command: command.into(),
-        }
-    }
-}
-
-/// A table: one row per item, each cell one or more values (one per line in human output).
+/// A human table: one row per item, each cell one or more values (one per line).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     pub columns: Vec<&'static str>,
@@ -64,19 +51,131 @@ impl Table {
     }
 }
 
-/// What a command produced.
+/// CSV rows after `code,message`: the columns are declared by the view, never derived from the
+/// human headers.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Report {
+pub struct CsvTable {
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Data for the value envelope (`{"code": "OK", "data": …}`), a table, and CSV rows.
+pub trait ValueView {
+    /// The `data` value of the JSON envelope.
+    fn data(&self) -> Box<dyn erased::Serialize + '_>;
+    fn table(&self) -> Table;
+    fn csv(&self) -> CsvTable;
+}
+
+/// The typed data of a change (invite, delete, …): JSON keys from `Serialize`, CSV cells in the
+/// order of `COLUMNS`.
+pub trait Record: Serialize {
+    const COLUMNS: &'static [&'static str];
+    fn cells(&self) -> Vec<String>;
+}
+
+/// [`Record`] made object-safe so that outcomes can hold any change's data.
+pub trait AnyRecord {
+    fn json(&self) -> Value;
+    fn columns(&self) -> &'static [&'static str];
+    fn cells(&self) -> Vec<String>;
+}
+
+impl<T: Record> AnyRecord for T {
+    fn json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+    fn columns(&self) -> &'static [&'static str] {
+        T::COLUMNS
+    }
+    fn cells(&self) -> Vec<String> {
+        Record::cells(self)
+    }
+}
+
+/// The outcome of a change: a message with hints, and its data (the response envelope).
+pub struct Response {
+    pub message: String,
+    pub suggestions: Vec<Suggestion>,
+    pub data: Box<dyn AnyRecord>,
+}
+
+impl Response {
+    pub fn new(message: impl Into<String>, data: impl Record + 'static) -> Self {
+        Self {
+            message: message.into(),
+            suggestions: Vec::new(),
+            data: Box::new(data),
+        }
+    }
+
+    pub fn suggest(mut self, suggestion: impl Into<Suggestion>) -> Self {
+        self.suggestions.push(suggestion.into());
+        self
+    }
+}
+
+/// One item of a multi-item command: the user as typed and what happened to it.
+pub struct BatchItem {
+    pub user: String,
+    pub result: Result<Response, CliError>,
+}
+
+/// The outcome of a command over several users, one item per user in argument order.
+pub struct Batch {
+    pub items: Vec<BatchItem>,
+    /// The CSV columns of the items' data, for the header even when every item failed.
+    pub columns: &'static [&'static str],
+}
+
+impl Batch {
+    pub fn failures(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|item| item.result.is_err())
+            .count()
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        if self.failures() == 0 {
+            ErrorCode::Ok
+        } else {
+            ErrorCode::PartialFailure
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        let failed = self.failures();
+        let total = self.items.len();
+        if failed == 0 {
+            format!("All {total} users done.")
+        } else {
+            format!("{failed} of {total} users failed; the others are done.")
+        }
+    }
+}
+
+/// What a command produced.
+pub enum Outcome {
     /// Data: a table in human and CSV output, `{"code": "OK", "data": …}` in JSON.
-    Value { data: Value, table: Table },
-    /// The outcome of a change: a message with hints, and data. `fields` are the CSV columns
-    /// after `code,message`, with their values.
-    Response {
-        message: String,
-        data: Value,
-        hints: Vec<Hint>,
-        fields: Vec<(&'static str, String)>,
-    },
+    Value(Box<dyn ValueView>),
+    /// The outcome of one change.
+    Response(Response),
+    /// The outcomes of a change over several users.
+    Batch(Batch),
+}
+
+impl Outcome {
+    pub fn value(view: impl ValueView + 'static) -> Self {
+        Self::Value(Box::new(view))
+    }
+
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            Self::Batch(batch) => batch.code().exit_status(),
+            _ => 0,
+        }
+    }
 }
 
 /// How to print: the format and what the terminal allows.
@@ -94,32 +193,35 @@ pub struct Rendered {
     pub stderr: String,
 }
 
-pub fn render_report(report: &Report, style: Style) -> Rendered {
-    let stdout = match style.format {
-        Format::Human => human::report(report, style),
-        Format::Json => json::report(report),
-        Format::Csv => csv::report(report),
-    };
-    Rendered {
-        stdout,
-        stderr: String::new(),
+pub fn render(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered {
+    match style.format {
+        Format::Human => human::outcome(outcome, line, style),
+        Format::Json => Rendered {
+            stdout: json::outcome(outcome, line),
+            stderr: String::new(),
+        },
+        Format::Csv => Rendered {
+            stdout: csv::outcome(outcome),
+            stderr: String::new(),
+        },
     }
 }
 
-pub fn render_error(error: &CliError, style: Style) -> Rendered {
+pub fn render_error(error: &CliError, line: &CommandLine, style: Style) -> Rendered {
     if error.code == ErrorCode::Usage {
         return Rendered {
             stdout: String::new(),
             stderr: human::usage_error(error),
         };
     }
+    let hints = line.hints(&error.suggestions);
     match style.format {
         Format::Human => Rendered {
             stdout: String::new(),
-            stderr: human::error(error, style),
+            stderr: human::error(error, &hints, style),
         },
         Format::Json => Rendered {
-            stdout: json::error(error),
+            stdout: json::error(error, &hints),
             stderr: String::new(),
         },
         Format::Csv => Rendered {
@@ -129,7 +231,19 @@ pub fn render_error(error: &CliError, style: Style) -> Rendered {
     }
 }
 
-/// Lower-case snake_case of a column header, for CSV (`User Id` → `user_id`).
-fn snake_case(header: &str) -> String {
-    header.trim().to_ascii_lowercase().replace(' ', "_")
+fn next_steps(hints: &[Hint]) -> Option<&[Hint]> {
+    (!hints.is_empty()).then_some(hints)
+}
+
+/// Object-safe `Serialize`, so that a view can hand its data to the JSON envelope.
+pub mod erased {
+    pub trait Serialize {
+        fn to_json(&self) -> serde_json::Result<serde_json::Value>;
+    }
+
+    impl<T: serde::Serialize> Serialize for T {
+        fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+            serde_json::to_value(self)
+        }
+    }
 }

@@ -80,10 +80,13 @@ async fn dump_logs_defaults_to_astra_home_in_a_private_directory() {
         .collect();
     assert_eq!(files.len(), 1);
     let name = files[0].file_name().unwrap().to_str().unwrap().to_owned();
-    assert!(
-        name.ends_with(".astra.log") && name.len() == "YYYY-MM-DD_HH-MM-SS.astra.log".len(),
-        "{name}"
-    );
+    // <date>_<time>-<milliseconds>-<pid>.astra.log: two runs in one second never collide.
+    let stem = name.strip_suffix(".astra.log").expect(".astra.log");
+    let parts: Vec<&str> = stem.split('-').collect();
+    assert_eq!(parts.len(), 7, "{name}");
+    assert_eq!(parts[2].len(), "DD_HH".len(), "{name}");
+    assert_eq!(parts[5].len(), 3, "milliseconds: {name}");
+    assert!(parts[6].parse::<u32>().is_ok(), "pid: {name}");
     assert_eq!(
         std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777,
         0o600

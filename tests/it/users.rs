@@ -509,16 +509,77 @@ async fn bad_user_values_are_usage_errors() {
     }
 }
 
-#[test]
-fn a_second_user_is_refused_until_several_users_are_supported() {
+#[tokio::test]
+async fn several_users_give_one_result_each_in_argument_order_and_exit_10_when_some_fail() {
+    let server = api().await;
+    mount_status(&server, "PUT", "/v2/organizations/users", 200).await;
     let env = TestEnv::new();
-    for command in ["invite", "delete"] {
-        let output = env.run(&["user", command, "a@b.c", "d@e.f", "--token", TOKEN]);
-        assert_eq!(output.status.code(), Some(2), "{command}");
-        assert!(
-            stderr(&output).contains("unexpected argument 'd@e.f'"),
-            "{}",
-            stderr(&output)
-        );
-    }
+    let output = env.run_at(
+        &endpoint(&server),
+        &[
+            "user",
+            "invite",
+            "new@example.com",
+            "alice@example.bob",
+            "other@example.com",
+            "-r",
+            "R/W User",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(10), "{}", transcript(&output));
+    let value = parse_json(&output);
+    assert_eq!(value["code"], "PARTIAL_FAILURE");
+    let items = value["data"].as_array().unwrap();
+    let users: Vec<&str> = items.iter().map(|i| i["user"].as_str().unwrap()).collect();
+    assert_eq!(
+        users,
+        ["new@example.com", "alice@example.bob", "other@example.com"]
+    );
+    let codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["OK", "USER_ALREADY_INVITED", "OK"]);
+    assert_eq!(items[0]["wasInvited"], true);
+    assert_eq!(items[0]["roleIds"], json!([RW_USER]));
+    let calls = calls(&server).await;
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.as_str() == "GET /v2/organizations/users")
+            .count(),
+        1,
+        "one shared read: {calls:?}"
+    );
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.as_str() == "PUT /v2/organizations/users")
+            .count(),
+        2
+    );
+
+    mount_status(
+        &server,
+        "DELETE",
+        &format!("/v2/organizations/users/{ALICE}"),
+        204,
+    )
+    .await;
+    let csv = env.run_at(
+        &endpoint(&server),
+        &[
+            "user",
+            "delete",
+            "nobody@example.com",
+            "alice@example.bob",
+            "--if-exists",
+            "-o",
+            "csv",
+        ],
+    );
+    assert_eq!(csv.status.code(), Some(0), "{}", transcript(&csv));
+    assert_eq!(
+        stdout(&csv),
+        "code,message,was_deleted\nOK,User 'nobody@example.com' does not exist; nothing to delete.,false\nOK,User 'alice@example.bob' has been deleted.,true\n"
+    );
 }

@@ -1,28 +1,36 @@
 //! `astra role get ROLE`: by id `GET /roles/{id}`; by name the roles list, resolved as everywhere.
 
 use crate::cli::RoleGetArgs;
-use crate::commands::refs::{resolve_role, role_not_found, RoleRef};
-use crate::commands::{shapes, Context};
+use crate::commands::Context;
 use crate::error::CliError;
-use crate::output::Report;
+use crate::lookup::{resolve_roles, roles_error, RoleProblem};
+use crate::output::views::RoleView;
+use crate::output::Outcome;
+use crate::refs::RoleRef;
 
-pub async fn run(context: &Context, args: &RoleGetArgs) -> Result<Report, CliError> {
+pub async fn run(context: &Context, args: &RoleGetArgs) -> Result<Outcome, CliError> {
+    let client = context.client()?;
     let role = match &args.role {
-        RoleRef::Id { id, .. } => match context.client.get_role(id).await {
+        RoleRef::Id { id, typed } => match client.get_role(id).await {
             Ok(role) => role,
             Err(err) if err.is_not_found() => {
-                return Err(role_not_found(&[], &args.role, &context.invocation))
+                return Err(roles_error(&[RoleProblem::NotFound {
+                    typed: typed.clone(),
+                    closest: None,
+                }]))
             }
-            Err(err) => return Err(context.api_error(err)),
+            Err(err) => return Err(err.into()),
         },
         RoleRef::Name(_) => {
-            let roles = context
-                .client
-                .list_roles()
-                .await
-                .map_err(|err| context.api_error(err))?;
-            resolve_role(&roles, &args.role, &context.invocation)?.clone()
+            let roles = client.list_roles().await?;
+            let found = resolve_roles(&roles, std::slice::from_ref(&args.role))?;
+            found.into_iter().next().cloned().ok_or_else(|| {
+                roles_error(&[RoleProblem::NotFound {
+                    typed: args.role.typed().to_owned(),
+                    closest: None,
+                }])
+            })?
         }
     };
-    Ok(shapes::role_report(&role))
+    Ok(Outcome::value(RoleView { role }))
 }

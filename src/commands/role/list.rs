@@ -1,14 +1,11 @@
 //! `astra role list`: every role, in API order.
 
-use crate::commands::{shapes, Context};
+use crate::commands::Context;
 use crate::error::CliError;
-use crate::output::Report;
+use crate::output::views::RolesView;
+use crate::output::Outcome;
 
-pub async fn run(context: &Context) -> Result<Report, CliError> {
-    let roles = context
-        .client
-        .list_roles()
-        .await
-        .map_err(|err| context.api_error(err))?;
-    Ok(shapes::roles_report(&roles))
+pub async fn run(context: &Context) -> Result<Outcome, CliError> {
+    let roles = context.client()?.list_roles().await?;
+    Ok(Outcome::value(RolesView { roles }))
 }

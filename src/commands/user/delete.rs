@@ -1,67 +1,65 @@
-//! `astra user delete USER [--if-exists]`: by id one `DELETE` (404 = not found); by email the
-//! users list, then the `DELETE`. Deleting an invited user revokes the invitation.
+//! `astra user delete USER… [--if-exists]`: by id one `DELETE` (404 = not found); by email the
+//! users list (read once for every user), then the `DELETE`. Deleting an invited user revokes the
+//! invitation.
 
-use serde_json::json;
-
+use crate::api::models::UserList;
 use crate::cli::UserDeleteArgs;
-use crate::commands::refs::UserRef;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
-use crate::output::Report;
+use crate::hints::Edit;
+use crate::lookup::find_in;
+use crate::output::views::Deleted;
+use crate::output::{Outcome, Response};
+use crate::refs::UserRef;
 
-use super::see_all_users;
+use super::{for_each_user, see_all_users};
 
-pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Report, CliError> {
-    let user = args.users.first().expect("clap requires one USER");
-    delete_one(context, user, args.if_exists).await
+pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, CliError> {
+    let client = context.client()?;
+    let by_email = args.users.iter().any(|u| matches!(u, UserRef::Email(_)));
+    let list = if by_email {
+        Some(client.list_users().await?)
+    } else {
+        None
+    };
+    for_each_user::<Deleted, _, _>(&args.users, |i| {
+        delete_one(context, list.as_ref(), &args.users[i], args.if_exists)
+    })
+    .await
 }
 
 async fn delete_one(
     context: &Context,
+    list: Option<&UserList>,
     user: &UserRef,
     if_exists: bool,
-) -> Result<Report, CliError> {
-    let deleted = match user {
-        UserRef::Id { id, .. } => context
-            .client
-            .delete_user(id)
-            .await
-            .map_err(|err| context.api_error(err))?,
-        UserRef::Email(_) => {
-            let list = context
-                .client
-                .list_users()
-                .await
-                .map_err(|err| context.api_error(err))?;
-            match user.find_in(&list.users) {
-                Some(found) => context
-                    .client
-                    .delete_user(&found.id)
-                    .await
-                    .map_err(|err| context.api_error(err))?,
-                None => false,
-            }
-        }
+) -> Result<Response, CliError> {
+    let client = context.client()?;
+    let id = match (user, list) {
+        (UserRef::Id { id, .. }, _) => Some(id.as_str()),
+        (UserRef::Email(_), Some(list)) => find_in(&list.users, user).map(|u| u.id.as_str()),
+        (UserRef::Email(_), None) => None,
+    };
+    let deleted = match id {
+        Some(id) => client.delete_user(id).await?,
+        None => false,
     };
     let typed = user.typed();
     if deleted {
-        return Ok(Report::Response {
-            message: format!("User '{typed}' has been deleted."),
-            data: json!({"wasDeleted": true}),
-            hints: Vec::new(),
-            fields: vec![("was_deleted", "true".into())],
-        });
+        return Ok(Response::new(
+            format!("User '{typed}' has been deleted."),
+            Deleted { was_deleted: true },
+        ));
     }
     if if_exists {
-        return Ok(Report::Response {
-            message: format!("User '{typed}' does not exist; nothing to delete."),
-            data: json!({"wasDeleted": false}),
-            hints: vec![see_all_users()],
-            fields: vec![("was_deleted", "false".into())],
-        });
+        return Ok(Response::new(
+            format!("User '{typed}' does not exist; nothing to delete."),
+            Deleted { was_deleted: false },
+        )
+        .suggest(see_all_users()));
     }
     Err(CliError::new(ErrorCode::UserNotFound, format!("User '{typed}' does not exist in this organization."))
         .detail("This may be expected, but to avoid this error, pass the '--if-exists' flag to skip this error if the user doesn't exist.")
-        .hint("Example fix:", context.invocation.with_flag("--if-exists"))
-        .with_hint(see_all_users()))
+        .fix("Example fix:", Edit::AddFlag("--if-exists"))
+        .suggest(see_all_users()))
 }

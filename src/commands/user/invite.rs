@@ -1,125 +1,186 @@
-//! `astra user invite USER [-r ROLES]… [--if-not-exists]`: the users list and the roles are read
-//! concurrently, every role is resolved, then one `PUT /organizations/users` (two round trips).
-
-use serde_json::json;
+//! `astra user invite USER… [-r ROLES]… [--if-not-exists]`: every email is checked, then the users
+//! list and the roles are read concurrently, every role is resolved once, then one
+//! `PUT /organizations/users` per new user (two round trips).
 
 use crate::api::models::{Invitation, Role, UserList};
 use crate::cli::UserInviteArgs;
-use crate::commands::refs::{resolve_roles, RoleRef, UserRef};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
-use crate::output::{Hint, Report};
+use crate::hints::{Edit, Suggestion};
+use crate::lookup::{find_in, resolve_roles};
+use crate::output::views::Invited;
+use crate::output::{Outcome, Response};
+use crate::refs::{email_problem, split_list, EmailProblem, RoleRef, UserRef};
 
-use super::see_all_users;
+use super::{for_each_user, see_all_users};
 
 pub const DEFAULT_ROLE: &str = "Database Administrator";
 
-pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Report, CliError> {
-    let client = &context.client;
-    let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())
-        .map_err(|err| context.api_error(err))?;
-    let requested = requested_roles(args);
-    let user = args.users.first().expect("clap requires one USER");
-    invite_one(context, &list, &roles, user, &requested, args.if_not_exists).await
-}
-
-/// The roles to assign, and whether they are the default (no `-r` given).
-struct RequestedRoles {
-    refs: Vec<RoleRef>,
-    defaulted: bool,
-}
-
-/// The roles given with `-r`, or the default role.
-fn requested_roles(args: &UserInviteArgs) -> RequestedRoles {
-    let refs: Vec<RoleRef> = args.roles.iter().flatten().cloned().collect();
-    if !refs.is_empty() {
-        return RequestedRoles {
-            refs,
-            defaulted: false,
-        };
-    }
-    RequestedRoles {
-        refs: vec![RoleRef::Name(DEFAULT_ROLE.to_owned())],
-        defaulted: true,
-    }
-}
-
-async fn invite_one(
-    context: &Context,
-    list: &UserList,
-    roles: &[Role],
-    user: &UserRef,
-    requested: &RequestedRoles,
-    if_not_exists: bool,
-) -> Result<Report, CliError> {
-    let typed = user.typed();
-    if user.find_in(&list.users).is_some() {
-        if if_not_exists {
-            return Ok(Report::Response {
-                message: format!("User '{typed}' already exists; nothing to invite."),
-                data: json!({"wasInvited": false, "roleIds": null}),
-                hints: vec![see_all_users()],
-                fields: vec![("was_invited", "false".into()), ("role_ids", String::new())],
-            });
-        }
-        return Err(CliError::new(ErrorCode::UserAlreadyInvited, format!("User '{typed}' already exists in this organization."))
-            .detail("This may be expected, but to avoid this error, pass the '--if-not-exists' flag to skip this error if the user already exists.")
-            .hint("Example fix:", context.invocation.with_flag("--if-not-exists"))
-            .with_hint(see_all_users()));
-    }
-    let UserRef::Email(email) = user else {
-        return Err(CliError::new(
-            ErrorCode::UserNotFound,
-            format!("User '{typed}' not found."),
-        )
-        .detail("A user id can only name an existing user; invite a new user by email address.")
-        .detail("Use 'astra user list' to see all available users."));
+pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, CliError> {
+    args.users.iter().try_for_each(check_email)?;
+    let client = context.client()?;
+    let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
+    let plans: Vec<Plan> = args
+        .users
+        .iter()
+        .map(|user| plan(&list, user, args.if_not_exists))
+        .collect();
+    let inviting = plans.iter().any(|plan| matches!(plan, Plan::Invite(_)));
+    let (roles, defaulted) = if inviting {
+        requested_roles(args, &roles)?
+    } else {
+        (Vec::new(), false)
     };
-    if requested.defaulted {
-        context.notice(format!("No role given: inviting with the default role '{DEFAULT_ROLE}' (pass -r ROLE to choose)."));
+    if inviting && defaulted {
+        context.ui.notice(&format!(
+            "No role given: inviting with the default role '{DEFAULT_ROLE}' (pass -r ROLE to choose)."
+        ));
     }
-    let resolved = resolve_roles(roles, &requested.refs, &context.invocation).map_err(|err| {
-        if requested.defaulted {
-            // When the default role itself is missing, the way out is to name roles with -r.
-            let mut err = err;
-            err.hints = vec![Hint::new(
-                "Pass the roles to assign with -r:",
-                context.invocation.with_flag("-r ROLE"),
-            )];
-            return err;
+    let org_id = list.org_id.as_deref();
+    for_each_user::<Invited, _, _>(&args.users, |i| {
+        execute(context, org_id, &roles, &args.users[i], &plans[i])
+    })
+    .await
+}
+
+/// What to do for one user, decided from the users list before anything is sent.
+enum Plan {
+    Invite(String),
+    AlreadyThere,
+    Fail(CliError),
+}
+
+fn plan(list: &UserList, user: &UserRef, if_not_exists: bool) -> Plan {
+    let typed = user.typed();
+    if find_in(&list.users, user).is_some() {
+        if if_not_exists {
+            return Plan::AlreadyThere;
         }
-        err
-    })?;
-    let org_id = list.org_id.as_deref().ok_or_else(|| {
+        return Plan::Fail(CliError::new(ErrorCode::UserAlreadyInvited, format!("User '{typed}' already exists in this organization."))
+            .detail("This may be expected, but to avoid this error, pass the '--if-not-exists' flag to skip this error if the user already exists.")
+            .fix("Example fix:", Edit::AddFlag("--if-not-exists"))
+            .suggest(see_all_users()));
+    }
+    match user {
+        UserRef::Email(email) => Plan::Invite(email.clone()),
+        UserRef::Id { .. } => Plan::Fail(
+            CliError::new(
+                ErrorCode::UserNotFound,
+                format!("User '{typed}' not found."),
+            )
+            .detail("A user id can only name an existing user; invite a new user by email address.")
+            .detail("Use 'astra user list' to see all available users."),
+        ),
+    }
+}
+
+async fn execute(
+    context: &Context,
+    org_id: Option<&str>,
+    roles: &[&Role],
+    user: &UserRef,
+    plan: &Plan,
+) -> Result<Response, CliError> {
+    let typed = user.typed();
+    let email = match plan {
+        Plan::Fail(err) => return Err(err.clone()),
+        Plan::AlreadyThere => {
+            return Ok(Response::new(
+                format!("User '{typed}' already exists; nothing to invite."),
+                Invited {
+                    was_invited: false,
+                    role_ids: None,
+                },
+            )
+            .suggest(see_all_users()))
+        }
+        Plan::Invite(email) => email,
+    };
+    let org_id = org_id.ok_or_else(|| {
         CliError::new(
             ErrorCode::BadResponse,
             "Unexpected reply from the Astra DevOps API: the users list has no OrgID.",
         )
     })?;
+    let ids: Vec<&str> = roles.iter().map(|role| role.id.as_str()).collect();
     let invitation = Invitation {
         email,
         org_id,
-        roles: resolved.iter().map(|role| role.id.as_str()).collect(),
+        roles: ids.clone(),
     };
-    context
-        .client
-        .invite(&invitation)
-        .await
-        .map_err(|err| context.api_error(err))?;
-
-    let names: Vec<String> = resolved
+    context.client()?.invite(&invitation).await?;
+    let names: Vec<String> = roles
         .iter()
         .map(|role| format!("'{}'", role.name()))
         .collect();
     let noun = if names.len() == 1 { "role" } else { "roles" };
-    let ids: Vec<&str> = resolved.iter().map(|role| role.id.as_str()).collect();
-    Ok(Report::Response {
-        message: format!(
+    Ok(Response::new(
+        format!(
             "User '{typed}' has been invited with {noun} {}.",
             names.join(", ")
         ),
-        data: json!({"wasInvited": true, "roleIds": ids}),
-        hints: Vec::new(),
-        fields: vec![("was_invited", "true".into()), ("role_ids", ids.join(","))],
-    })
+        Invited {
+            was_invited: true,
+            role_ids: Some(ids.iter().map(|id| (*id).to_owned()).collect()),
+        },
+    ))
+}
+
+/// The roles given with `-r`, resolved, or the default role; and whether it is the default.
+fn requested_roles<'a>(
+    args: &UserInviteArgs,
+    roles: &'a [Role],
+) -> Result<(Vec<&'a Role>, bool), CliError> {
+    let refs: Vec<RoleRef> = args.roles.iter().flatten().cloned().collect();
+    if !refs.is_empty() {
+        return Ok((resolve_roles(roles, &refs)?, false));
+    }
+    let default = [RoleRef::Name(DEFAULT_ROLE.to_owned())];
+    let resolved = resolve_roles(roles, &default).map_err(|mut err| {
+        // When the default role itself is missing, the way out is to name roles with -r.
+        err.suggestions = vec![Suggestion::edit(
+            "Pass the roles to assign with -r:",
+            Edit::SetOption {
+                id: "roles",
+                flag: "-r",
+                value: "ROLE".to_owned(),
+            },
+        )];
+        err
+    })?;
+    Ok((resolved, true))
+}
+
+/// SPEC §1.5: an email must look like one; nothing is sent otherwise.
+fn check_email(user: &UserRef) -> Result<(), CliError> {
+    let UserRef::Email(email) = user else {
+        return Ok(());
+    };
+    match email_problem(email) {
+        None => Ok(()),
+        Some(EmailProblem::SeveralEmails) => {
+            let parts: Vec<String> = split_list(&email.replace(char::is_whitespace, ","))
+                .into_iter()
+                .map(|part| part.trim().to_owned())
+                .filter(|part| !part.is_empty())
+                .collect();
+            Err(CliError::new(
+                ErrorCode::ValidationIssue,
+                format!("'{email}' is not an email address: it looks like several emails in one argument."),
+            )
+            .detail("Nothing was sent.")
+            .fix(
+                "Pass them as separate arguments:",
+                Edit::SplitArg {
+                    typed: email.clone(),
+                    into: parts,
+                },
+            ))
+        }
+        Some(EmailProblem::Malformed(why)) => Err(CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("'{email}' is not an email address: {why}."),
+        )
+        .detail("Nothing was sent.")),
+    }
 }

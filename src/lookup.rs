@@ -1,0 +1,338 @@
+//! The one way to find users and roles in the organization (SPEC §1.2), singular and plural, and
+//! the role-set arithmetic that `invite`, `user roles` and `apply` share.
+
+use crate::api::models::{Role, User};
+use crate::api::ApiClient;
+use crate::error::{CliError, ErrorCode};
+use crate::hints::Edit;
+use crate::refs::{RoleRef, UserRef};
+
+/// Email comparison: Unicode lower case (`JÖRG@EXÄMPLE.COM` finds `jörg@exämple.com`).
+pub fn same_email(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
+/// Finds a user in the organization's list: by id, or by email case-insensitively.
+pub fn find_in<'a>(users: &'a [User], user: &UserRef) -> Option<&'a User> {
+    match user {
+        UserRef::Id { id, .. } => users.iter().find(|u| u.id.eq_ignore_ascii_case(id)),
+        UserRef::Email(email) => {
+            let wanted = email.to_lowercase();
+            users
+                .iter()
+                .find(|u| u.email == Some(email.clone()) || u.email().to_lowercase() == wanted)
+        }
+    }
+}
+
+/// Every ref looked up in one list, in argument order.
+pub fn find_all<'a>(users: &'a [User], refs: &[UserRef]) -> Vec<Option<&'a User>> {
+    refs.iter().map(|user| find_in(users, user)).collect()
+}
+
+/// One round trip either way: by id `GET /users/{id}` (404 = none), by email the users list.
+pub async fn find_user(client: &ApiClient, user: &UserRef) -> Result<Option<User>, CliError> {
+    match user {
+        UserRef::Id { id, .. } => match client.get_user(id).await {
+            Ok(user) => Ok(Some(user)),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err.into()),
+        },
+        UserRef::Email(_) => {
+            let list = client.list_users().await?;
+            Ok(find_in(&list.users, user).cloned())
+        }
+    }
+}
+
+/// Why one role did not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleProblem {
+    NotFound {
+        typed: String,
+        closest: Option<String>,
+    },
+    Ambiguous {
+        typed: String,
+        candidates: Vec<(String, String)>,
+    },
+}
+
+/// An exact name wins, then a unique case-insensitive match; several are ambiguous.
+pub fn resolve_role<'a>(roles: &'a [Role], role: &RoleRef) -> Result<&'a Role, RoleProblem> {
+    let name = match role {
+        RoleRef::Id { id, typed } => {
+            return roles
+                .iter()
+                .find(|r| r.id.eq_ignore_ascii_case(id))
+                .ok_or_else(|| RoleProblem::NotFound {
+                    typed: typed.clone(),
+                    closest: None,
+                });
+        }
+        RoleRef::Name(name) => name,
+    };
+    if let Some(found) = roles.iter().find(|r| r.name() == name) {
+        return Ok(found);
+    }
+    let matches: Vec<&Role> = roles
+        .iter()
+        .filter(|r| r.name().to_lowercase() == name.to_lowercase())
+        .collect();
+    match matches.as_slice() {
+        [found] => Ok(found),
+        [] => Err(RoleProblem::NotFound {
+            typed: name.clone(),
+            closest: closest_name(roles, name).map(str::to_owned),
+        }),
+        several => Err(RoleProblem::Ambiguous {
+            typed: name.clone(),
+            candidates: several
+                .iter()
+                .map(|r| (r.name().to_owned(), r.id.clone()))
+                .collect(),
+        }),
+    }
+}
+
+/// Resolves every role, deduplicated, or reports every role that did not resolve.
+pub fn resolve_all<'a>(
+    roles: &'a [Role],
+    refs: &[RoleRef],
+) -> Result<Vec<&'a Role>, Vec<RoleProblem>> {
+    let mut resolved: Vec<&Role> = Vec::new();
+    let mut problems = Vec::new();
+    for role in refs {
+        match resolve_role(roles, role) {
+            Ok(found) if !resolved.iter().any(|r| r.id == found.id) => resolved.push(found),
+            Ok(_) => {}
+            Err(problem) if !problems.contains(&problem) => problems.push(problem),
+            Err(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(resolved)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Resolves every role before anything is sent, as one error naming every role that failed.
+pub fn resolve_roles<'a>(roles: &'a [Role], refs: &[RoleRef]) -> Result<Vec<&'a Role>, CliError> {
+    resolve_all(roles, refs).map_err(|problems| roles_error(&problems))
+}
+
+/// `ROLE_NOT_FOUND` (with a "did you mean" per close name), or `VALIDATION_ISSUE` when a name is
+/// ambiguous.
+pub fn roles_error(problems: &[RoleProblem]) -> CliError {
+    let ambiguous: Vec<&RoleProblem> = problems
+        .iter()
+        .filter(|p| matches!(p, RoleProblem::Ambiguous { .. }))
+        .collect();
+    if let Some(RoleProblem::Ambiguous { typed, candidates }) = ambiguous.first() {
+        let listed: Vec<String> = candidates
+            .iter()
+            .map(|(name, id)| format!("  - '{name}' ({id})"))
+            .collect();
+        return CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("Role '{typed}' is ambiguous: it matches several roles."),
+        )
+        .detail(format!("Candidates:\n{}", listed.join("\n")))
+        .detail("Nothing was sent. Pass the exact name or the role id.");
+    }
+    let typed: Vec<String> = problems
+        .iter()
+        .map(|p| format!("'{}'", p.typed()))
+        .collect();
+    let (headline, detail) = match typed.as_slice() {
+        [one] => (
+            format!("Role {one} not found."),
+            "The specified role does not exist.",
+        ),
+        several => (
+            format!("Roles {} not found.", several.join(", ")),
+            "The specified roles do not exist.",
+        ),
+    };
+    let mut err = CliError::new(ErrorCode::RoleNotFound, headline)
+        .detail(detail)
+        .detail("Use 'astra role list' to see all available roles.");
+    for problem in problems {
+        if let RoleProblem::NotFound {
+            typed,
+            closest: Some(closest),
+        } = problem
+        {
+            err = err.fix(
+                "Did you mean:",
+                Edit::ReplaceRole {
+                    typed: typed.clone(),
+                    with: closest.clone(),
+                },
+            );
+        }
+    }
+    err
+}
+
+impl RoleProblem {
+    pub fn typed(&self) -> &str {
+        match self {
+            Self::NotFound { typed, .. } | Self::Ambiguous { typed, .. } => typed,
+        }
+    }
+}
+
+/// The closest role name: one the typed name starts (3 characters at least), or within an edit
+/// distance of a third of its length (1 to 3), ignoring case.
+fn closest_name<'a>(roles: &'a [Role], typed: &str) -> Option<&'a str> {
+    let wanted = typed.to_lowercase();
+    let limit = (wanted.chars().count() / 3).clamp(1, 3);
+    roles
+        .iter()
+        .map(|role| {
+            let candidate = role.name().to_lowercase();
+            let prefix = candidate.starts_with(&wanted) && wanted.chars().count() >= 3;
+            let distance = if prefix {
+                0
+            } else {
+                strsim::levenshtein(&wanted, &candidate)
+            };
+            (distance, role.name())
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
+/// A change of a user's roles: ids before and after, in a stable order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleDiff {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl RoleDiff {
+    /// From the current role ids to the target ids (both kept in their given order).
+    pub fn new(before: &[&str], after: &[&str]) -> Self {
+        let owned = |ids: &[&str]| ids.iter().map(|id| (*id).to_owned()).collect::<Vec<_>>();
+        let missing_from = |from: &[&str], other: &[&str]| {
+            owned(
+                &from
+                    .iter()
+                    .copied()
+                    .filter(|id| !other.contains(id))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        Self {
+            before: owned(before),
+            after: owned(after),
+            added: missing_from(after, before),
+            removed: missing_from(before, after),
+        }
+    }
+
+    pub fn changed(&self) -> bool {
+        !self.added.is_empty() || !self.removed.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(id: &str, name: &str) -> Role {
+        Role {
+            id: id.to_owned(),
+            name: Some(name.to_owned()),
+            policy: None,
+        }
+    }
+
+    fn name(n: &str) -> RoleRef {
+        RoleRef::Name(n.to_owned())
+    }
+
+    #[test]
+    fn exact_name_wins_then_unique_case_insensitive_then_ambiguity() {
+        let roles = [
+            role("1", "RO User"),
+            role("2", "ro user"),
+            role("3", "Billing Admin"),
+        ];
+        assert_eq!(resolve_role(&roles, &name("ro user")).unwrap().id, "2");
+        assert_eq!(
+            resolve_role(&roles, &name("billing ADMIN")).unwrap().id,
+            "3"
+        );
+        let err = resolve_roles(&roles, &[name("RO USER")]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationIssue);
+        assert!(err.message().contains("'RO User' (1)") && err.message().contains("'ro user' (2)"));
+    }
+
+    #[test]
+    fn every_unknown_role_is_reported_at_once_with_its_closest_name() {
+        let roles = [role("1", "R/W User"), role("2", "RO User")];
+        let err =
+            resolve_roles(&roles, &[name("R/W Usr"), name("Wizard"), name("RO User")]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::RoleNotFound);
+        assert_eq!(err.headline, "Roles 'R/W Usr', 'Wizard' not found.");
+        assert_eq!(err.suggestions.len(), 1);
+        let single = resolve_roles(&roles, &[name("Wizard")]).unwrap_err();
+        assert_eq!(single.headline, "Role 'Wizard' not found.");
+        assert!(single.suggestions.is_empty());
+    }
+
+    #[test]
+    fn the_closest_name_follows_the_prefix_and_distance_rules() {
+        let roles = [role("1", "Database Administrator"), role("2", "RO User")];
+        assert_eq!(closest_name(&roles, "data"), Some("Database Administrator"));
+        assert_eq!(
+            closest_name(&roles, "da"),
+            None,
+            "a prefix needs 3 characters"
+        );
+        assert_eq!(
+            closest_name(&roles, "ro usr"),
+            Some("RO User"),
+            "distance 1 for 6 characters"
+        );
+        assert_eq!(
+            closest_name(&roles, "r usr"),
+            None,
+            "distance 2 is too far for 5 characters"
+        );
+        assert_eq!(
+            closest_name(&roles, "RO Uxxr"),
+            Some("RO User"),
+            "distance 2 for 7 characters"
+        );
+    }
+
+    #[test]
+    fn emails_match_in_unicode_lower_case() {
+        let user = User {
+            id: "u".into(),
+            email: Some("jörg@exämple.com".into()),
+            status: None,
+            roles: None,
+        };
+        let users = [user];
+        assert!(find_in(&users, &UserRef::Email("JÖRG@EXÄMPLE.COM".into())).is_some());
+        assert!(find_in(&users, &UserRef::Email("jorg@example.com".into())).is_none());
+        assert!(same_email("A@B.c", "a@b.C"));
+    }
+
+    #[test]
+    fn a_role_diff_lists_what_changes() {
+        let diff = RoleDiff::new(&["a", "b"], &["b", "c"]);
+        assert_eq!(diff.added, ["c"]);
+        assert_eq!(diff.removed, ["a"]);
+        assert!(diff.changed());
+        assert!(!RoleDiff::new(&["a", "b"], &["b", "a"]).changed());
+    }
+}

@@ -1,0 +1,261 @@
+//! The views commands return: the original CLI's JSON shapes (SPEC §4.2: users as `{"UserID",
+//! "Email", "Status", "Roles"}`, roles as `{"ID", "Name", "Policy"}`, keys in that order, absent
+//! fields omitted), the human tables, and the CSV columns of SPEC §4.3.
+
+use serde::Serialize;
+
+use super::{erased, CsvTable, Record, Table, ValueView};
+use crate::api::models::{Policy, Role, User, UserStatus};
+
+#[derive(Serialize)]
+struct UserJson<'a> {
+    #[serde(rename = "UserID")]
+    id: &'a str,
+    #[serde(rename = "Email", skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    status: Option<&'a UserStatus>,
+    #[serde(rename = "Roles", skip_serializing_if = "Option::is_none")]
+    roles: Option<Vec<RoleJson<'a>>>,
+}
+
+impl<'a> From<&'a User> for UserJson<'a> {
+    fn from(user: &'a User) -> Self {
+        Self {
+            id: &user.id,
+            email: user.email.as_deref(),
+            status: user.status.as_ref(),
+            roles: user
+                .roles
+                .as_ref()
+                .map(|roles| roles.iter().map(RoleJson::from).collect()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RoleJson<'a> {
+    #[serde(rename = "ID")]
+    id: &'a str,
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(rename = "Policy", skip_serializing_if = "Option::is_none")]
+    policy: Option<PolicyJson<'a>>,
+}
+
+impl<'a> From<&'a Role> for RoleJson<'a> {
+    fn from(role: &'a Role) -> Self {
+        Self {
+            id: &role.id,
+            name: role.name.as_deref(),
+            policy: role.policy.as_ref().map(PolicyJson::from),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PolicyJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effect: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actions: Option<&'a [String]>,
+}
+
+impl<'a> From<&'a Policy> for PolicyJson<'a> {
+    fn from(policy: &'a Policy) -> Self {
+        Self {
+            description: policy.description.as_deref(),
+            effect: policy.effect.as_deref(),
+            resources: policy.resources.as_deref(),
+            actions: policy.actions.as_deref(),
+        }
+    }
+}
+
+fn status(user: &User) -> String {
+    user.status
+        .as_ref()
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+fn role_names(user: &User) -> Vec<String> {
+    user.roles().iter().map(|r| r.name().to_owned()).collect()
+}
+
+/// Attribute rows as CSV: `attribute,value`, a multi-valued cell joined with `,`.
+fn attribute_csv(table: &Table) -> CsvTable {
+    CsvTable {
+        columns: &["attribute", "value"],
+        rows: table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|values| values.join(",")).collect())
+            .collect(),
+    }
+}
+
+/// `user list`: every user.
+pub struct UsersView {
+    pub users: Vec<User>,
+}
+
+impl ValueView for UsersView {
+    fn data(&self) -> Box<dyn erased::Serialize + '_> {
+        Box::new(self.users.iter().map(UserJson::from).collect::<Vec<_>>())
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new(&["User Id", "User Email", "Status"]);
+        for user in &self.users {
+            table.row(vec![
+                vec![user.id.clone()],
+                vec![user.email().to_owned()],
+                vec![status(user)],
+            ]);
+        }
+        table
+    }
+
+    fn csv(&self) -> CsvTable {
+        CsvTable {
+            columns: &["user_id", "user_email", "status"],
+            rows: self
+                .users
+                .iter()
+                .map(|user| vec![user.id.clone(), user.email().to_owned(), status(user)])
+                .collect(),
+        }
+    }
+}
+
+/// `user get`: one user, with role names.
+pub struct UserView {
+    pub user: User,
+}
+
+impl ValueView for UserView {
+    fn data(&self) -> Box<dyn erased::Serialize + '_> {
+        Box::new(UserJson::from(&self.user))
+    }
+
+    fn table(&self) -> Table {
+        let user = &self.user;
+        Table::attributes(vec![
+            ("User Id", vec![user.id.clone()]),
+            ("User Email", vec![user.email().to_owned()]),
+            ("Status", vec![status(user)]),
+            ("Roles", role_names(user)),
+        ])
+    }
+
+    fn csv(&self) -> CsvTable {
+        attribute_csv(&self.table())
+    }
+}
+
+/// `role list`: every role.
+pub struct RolesView {
+    pub roles: Vec<Role>,
+}
+
+impl ValueView for RolesView {
+    fn data(&self) -> Box<dyn erased::Serialize + '_> {
+        Box::new(self.roles.iter().map(RoleJson::from).collect::<Vec<_>>())
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new(&["Role Id", "Role Name"]);
+        for role in &self.roles {
+            table.row(vec![vec![role.id.clone()], vec![role.name().to_owned()]]);
+        }
+        table
+    }
+
+    fn csv(&self) -> CsvTable {
+        CsvTable {
+            columns: &["role_id", "role_name"],
+            rows: self
+                .roles
+                .iter()
+                .map(|role| vec![role.id.clone(), role.name().to_owned()])
+                .collect(),
+        }
+    }
+}
+
+/// `role get`: one role, with its policy.
+pub struct RoleView {
+    pub role: Role,
+}
+
+impl ValueView for RoleView {
+    fn data(&self) -> Box<dyn erased::Serialize + '_> {
+        Box::new(RoleJson::from(&self.role))
+    }
+
+    fn table(&self) -> Table {
+        let role = &self.role;
+        let policy = role.policy.as_ref();
+        let text = |pick: fn(&Policy) -> &Option<String>| {
+            vec![policy.and_then(|p| pick(p).clone()).unwrap_or_default()]
+        };
+        let list = |pick: fn(&Policy) -> &Option<Vec<String>>| {
+            policy.and_then(|p| pick(p).clone()).unwrap_or_default()
+        };
+        Table::attributes(vec![
+            ("Identifier", vec![role.id.clone()]),
+            ("Name", vec![role.name().to_owned()]),
+            ("Description", text(|p| &p.description)),
+            ("Effect", text(|p| &p.effect)),
+            ("Resources", list(|p| &p.resources)),
+            ("Actions", list(|p| &p.actions)),
+        ])
+    }
+
+    fn csv(&self) -> CsvTable {
+        attribute_csv(&self.table())
+    }
+}
+
+/// `user invite` data: `{"wasInvited": true, "roleIds": [ids]}` or `{"wasInvited": false,
+/// "roleIds": null}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invited {
+    pub was_invited: bool,
+    pub role_ids: Option<Vec<String>>,
+}
+
+impl Record for Invited {
+    const COLUMNS: &'static [&'static str] = &["was_invited", "role_ids"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.was_invited.to_string(),
+            self.role_ids
+                .as_ref()
+                .map(|ids| ids.join(","))
+                .unwrap_or_default(),
+        ]
+    }
+}
+
+/// `user delete` data: `{"wasDeleted": bool}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deleted {
+    pub was_deleted: bool,
+}
+
+impl Record for Deleted {
+    const COLUMNS: &'static [&'static str] = &["was_deleted"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.was_deleted.to_string()]
+    }
+}

@@ -1,0 +1,117 @@
+//! Small text rules shared by parsing and rendering: outer quotes, shell-safe arguments, and
+//! control characters from outside text (SPEC §1.1, §4.4, §6).
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Removes one pair of matching outer quotes (`'…'` or `"…"`); an unpaired quote stays.
+pub fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if value.len() >= 2 && value.starts_with(quote) && value.ends_with(quote) {
+            return &value[1..value.len() - 1];
+        }
+    }
+    value
+}
+
+/// An argument as it can be pasted into a POSIX shell: bare when made only of
+/// `A-Za-z0-9@%+=:,./_-`, else in single quotes with `'` written as `'\''`.
+pub fn shell_quote(arg: &str) -> Cow<'_, str> {
+    let safe = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+    if safe {
+        Cow::Borrowed(arg)
+    } else {
+        Cow::Owned(format!("'{}'", arg.replace('\'', r"'\''")))
+    }
+}
+
+/// Whether a character must not reach a terminal raw: C0 controls other than tab and line feed,
+/// DEL, and C1 controls.
+fn is_unsafe_control(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n') || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Shows control characters as `\u{1b}` so that text from the API cannot drive the terminal.
+/// Line feeds and tabs stay (they are layout, not commands).
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_control(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn unquote_removes_one_matching_pair_only() {
+        assert_eq!(unquote("'a b'"), "a b");
+        assert_eq!(unquote("\"a\""), "a");
+        assert_eq!(unquote("\"\"a\"\""), "\"a\"");
+        assert_eq!(unquote("'a\""), "'a\"");
+        assert_eq!(unquote("\""), "\"");
+        assert_eq!(unquote("'"), "'");
+        assert_eq!(unquote("'abc"), "'abc");
+    }
+
+    #[test]
+    fn shell_quoting_is_paste_safe() {
+        assert_eq!(shell_quote("a@b.c"), "a@b.c");
+        assert_eq!(shell_quote("R/W User"), "'R/W User'");
+        assert_eq!(shell_quote("o'brien@x.io"), r"'o'\''brien@x.io'");
+        assert_eq!(shell_quote("$(id)"), "'$(id)'");
+        assert_eq!(shell_quote("a*b"), "'a*b'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("--if-not-exists"), "--if-not-exists");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_but_layout_stays() {
+        assert_eq!(
+            escape_control("a\u{1b}]0;title\u{7}b"),
+            "a\\u{1b}]0;title\\u{7}b"
+        );
+        assert_eq!(escape_control("x\u{1b}[2J"), "x\\u{1b}[2J");
+        assert_eq!(escape_control("a\tb\nc"), "a\tb\nc");
+        assert_eq!(escape_control("\u{7f}\u{9b}\r"), "\\u{7f}\\u{9b}\\u{d}");
+        assert_eq!(escape_control("jörg"), "jörg");
+    }
+
+    proptest! {
+        #[test]
+        fn escaped_text_has_no_control_byte(text in any::<String>()) {
+            let escaped = escape_control(&text);
+            prop_assert!(!escaped.chars().any(is_unsafe_control));
+        }
+
+        #[test]
+        fn shell_quoted_text_round_trips_through_sh_rules(text in any::<String>()) {
+            // A single-quoted word ends only at a quote; every quote is written as '\''.
+            let quoted = shell_quote(&text);
+            if quoted.starts_with('\'') {
+                let inner = &quoted[1..quoted.len() - 1];
+                prop_assert_eq!(inner.replace(r"'\''", "'"), text);
+            } else {
+                prop_assert_eq!(quoted.as_ref(), text.as_str());
+            }
+        }
+
+        #[test]
+        fn unquote_never_panics(text in any::<String>()) {
+            let _ = unquote(&text);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The terminal's side channel (SPEC §2): notices and warnings on stderr, whether a prompt may be
+//! shown, and the spinner and progress bar — one object, so that a notice never tears through a
+//! spinner line and nothing is shown that `-q`, `--no-input` or a pipe rules out.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::secret::redact;
+use crate::text::escape_control;
+
+/// What the terminal and the flags allow, decided once by `app`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UiSettings {
+    /// `-q`: no notices, hints, spinner or progress bar.
+    pub quiet: bool,
+    /// stdin and stderr are terminals, no `--no-input`, human output.
+    pub can_prompt: bool,
+    /// A spinner and progress bars may be drawn on stderr.
+    pub animate: bool,
+}
+
+pub struct Ui {
+    settings: UiSettings,
+    spinner: Mutex<Option<ProgressBar>>,
+}
+
+impl Ui {
+    pub fn new(settings: UiSettings) -> Self {
+        Self {
+            settings,
+            spinner: Mutex::new(None),
+        }
+    }
+
+    pub fn quiet(&self) -> bool {
+        self.settings.quiet
+    }
+
+    /// Whether a prompt may be shown (SPEC §1.5): otherwise use the default or fail.
+    pub fn can_prompt(&self) -> bool {
+        self.settings.can_prompt
+    }
+
+    /// A line for people on stderr (not under `-q`), written when its event happens.
+    pub fn notice(&self, text: &str) {
+        if !self.settings.quiet {
+            self.write_stderr(text);
+        }
+    }
+
+    /// A warning on stderr (not under `-q`).
+    pub fn warn(&self, text: &str) {
+        self.notice(&format!("Warning: {text}"));
+    }
+
+    /// Shows or updates the spinner's step, where the spinner is allowed.
+    pub fn step(&self, message: &str) {
+        if !self.settings.animate || self.settings.quiet {
+            return;
+        }
+        let mut spinner = self.lock();
+        let spinner = spinner.get_or_insert_with(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        spinner.set_message(escape_control(&redact(message)).into_owned());
+    }
+
+    /// A progress bar of `len` steps on stderr, hidden where animation is not allowed.
+    pub fn progress(&self, len: u64) -> ProgressBar {
+        if !self.settings.animate || self.settings.quiet {
+            return ProgressBar::hidden();
+        }
+        self.clear();
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
+            bar.set_style(style);
+        }
+        bar
+    }
+
+    /// Runs `f` with the spinner hidden (for a prompt), then shows it again.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match self.lock().as_ref() {
+            Some(spinner) => spinner.suspend(f),
+            None => f(),
+        }
+    }
+
+    /// Removes the spinner line (at exit, on Ctrl+C).
+    pub fn clear(&self) {
+        if let Some(spinner) = self.lock().take() {
+            spinner.finish_and_clear();
+        }
+    }
+
+    fn write_stderr(&self, text: &str) {
+        let text = escape_control(&redact(text)).into_owned();
+        self.suspend(|| {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        });
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<ProgressBar>> {
+        self.spinner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Drop for Ui {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
