@@ -8,6 +8,7 @@ mod config;
 mod e2e;
 mod errors;
 mod help;
+mod hints;
 mod roles;
 mod security;
 mod users;
