@@ -4,6 +4,8 @@
 
 mod common;
 
+mod bad_input;
+
 mod config;
 mod e2e;
 mod errors;
