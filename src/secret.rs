@@ -59,6 +59,11 @@ pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
             .char_indices()
             .find(|(_, c)| !is_token_char(*c))
             .map_or(candidate.len(), |(i, _)| PREFIX.len() + i);
+        // A sentence's full stop after a token is not part of it.
+        let end = PREFIX.len()
+            + candidate[PREFIX.len()..end]
+                .trim_end_matches(['.', ':', '-', '!', '?'])
+                .len();
         // `AstraCS:...` in a help text holds nothing to hide.
         if candidate[PREFIX.len()..end]
             .chars()
@@ -118,6 +123,10 @@ mod tests {
             "Bearer AstraCS:aaaa****bbbb"
         );
         assert_eq!(redact("AstraCS:"), "AstraCS:");
+        assert_eq!(
+            redact(&format!("from {}.", valid())),
+            "from AstraCS:aaaa****bbbb."
+        );
         assert_eq!(redact("x=AstraCS:...\n"), "x=AstraCS:...\n");
         let unicode = format!("AstraCS:{}é{}", "a".repeat(24), "b".repeat(63));
         assert_eq!(redact(&unicode), "AstraCS:aaaa****bbbb");

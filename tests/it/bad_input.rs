@@ -61,7 +61,6 @@ impl Case {
 }
 
 const T: &str = "{TOKEN}";
-const LOCAL: [&str; 4] = ["--env", "local", "--local-endpoint", "{URL}"];
 const VAR: &[(&str, &str)] = &[
     ("ASTRA_DB_APPLICATION_TOKEN", "{TOKEN}"),
     ("ASTRA_LOCAL_ENDPOINT", "{URL}"),

@@ -83,6 +83,20 @@ impl TestEnv {
         command
     }
 
+    /// The same as [`TestEnv::astra_at`] as a plain `std` command, for tests that spawn it or
+    /// redirect its streams.
+    pub fn spawnable_at(&self, endpoint: &str) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_astra"));
+        command
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("ASTRA_TEST_NO_RETRY_DELAY", "1")
+            .env("ASTRA_DB_APPLICATION_TOKEN", TOKEN)
+            .env("ASTRA_ENV", "local")
+            .env("ASTRA_LOCAL_ENDPOINT", endpoint);
+        command
+    }
+
     /// `astra` pointed at `endpoint` (…/v2) through the token variable.
     pub fn astra_at(&self, endpoint: &str) -> Command {
         let mut command = self.astra();

@@ -9,6 +9,7 @@ mod bad_input;
 mod config;
 mod e2e;
 mod errors;
+mod faults;
 mod help;
 mod hints;
 mod roles;

@@ -1,0 +1,533 @@
+//! The fault matrix: what the service (or the machine) does wrong, and what the user must see.
+//! Every row runs with `-o json` (stdout must stay one valid JSON document) and checks the exit
+//! status, the code, a fragment of the message, the number of requests the server saw, and that
+//! no panic, backtrace or token is printed.
+
+use std::io::Write as _;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::common::*;
+
+const USERS: &str = "/v2/organizations/users";
+
+/// One reply, `times` times (0 = forever); replies are served in the order given.
+struct Step {
+    reply: ResponseTemplate,
+    times: u64,
+}
+
+fn step(status: u16) -> Step {
+    Step {
+        reply: ResponseTemplate::new(status),
+        times: 1,
+    }
+}
+
+fn always(reply: ResponseTemplate) -> Step {
+    Step { reply, times: 0 }
+}
+
+impl Step {
+    fn times(mut self, n: u64) -> Self {
+        self.times = n;
+        self
+    }
+}
+
+async fn serve(verb: &str, route: &str, steps: Vec<Step>) -> MockServer {
+    let server = MockServer::start().await;
+    mount_steps(&server, verb, route, steps).await;
+    server
+}
+
+async fn mount_steps(server: &MockServer, verb: &str, route: &str, steps: Vec<Step>) {
+    for (priority, step) in steps.into_iter().enumerate() {
+        let mock = Mock::given(method(verb))
+            .and(path(route))
+            .respond_with(step.reply)
+            .with_priority(u8::try_from(priority + 1).unwrap());
+        let mock = if step.times > 0 {
+            mock.up_to_n_times(step.times)
+        } else {
+            mock
+        };
+        mock.mount(server).await;
+    }
+}
+
+fn json_body(status: u16, body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
+
+fn raw_body(status: u16, body: impl Into<Vec<u8>>) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.into(), "application/json")
+}
+
+struct Expect {
+    exit: i32,
+    code: &'static str,
+    fragment: &'static str,
+    requests: usize,
+}
+
+fn expect(exit: i32, code: &'static str, fragment: &'static str, requests: usize) -> Expect {
+    Expect {
+        exit,
+        code,
+        fragment,
+        requests,
+    }
+}
+
+fn check(name: &str, output: &std::process::Output, want: &Expect, requests: usize) {
+    let label = format!("{name}\n{}", transcript(output));
+    assert_eq!(output.status.code(), Some(want.exit), "{label}");
+    let value = parse_json(output);
+    assert_eq!(value["code"], want.code, "{label}");
+    let message = value["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(want.fragment),
+        "{label}\nmissing: {}",
+        want.fragment
+    );
+    assert!(message.starts_with("Error: "), "{label}");
+    let text = format!("{}{}", stdout(output), stderr(output));
+    assert!(
+        !text.contains("panicked") && !text.contains("backtrace"),
+        "{label}"
+    );
+    assert!(!text.contains(&TOKEN[40..]), "{label}\ntoken leaked");
+    assert_eq!(requests, want.requests, "{label}\nrequests");
+}
+
+async fn run_row(name: &str, server: &MockServer, args: &[&str], want: Expect) {
+    let env = TestEnv::new();
+    let mut all = args.to_vec();
+    all.extend(["-o", "json"]);
+    let output = env.run_at(&endpoint(server), &all);
+    let count = received(server).await.len();
+    check(name, &output, &want, count);
+}
+
+#[tokio::test]
+async fn status_and_body_faults_give_their_documented_errors() {
+    let token_echo = format!("bad request from Bearer {TOKEN}");
+    let big = vec![b'x'; 50 * 1024 * 1024];
+    let rows: Vec<(&str, Vec<Step>, Expect)> = vec![
+        (
+            "500 once, not retried",
+            vec![always(json_body(
+                500,
+                json!({"errors": [{"message": "boom"}]}),
+            ))],
+            expect(8, "SERVER_ERROR", "500 Internal Server Error: boom", 1),
+        ),
+        (
+            "502 every time",
+            vec![always(ResponseTemplate::new(502))],
+            expect(8, "SERVER_ERROR", "502 Bad Gateway", 4),
+        ),
+        (
+            "503 every time",
+            vec![always(ResponseTemplate::new(503))],
+            expect(8, "SERVER_ERROR", "503 Service Unavailable", 4),
+        ),
+        (
+            "504 every time",
+            vec![always(ResponseTemplate::new(504))],
+            expect(8, "SERVER_ERROR", "504 Gateway Timeout", 4),
+        ),
+        (
+            "429 every time",
+            vec![always(ResponseTemplate::new(429))],
+            expect(8, "SERVER_ERROR", "429 Too Many Requests", 4),
+        ),
+        (
+            "400 with an errors body",
+            vec![always(json_body(
+                400,
+                json!({"errors": [{"ID": 1, "message": "bad org"}]}),
+            ))],
+            expect(9, "REQUEST_REJECTED", "400 Bad Request: bad org", 1),
+        ),
+        (
+            "400 without a body",
+            vec![always(ResponseTemplate::new(400))],
+            expect(9, "REQUEST_REJECTED", "returned 400 Bad Request.", 1),
+        ),
+        (
+            "404 on the list",
+            vec![always(ResponseTemplate::new(404))],
+            expect(9, "REQUEST_REJECTED", "404 Not Found", 1),
+        ),
+        (
+            "409",
+            vec![always(ResponseTemplate::new(409))],
+            expect(9, "REQUEST_REJECTED", "409 Conflict", 1),
+        ),
+        (
+            "401",
+            vec![always(ResponseTemplate::new(401))],
+            expect(6, "UNAUTHORIZED", "The token was rejected", 1),
+        ),
+        (
+            "403",
+            vec![always(ResponseTemplate::new(403))],
+            expect(6, "FORBIDDEN", "not allowed", 1),
+        ),
+        (
+            "an errors body echoing the token",
+            vec![always(json_body(
+                400,
+                json!({"errors": [{"message": token_echo}]}),
+            ))],
+            expect(9, "REQUEST_REJECTED", "Bearer AstraCS:aaaa****0001", 1),
+        ),
+        (
+            "a plain-text body echoing the token",
+            vec![always(raw_body(400, token_echo.clone()))],
+            expect(9, "REQUEST_REJECTED", "Bearer AstraCS:aaaa****0001", 1),
+        ),
+        (
+            "200 with a non-JSON body",
+            vec![always(raw_body(200, "<html>hello</html>"))],
+            expect(8, "BAD_RESPONSE", "not the documented JSON", 1),
+        ),
+        (
+            "200 with wrong-shape JSON",
+            vec![always(json_body(200, json!([1, 2, 3])))],
+            expect(8, "BAD_RESPONSE", "not the documented JSON", 1),
+        ),
+        (
+            "200 with users of the wrong type",
+            vec![always(json_body(200, json!({"Users": [{"UserID": 7}]})))],
+            expect(8, "BAD_RESPONSE", "invalid type", 1),
+        ),
+        (
+            "200 with an empty body",
+            vec![always(raw_body(200, ""))],
+            expect(8, "BAD_RESPONSE", "empty body with status 200 OK", 1),
+        ),
+        (
+            "200 with a truncated body",
+            vec![always(raw_body(
+                200,
+                "{\"OrgID\": \"o\", \"Users\": [{\"UserID\": \"u\"",
+            ))],
+            expect(8, "BAD_RESPONSE", "EOF while parsing", 1),
+        ),
+        (
+            "200 with a 50 MB body",
+            vec![always(raw_body(200, big))],
+            expect(8, "BAD_RESPONSE", "not the documented JSON", 1),
+        ),
+        (
+            "502 then 503 then 504, then 500",
+            vec![
+                step(502),
+                step(503),
+                step(504),
+                always(ResponseTemplate::new(500)),
+            ],
+            expect(8, "SERVER_ERROR", "500", 4),
+        ),
+        (
+            "429 three times then 400",
+            vec![
+                step(429),
+                step(429),
+                step(429),
+                always(ResponseTemplate::new(400)),
+            ],
+            expect(9, "REQUEST_REJECTED", "400", 4),
+        ),
+    ];
+    for (name, steps, want) in rows {
+        let server = serve("GET", USERS, steps).await;
+        run_row(name, &server, &["user", "list"], want).await;
+    }
+}
+
+#[tokio::test]
+async fn transient_faults_recover_within_four_attempts() {
+    for (name, first, times) in [
+        ("502 once", 502, 1),
+        ("503 three times", 503, 3),
+        ("504 twice", 504, 2),
+        ("429 once", 429, 1),
+    ] {
+        let server = serve(
+            "GET",
+            USERS,
+            vec![step(first).times(times), always(json_body(200, users()))],
+        )
+        .await;
+        let env = TestEnv::new();
+        let output = env.run_at(&endpoint(&server), &["user", "list", "-o", "json"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}: {}",
+            transcript(&output)
+        );
+        assert_eq!(parse_json(&output)["code"], "OK");
+        assert_eq!(received(&server).await.len(), times as usize + 1, "{name}");
+    }
+}
+
+/// Replies 503 with a `Retry-After` first, then the users, and records when each request came.
+struct Timed {
+    seen: Arc<Mutex<Vec<Instant>>>,
+    retry_after: String,
+}
+
+impl Respond for Timed {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut seen = self.seen.lock().unwrap();
+        seen.push(Instant::now());
+        if seen.len() == 1 {
+            ResponseTemplate::new(503).insert_header("Retry-After", self.retry_after.as_str())
+        } else {
+            ResponseTemplate::new(200).set_body_json(users())
+        }
+    }
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_in_seconds_and_as_an_http_date() {
+    let in_two_seconds = {
+        let when = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(4);
+        jiff::fmt::rfc2822::to_string(&when.to_zoned(jiff::tz::TimeZone::UTC)).unwrap()
+    };
+    for (name, header, at_least) in [
+        ("seconds", "1".to_owned(), Duration::from_millis(950)),
+        ("HTTP date", in_two_seconds, Duration::from_millis(1500)),
+    ] {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(USERS))
+            .respond_with(Timed {
+                seen: seen.clone(),
+                retry_after: header,
+            })
+            .mount(&server)
+            .await;
+        let env = TestEnv::new();
+        let output = env
+            .astra_at(&endpoint(&server))
+            .env_remove("ASTRA_TEST_NO_RETRY_DELAY")
+            .args(["user", "list", "-o", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}: {}",
+            transcript(&output)
+        );
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "{name}");
+        let gap = seen[1] - seen[0];
+        assert!(
+            gap >= at_least && gap < Duration::from_secs(5),
+            "{name}: {gap:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_delete_whose_retry_gets_404_counts_as_deleted() {
+    let server = api().await;
+    let route = format!("/v2/organizations/users/{ALICE}");
+    mount_steps(
+        &server,
+        "DELETE",
+        &route,
+        vec![step(503), always(ResponseTemplate::new(404))],
+    )
+    .await;
+    let env = TestEnv::new();
+    let output = env.run_at(&endpoint(&server), &["user", "delete", ALICE, "-o", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_eq!(parse_json(&output)["data"], json!({"wasDeleted": true}));
+}
+
+#[test]
+fn a_refused_connection_is_connection_failed_after_four_attempts() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = TestEnv::new();
+    let output = env.run_at(
+        &format!("http://127.0.0.1:{port}/v2"),
+        &["user", "list", "-o", "json"],
+    );
+    let want = expect(8, "CONNECTION_FAILED", "Connection refused", 0);
+    check("refused", &output, &want, 0);
+}
+
+#[tokio::test]
+async fn latency_past_the_timeout_is_timed_out() {
+    let server = serve(
+        "GET",
+        USERS,
+        vec![always(
+            json_body(200, users()).set_delay(Duration::from_secs(3)),
+        )],
+    )
+    .await;
+    let env = TestEnv::new();
+    let output = env
+        .astra_at(&endpoint(&server))
+        .env("ASTRA_HTTP_TIMEOUT", "0.2")
+        .args(["user", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    check(
+        "timeout",
+        &output,
+        &expect(8, "TIMED_OUT", "timed out", 4),
+        received(&server).await.len(),
+    );
+}
+
+/// A server that reads a request, writes `reply`, then closes (gracefully or with a reset).
+fn broken_server(reply: &'static [u8], reset: bool) -> (String, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(Mutex::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            *seen.lock().unwrap() += 1;
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let _ = stream.write_all(reply);
+            if reset {
+                let _ = socket_linger_zero(&stream);
+            }
+            drop(stream);
+        }
+    });
+    (format!("http://127.0.0.1:{port}/v2"), count)
+}
+
+/// SO_LINGER 0: closing the socket sends a RST instead of a FIN.
+fn socket_linger_zero(stream: &std::net::TcpStream) -> std::io::Result<()> {
+    socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO))
+}
+
+#[test]
+fn a_connection_closed_or_reset_mid_response_is_connection_failed() {
+    let half = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"OrgID\": \"o\", \"Us";
+    for (name, reset) in [("FIN mid-body", false), ("RST mid-body", true)] {
+        let (url, count) = broken_server(half, reset);
+        let env = TestEnv::new();
+        let output = env.run_at(&url, &["user", "list", "-o", "json"]);
+        let attempts = *count.lock().unwrap();
+        check(
+            name,
+            &output,
+            &expect(8, "CONNECTION_FAILED", "Cannot connect", 4),
+            attempts,
+        );
+    }
+}
+
+/// Starts `astra` against a server that never answers the invite PUT, sends `signal` once the PUT
+/// has arrived, and returns what it printed.
+async fn interrupted_invite(signal: &str) -> std::process::Output {
+    let server = api().await;
+    Mock::given(method("PUT"))
+        .and(path(USERS))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(60)))
+        .mount(&server)
+        .await;
+    let env = TestEnv::new();
+    let log = env.path("run.log");
+    let child = env
+        .spawnable_at(&endpoint(&server))
+        .args([
+            "user",
+            "invite",
+            "new@example.com",
+            "-r",
+            "R/W User",
+            "-o",
+            "json",
+        ])
+        .arg(format!("--dump-logs={}", log.display()))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !calls(&server).await.iter().any(|c| c.starts_with("PUT")) {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the PUT never came"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(log.exists(), "--dump-logs is written on {signal}");
+    output
+}
+
+#[tokio::test]
+async fn sigint_and_sigterm_during_a_hang_are_reported() {
+    for (signal, exit) in [("-INT", 130), ("-TERM", 143)] {
+        let output = interrupted_invite(signal).await;
+        let want = expect(exit, "EXECUTION_CANCELLED", "Interrupted", 0);
+        check(signal, &output, &want, 0);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_full_stdout_is_output_failed_and_a_closed_one_is_quiet() {
+    let server = api().await;
+    let env = TestEnv::new();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = env
+        .spawnable_at(&endpoint(&server))
+        .args(["user", "list", "-o", "json"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "Error: cannot write to standard output: No space left on device\n"
+    );
+    let closed = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' user list | head -c 1 >/dev/null",
+            env!("CARGO_BIN_EXE_astra")
+        ))
+        .env("ASTRA_DB_APPLICATION_TOKEN", TOKEN)
+        .env("ASTRA_LOCAL_ENDPOINT", endpoint(&server))
+        .env("HOME", env.home.path())
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&closed), "", "a closed pipe is not an error");
+}
