@@ -116,7 +116,12 @@ pub struct Faults {
 }
 
 impl Faults {
-    pub fn add(&mut self, rule: FaultRule) {
+    /// Adds a rule. A path written relative to the base URL (`/organizations/users`, as the CLI's
+    /// messages show it) is taken as under `/v2`, so that it matches rather than silently never.
+    pub fn add(&mut self, mut rule: FaultRule) {
+        if !rule.path.starts_with("/v2/") && rule.path != "/v2" && rule.path != "*" {
+            rule.path = format!("/v2/{}", rule.path.trim_start_matches('/'));
+        }
         self.rules.push((rule, 0));
     }
 
@@ -175,6 +180,9 @@ mod tests {
             Some(expected.clone())
         );
         assert_eq!(faults.take("PUT", "/v2/organizations/users"), None);
+        let mut relative = Faults::default();
+        relative.add(FaultRule::parse("GET /organizations/users 500").unwrap());
+        assert!(relative.take("GET", "/v2/organizations/users").is_some());
         assert_eq!(
             faults.take("GET", "/v2/organizations/roles"),
             Some(expected)

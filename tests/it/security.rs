@@ -111,3 +111,197 @@ fn the_token_never_appears_in_error_text_even_when_it_is_rejected() {
         assert!(!format!("{}{}", stdout(&output), stderr(&output)).contains(TOKEN));
     }
 }
+
+/// An API that fails every call with a body that echoes the token it was sent.
+async fn echoing_api(status: u16) -> wiremock::MockServer {
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let body = serde_json::json!({"errors": [{"message": format!("bad request from Bearer {TOKEN}; token={TOKEN}")}]});
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn no_command_prints_or_logs_the_token_on_any_path() {
+    let ok = api().await;
+    wiremock::Mock::given(wiremock::matchers::method("PUT"))
+        .respond_with(wiremock::ResponseTemplate::new(200))
+        .mount(&ok)
+        .await;
+    wiremock::Mock::given(wiremock::matchers::method("DELETE"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .mount(&ok)
+        .await;
+    let rejecting = echoing_api(400).await;
+    let refusing = echoing_api(401).await;
+    let failing = echoing_api(503).await;
+    let commands: &[&[&str]] = &[
+        &["user", "list"],
+        &["user", "get", "alice@example.bob"],
+        &["user", "get", ALICE],
+        &["user", "invite", "new@example.com", "-r", "R/W User"],
+        &["user", "invite", "a@example.com", "b@example.com"],
+        &["user", "delete", "alice@example.bob"],
+        &["user", "delete", ALICE, "nobody@x.io", "--if-exists"],
+        &["role", "list"],
+        &["role", "get", "R/W User"],
+        &["role", "get", RW_USER],
+    ];
+    let secret = &TOKEN[12..];
+    let env = TestEnv::new();
+    let mut runs = 0;
+    for server in [&ok, &rejecting, &refusing, &failing] {
+        for command in commands {
+            for format in ["human", "json", "csv"] {
+                for flag in [true, false] {
+                    let log = env.path(&format!("run-{runs}.log"));
+                    runs += 1;
+                    let mut astra = if flag {
+                        env.astra_with_flag(&endpoint(server))
+                    } else {
+                        env.astra_at(&endpoint(server))
+                    };
+                    let output = astra
+                        .args(*command)
+                        .args(["-o", format, "-V"])
+                        .arg(format!("--dump-logs={}", log.display()))
+                        .output()
+                        .unwrap();
+                    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+                    let seen = format!("{}{}{logged}", stdout(&output), stderr(&output));
+                    assert!(
+                        !seen.contains(secret),
+                        "{command:?} -o {format}: the token leaked\n{seen}"
+                    );
+                    assert!(!logged.is_empty(), "{command:?}: no log written");
+                }
+            }
+        }
+    }
+    assert_eq!(runs, 240);
+}
+
+#[test]
+fn a_token_in_a_config_line_or_a_cf_token_file_is_masked() {
+    let env = TestEnv::new();
+    let secret = &TOKEN[12..];
+    let rc = env.write(
+        "rc",
+        &format!("[default]\nASTRA_DB_APPLICATION_TOKEN {TOKEN}\n"),
+    );
+    let token_file = env.write("token.txt", &format!("{TOKEN}\n"));
+    for path in [&rc, &token_file] {
+        for format in ["human", "json", "csv"] {
+            let log = env.path("x.log");
+            let output = env
+                .astra()
+                .args([
+                    "user",
+                    "list",
+                    "-cf",
+                    path.to_str().unwrap(),
+                    "-o",
+                    format,
+                    "-V",
+                ])
+                .arg(format!("--dump-logs={}", log.display()))
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(4));
+            let seen = format!(
+                "{}{}{}",
+                stdout(&output),
+                stderr(&output),
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            assert!(seen.contains(MASKED), "{seen}");
+            assert!(!seen.contains(secret), "{seen}");
+        }
+    }
+}
+
+#[test]
+fn debug_of_every_type_holding_the_token_is_masked() {
+    use astra_cli::config::{parse_token_arg, ConnectionRequest, Token};
+    use astra_cli::secret::Secret;
+    let secret = &TOKEN[12..];
+    let token = Token::parse(TOKEN).unwrap();
+    let arg = parse_token_arg(TOKEN).unwrap();
+    let request = ConnectionRequest {
+        token: Some(arg.clone()),
+        ..ConnectionRequest::default()
+    };
+    for shown in [
+        format!("{token:?}"),
+        format!("{:?}", Secret::new(TOKEN)),
+        format!("{arg:?}"),
+        format!("{request:?}"),
+    ] {
+        assert!(shown.contains(MASKED), "{shown}");
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    let cli = <astra_cli::cli::Cli as clap::Parser>::try_parse_from([
+        "astra", "user", "list", "--token", TOKEN,
+    ])
+    .unwrap();
+    assert!(!format!("{cli:?}").contains(secret));
+}
+
+#[tokio::test]
+async fn control_characters_from_the_api_never_reach_the_terminal_raw() {
+    let server = wiremock::MockServer::start().await;
+    let evil = "Evil\u{1b}]0;title\u{7}\u{1b}[2J\u{1b}]8;;http://x\u{1b}\\link";
+    mount_json(
+        &server,
+        "GET",
+        "/v2/organizations/roles",
+        serde_json::json!([role(RW_USER, evil)]),
+    )
+    .await;
+    mount_json(
+        &server,
+        "GET",
+        "/v2/organizations/users",
+        serde_json::json!({"OrgID": ORG, "Users": [{"UserID": ALICE, "Email": "a\u{1b}[31m@x.io", "Status": "active"}]}),
+    )
+    .await;
+    wiremock::Mock::given(wiremock::matchers::method("DELETE"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"errors": [{"message": "no\u{1b}[2J way"}]})),
+        )
+        .mount(&server)
+        .await;
+    let env = TestEnv::new();
+    for args in [
+        &["role", "list"][..],
+        &["role", "get", RW_USER],
+        &["user", "list"],
+        &["user", "get", "alice@example.bob"],
+        &["user", "delete", ALICE],
+    ] {
+        let output = env.run_at(&endpoint(&server), args);
+        let seen = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(
+            !seen.contains('\u{1b}') && !seen.contains('\u{7}'),
+            "{args:?}: {seen:?}"
+        );
+    }
+    let roles = env.run_at(&endpoint(&server), &["role", "list"]);
+    assert!(
+        stdout(&roles).contains("Evil\\u{1b}]0;title\\u{7}\\u{1b}[2J"),
+        "{}",
+        stdout(&roles)
+    );
+    let json = env.run_at(&endpoint(&server), &["role", "list", "-o", "json"]);
+    assert_eq!(
+        parse_json(&json)["data"][0]["Name"],
+        evil,
+        "JSON keeps the data, escaped by JSON"
+    );
+    assert!(stdout(&json).contains("\\u001b"));
+}
