@@ -176,6 +176,21 @@ impl From<ApiError> for CliError {
                 format!("The Astra DevOps API did not answer: {err}."),
                 Some("The request was retried 3 times. Raise the limit with ASTRA_HTTP_TIMEOUT=<seconds>."),
             ),
+            ApiError::Untrusted { url, reason, .. } => (
+                ErrorCode::ConnectionFailed,
+                format!("The certificate of {url} is not trusted: {reason}."),
+                Some("The request was not retried. If a proxy or a corporate CA re-signs HTTPS traffic, point SSL_CERT_FILE (a PEM bundle) or SSL_CERT_DIR (a directory of certificates) at its CA certificate."),
+            ),
+            ApiError::Setup { reason, file: Some((variable, path)) } => (
+                ErrorCode::FileIssue,
+                format!("{variable} points at '{path}', which cannot be read: {reason}."),
+                Some("Point it at a PEM file of CA certificates, or unset it to use the system's."),
+            ),
+            ApiError::Setup { reason, file: None } => (
+                ErrorCode::ConnectionFailed,
+                format!("Cannot set up the HTTPS client: {reason}."),
+                Some("Check SSL_CERT_FILE and SSL_CERT_DIR, which name the CA certificates to trust."),
+            ),
             ApiError::BadResponse { .. } => (
                 ErrorCode::BadResponse,
                 format!("Unexpected reply from the Astra DevOps API: {err}."),

@@ -4,6 +4,7 @@
 mod faults;
 mod model;
 mod server;
+mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -49,6 +50,46 @@ struct Options {
     /// Make calls fail: 'METHOD PATH ACTION [xCOUNT] [retry-after=S]', ACTION a status, non-json, hang or drop (repeatable)
     #[arg(long = "fail", value_name = "RULE", value_parser = FaultRule::parse, global = true)]
     fail: Vec<FaultRule>,
+    /// Serve HTTPS with a certificate for localhost/127.0.0.1 signed by a CA made at start
+    #[arg(long, global = true)]
+    tls: bool,
+    /// With --tls: write the CA certificate (PEM) here (default: a file in the temp directory)
+    #[arg(long, value_name = "FILE", global = true, requires = "tls")]
+    ca_file: Option<PathBuf>,
+}
+
+/// How the emulator is reached: plain HTTP, or HTTPS with its CA in a file.
+fn scheme(tls: &Option<tls::Tls>) -> &'static str {
+    if tls.is_some() {
+        "https"
+    } else {
+        "http"
+    }
+}
+
+/// Serves plain HTTP or HTTPS on `listener`.
+async fn serve_on(
+    listener: TcpListener,
+    shared: Shared,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> Result<(), String> {
+    let router = server::router(shared);
+    match tls {
+        Some(acceptor) => tls::serve(listener, router, acceptor)
+            .await
+            .map_err(|e| e.to_string()),
+        None => axum::serve(listener, router)
+            .await
+            .map_err(|e| e.to_string()),
+    }
+}
+
+fn make_tls(options: &Options) -> Result<Option<tls::Tls>, String> {
+    if !options.tls {
+        return Ok(None);
+    }
+    let file = options.ca_file.clone().unwrap_or_else(tls::default_ca_file);
+    tls::generate(&file).map(Some)
 }
 
 #[derive(Subcommand)]
@@ -98,22 +139,30 @@ fn fail(message: &str) -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
     let shared = Shared::new(build(&cli.options)?);
+    let tls = make_tls(&cli.options)?;
     match cli.command {
         Mode::Serve { port, port_file } => {
             let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
                 .await
                 .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
-            let endpoint = format!("http://{address}/v2");
+            let endpoint = format!("{}://{address}/v2", scheme(&tls));
             let token = cli.options.token.as_deref().unwrap_or(DEFAULT_TOKEN);
             println!("astra-emulator listening on {endpoint}");
-            println!("export ASTRA_DB_APPLICATION_TOKEN={token} ASTRA_ENV=local ASTRA_LOCAL_ENDPOINT={endpoint}");
+            let ca = match &tls {
+                Some(tls) => {
+                    println!("CA certificate: {}", tls.ca_file.display());
+                    format!(" SSL_CERT_FILE={}", tls.ca_file.display())
+                }
+                None => String::new(),
+            };
+            println!("export ASTRA_DB_APPLICATION_TOKEN={token} ASTRA_ENV=local ASTRA_LOCAL_ENDPOINT={endpoint}{ca}");
             if let Some(file) = port_file {
                 std::fs::write(&file, address.port().to_string())
                     .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
             }
             tokio::select! {
-                result = axum::serve(listener, server::router(shared)) => result.map_err(|e| e.to_string())?,
+                result = serve_on(listener, shared, tls.map(|t| t.acceptor)) => result?,
                 _ = tokio::signal::ctrl_c() => {}
             }
             Ok(ExitCode::SUCCESS)
@@ -121,6 +170,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Mode::Exec { command } => {
             exec(
                 shared,
+                tls,
                 &command,
                 cli.options.token.as_deref().unwrap_or(DEFAULT_TOKEN),
             )
@@ -159,12 +209,19 @@ fn build(options: &Options) -> Result<Emulator, String> {
 }
 
 /// Runs the command with the connection variables set and the workspace's binaries on PATH.
-async fn exec(shared: Shared, command: &[String], token: &str) -> Result<ExitCode, String> {
+async fn exec(
+    shared: Shared,
+    tls: Option<tls::Tls>,
+    command: &[String],
+    token: &str,
+) -> Result<ExitCode, String> {
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .map_err(|e| format!("cannot listen: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let server = tokio::spawn(async move { axum::serve(listener, server::router(shared)).await });
+    let scheme = scheme(&tls);
+    let ca_file = tls.as_ref().map(|t| t.ca_file.clone());
+    let server = tokio::spawn(serve_on(listener, shared, tls.map(|t| t.acceptor)));
     let mut path = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| vec![dir.to_path_buf()]))
@@ -174,7 +231,11 @@ async fn exec(shared: Shared, command: &[String], token: &str) -> Result<ExitCod
             .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
             .unwrap_or_default(),
     );
-    let status = tokio::process::Command::new(&command[0])
+    let mut child = tokio::process::Command::new(&command[0]);
+    if let Some(file) = &ca_file {
+        child.env("SSL_CERT_FILE", file);
+    }
+    let status = child
         .args(&command[1..])
         .env(
             "PATH",
@@ -182,7 +243,7 @@ async fn exec(shared: Shared, command: &[String], token: &str) -> Result<ExitCod
         )
         .env("ASTRA_DB_APPLICATION_TOKEN", token)
         .env("ASTRA_ENV", "local")
-        .env("ASTRA_LOCAL_ENDPOINT", format!("http://{address}/v2"))
+        .env("ASTRA_LOCAL_ENDPOINT", format!("{scheme}://{address}/v2"))
         .status()
         .await
         .map_err(|e| format!("cannot run '{}': {e}", command[0]))?;

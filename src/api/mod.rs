@@ -40,6 +40,20 @@ pub enum ApiError {
         api_message: Option<String>,
         retry_after: Option<Duration>,
     },
+    /// The server's certificate is not trusted (not transient: never retried).
+    #[error("the certificate of {url} is not trusted ({method} {path}): {reason}")]
+    Untrusted {
+        method: Method,
+        path: String,
+        url: String,
+        reason: String,
+    },
+    /// The client could not be set up; `file` names a CA variable and the path it points at.
+    #[error("cannot set up the HTTPS client: {reason}")]
+    Setup {
+        reason: String,
+        file: Option<(&'static str, String)>,
+    },
     #[error("the response to {method} {path} is not the documented JSON: {reason}")]
     BadResponse {
         method: Method,
@@ -94,15 +108,25 @@ struct Reply {
 }
 
 impl ApiClient {
-    pub fn new(base_url: &str, token: Secret, settings: ClientSettings) -> Result<Self, String> {
+    /// A client for `base_url`. Only an `https://` endpoint loads the system's CA certificates
+    /// (with `SSL_CERT_FILE`/`SSL_CERT_DIR`); plain `http://` (the emulator) never does, which
+    /// saves the time and cannot fail on a broken CA setting.
+    pub fn new(base_url: &str, token: Secret, settings: ClientSettings) -> Result<Self, ApiError> {
         // reqwest is built without a default crypto provider so that only ring is compiled in.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(settings.connect_timeout)
-            .timeout(settings.request_timeout)
-            .build()
-            .map_err(|err| format!("cannot set up the HTTP client: {}", root_cause(&err)))?;
+            .timeout(settings.request_timeout);
+        if base_url.starts_with("https://") {
+            check_ca_file()?;
+        } else {
+            builder = builder.tls_certs_only(Vec::new());
+        }
+        let http = builder.build().map_err(|err| ApiError::Setup {
+            reason: root_cause(&err),
+            file: None,
+        })?;
         debug!(base_url, "HTTP client ready");
         Ok(Self {
             http,
@@ -262,6 +286,14 @@ impl ApiClient {
                 seconds: self.settings.request_timeout.as_secs().max(1),
             };
         }
+        if let Some(reason) = certificate_problem(err) {
+            return ApiError::Untrusted {
+                method: method.clone(),
+                path: path.to_owned(),
+                url: url.to_owned(),
+                reason,
+            };
+        }
         ApiError::Connect {
             method: method.clone(),
             path: path.to_owned(),
@@ -269,6 +301,49 @@ impl ApiClient {
             reason: root_cause(err),
         }
     }
+}
+
+/// SPEC §6: a `SSL_CERT_FILE` that is set but missing or unreadable is named, not a vague
+/// builder error.
+fn check_ca_file() -> Result<(), ApiError> {
+    let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let shown = path.to_string_lossy().into_owned();
+    std::fs::File::open(&path)
+        .map(drop)
+        .map_err(|err| ApiError::Setup {
+            reason: err
+                .to_string()
+                .split(" (os error")
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            file: Some(("SSL_CERT_FILE", shown)),
+        })
+}
+
+/// A TLS certificate failure in the error's chain (rustls wraps it in an `io::Error`, whose
+/// `source` skips it, so each link is also opened as an `io::Error`).
+fn certificate_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut current = Some(err);
+    while let Some(link) = current {
+        let inner = link
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|inner| inner as &(dyn std::error::Error + 'static));
+        for candidate in [Some(link), inner].into_iter().flatten() {
+            if let Some(rustls::Error::InvalidCertificate(why)) =
+                candidate.downcast_ref::<rustls::Error>()
+            {
+                return Some(format!("invalid peer certificate: {why:?}"));
+            }
+        }
+        current = link.source();
+    }
+    // Wrapped so that the type is out of reach: rustls's own wording.
+    let cause = root_cause(err);
+    cause.contains("invalid peer certificate").then_some(cause)
 }
 
 /// The API's own `errors[].message` text, or a plain-text body, if any.

@@ -51,7 +51,7 @@ fn is_transient(err: &ApiError) -> bool {
                 | StatusCode::SERVICE_UNAVAILABLE
                 | StatusCode::GATEWAY_TIMEOUT
         ),
-        ApiError::BadResponse { .. } => false,
+        ApiError::BadResponse { .. } | ApiError::Untrusted { .. } | ApiError::Setup { .. } => false,
     }
 }
 

@@ -59,8 +59,7 @@ impl Context {
             &connection.base_url,
             connection.token.secret().clone(),
             settings,
-        )
-        .map_err(|reason| CliError::new(ErrorCode::Uncaught, reason))?;
+        )?;
         let connected = self.connection.get_or_init(|| Connected {
             client,
             source: connection.source,

@@ -220,6 +220,15 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start(extra_args: &[&str]) -> Self {
+        Self::start_with("http", extra_args)
+    }
+
+    /// `astra-emulator --tls --ca-file CA serve`: HTTPS on 127.0.0.1 with a throwaway CA.
+    pub fn start_tls(ca_file: &Path) -> Self {
+        Self::start_with("https", &["--tls", "--ca-file", ca_file.to_str().unwrap()])
+    }
+
+    fn start_with(scheme: &str, extra_args: &[&str]) -> Self {
         let dir = TempDir::new().unwrap();
         let port_file = dir.path().join("port");
         let child = std::process::Command::new(emulator_binary())
@@ -244,7 +253,7 @@ impl Emulator {
             );
             std::thread::sleep(Duration::from_millis(20));
         };
-        let base = format!("http://127.0.0.1:{}", port.trim());
+        let base = format!("{scheme}://127.0.0.1:{}", port.trim());
         Self {
             child,
             endpoint: format!("{base}/v2"),
@@ -255,7 +264,12 @@ impl Emulator {
 
     pub async fn control(&self, verb: reqwest::Method, route: &str, body: Option<Value>) -> Value {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut request = reqwest::Client::new().request(verb, format!("{}{route}", self.base));
+        // The test's own control calls trust the throwaway CA of `--tls` without looking.
+        let client = reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .build()
+            .expect("control client");
+        let mut request = client.request(verb, format!("{}{route}", self.base));
         if let Some(body) = body {
             request = request.json(&body);
         }

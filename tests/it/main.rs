@@ -14,4 +14,5 @@ mod help;
 mod hints;
 mod roles;
 mod security;
+mod tls;
 mod users;
