@@ -114,9 +114,19 @@ fn execute(global: &GlobalArgs, command: &Command, style: Style) -> Result<Outco
         })?;
     context.ui.step("Talking to Astra…");
     let result = runtime.block_on(async {
+        let run = commands::run(&context, command);
+        tokio::pin!(run);
         tokio::select! {
-            result = commands::run(&context, command) => result,
-            code = interrupted() => Err(CliError::new(code, "Interrupted; nothing more was sent.")),
+            result = &mut run => result,
+            code = interrupted() => {
+                context.ui.clear();
+                if !context.in_batch() {
+                    return Err(CliError::new(code, "Interrupted; nothing more was sent."));
+                }
+                // A batch stops starting writes, lets those in flight finish, and reports.
+                context.stop(code);
+                run.await.and_then(|outcome| outcome.cancelled(code))
+            }
         }
     });
     context.ui.clear();

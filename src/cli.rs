@@ -49,7 +49,7 @@ pub enum UserCommand {
     #[command(
         after_help = "Examples:\n# List all users\n$ astra user list\n# List all users as JSON\n$ astra user list -o json"
     )]
-    List,
+    List(UserListArgs),
     /// Show one user, with role names
     #[command(
         visible_alias = "describe",
@@ -66,6 +66,100 @@ pub enum UserCommand {
         after_help = "Examples:\n# Delete a specific user\n$ astra user delete john@example.com\n# Delete a user without failing if they don't exist\n$ astra user delete john@example.com --if-exists"
     )]
     Delete(UserDeleteArgs),
+    /// Show a user's roles, or set, add or remove some
+    #[command(
+        after_help = "Examples:\n# Show the roles of a user\n$ astra user roles john@example.com\n# Give a user one more role\n$ astra user roles john@example.com --add 'Billing Admin'\n# Replace all of a user's roles, showing the change first\n$ astra user roles john@example.com --set 'R/W User' --dry-run"
+    )]
+    Roles(UserRolesArgs),
+    /// Make the organization's users match a file (CSV, JSON or TOML)
+    #[command(
+        after_help = "Examples:\n# Show what would change\n$ astra user apply team.toml --dry-run\n# Apply it, deleting users that are not in the file\n$ astra user apply team.toml --prune\n# Read CSV from standard input\n$ cat team.csv | astra user apply - --format csv"
+    )]
+    Apply(UserApplyArgs),
+    /// Write the organization's users as a file that `user apply` reads back
+    #[command(
+        after_help = "Examples:\n# Keep the organization's users in git\n$ astra user export > team.toml\n# As CSV\n$ astra user export --format csv > team.csv"
+    )]
+    Export(UserExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Active,
+    Invited,
+}
+
+#[derive(Debug, Args)]
+pub struct UserListArgs {
+    /// Only users with this status
+    #[arg(long, value_enum, ignore_case = true)]
+    pub status: Option<StatusFilter>,
+    /// Only users holding this role (name or id)
+    #[arg(long, value_name = "ROLE", value_parser = parse_role_ref)]
+    pub role: Option<RoleRef>,
+    /// Only users whose email matches GLOB (case-insensitive, * is a wildcard)
+    #[arg(long, value_name = "GLOB")]
+    pub email: Option<String>,
+}
+
+/// How many requests may be in flight at once (SPEC §7.3).
+fn parse_concurrency(raw: &str) -> Result<usize, String> {
+    match raw.trim().parse::<usize>() {
+        Ok(n) if (1..=64).contains(&n) => Ok(n),
+        _ => Err(format!("'{raw}' is not a number from 1 to 64")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UserRolesArgs {
+    /// User email/id
+    #[arg(value_name = "USER", value_parser = parse_user_ref)]
+    pub user: UserRef,
+    /// Make the user's roles exactly these (repeatable, comma-separated)
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, conflicts_with_all = ["add", "remove"])]
+    pub set: Vec<Vec<RoleRef>>,
+    /// Add these roles (repeatable, comma-separated)
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    pub add: Vec<Vec<RoleRef>>,
+    /// Remove these roles (repeatable, comma-separated)
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    pub remove: Vec<Vec<RoleRef>>,
+    /// Show the change and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocumentFormat {
+    Toml,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct UserApplyArgs {
+    /// The file to apply, or - for standard input
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// The file's format (default: from its extension)
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<DocumentFormat>,
+    /// Also delete the users that are not in the file
+    #[arg(long)]
+    pub prune: bool,
+    /// Show the plan and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Requests in flight at most
+    #[arg(long, value_name = "N", default_value = "8", value_parser = parse_concurrency)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct UserExportArgs {
+    /// The document's format
+    #[arg(long, value_enum, ignore_case = true, default_value = "toml")]
+    pub format: DocumentFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +193,9 @@ pub struct UserInviteArgs {
     /// Do not fail if user already exists
     #[arg(long)]
     pub if_not_exists: bool,
+    /// Requests in flight at most, for several users
+    #[arg(long, value_name = "N", default_value = "8", value_parser = parse_concurrency)]
+    pub concurrency: usize,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +206,12 @@ pub struct UserDeleteArgs {
     /// Do not fail if user does not exist
     #[arg(long)]
     pub if_exists: bool,
+    /// Show what would be deleted and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Requests in flight at most, for several users
+    #[arg(long, value_name = "N", default_value = "8", value_parser = parse_concurrency)]
+    pub concurrency: usize,
 }
 
 #[derive(Debug, Args)]

@@ -18,5 +18,6 @@ pub mod lookup;
 pub mod output;
 pub mod refs;
 pub mod secret;
+pub mod teamfile;
 pub mod text;
 pub mod ui;

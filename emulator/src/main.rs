@@ -205,6 +205,8 @@ fn build(options: &Options) -> Result<Emulator, String> {
         requests: Vec::new(),
         pinned_token: options.token.clone(),
         state_file: options.state.clone(),
+        in_flight: 0,
+        peak_in_flight: 0,
     })
 }
 

@@ -34,6 +34,27 @@ pub struct Emulator {
     pub requests: Vec<Recorded>,
     pub pinned_token: Option<String>,
     pub state_file: Option<PathBuf>,
+    /// DevOps API calls being served now, and the most at once since the last reset.
+    pub in_flight: usize,
+    pub peak_in_flight: usize,
+}
+
+/// Counts a call in flight for as long as it lives.
+struct InFlight(Shared);
+
+impl InFlight {
+    fn enter(shared: &Shared) -> Self {
+        let mut emulator = shared.lock();
+        emulator.in_flight += 1;
+        emulator.peak_in_flight = emulator.peak_in_flight.max(emulator.in_flight);
+        Self(shared.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.lock().in_flight -= 1;
+    }
 }
 
 #[derive(Clone)]
@@ -93,6 +114,10 @@ pub fn router(shared: Shared) -> Router {
         )
         .route("/_emulator/latency", put(set_latency))
         .route("/_emulator/state", get(state))
+        .route(
+            "/_emulator/concurrency",
+            get(concurrency).delete(reset_concurrency),
+        )
         .fallback(not_found);
     api.layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
@@ -122,6 +147,7 @@ async fn gate(State(shared): State<Shared>, request: Request, next: Next) -> Res
             .run(Request::from_parts(parts, Body::from(bytes)))
             .await;
     }
+    let _in_flight = InFlight::enter(&shared);
     let authorization = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -465,6 +491,19 @@ async fn add_fault(State(shared): State<Shared>, Json(rule): Json<FaultRule>) ->
     }
     shared.lock().faults.add(rule);
     StatusCode::CREATED.into_response()
+}
+
+/// `GET /_emulator/concurrency`: `{"current", "peak"}` calls in flight.
+async fn concurrency(State(shared): State<Shared>) -> Response {
+    let emulator = shared.lock();
+    Json(serde_json::json!({"current": emulator.in_flight, "peak": emulator.peak_in_flight}))
+        .into_response()
+}
+
+async fn reset_concurrency(State(shared): State<Shared>) -> StatusCode {
+    let mut emulator = shared.lock();
+    emulator.peak_in_flight = emulator.in_flight;
+    StatusCode::NO_CONTENT
 }
 
 async fn clear_faults(State(shared): State<Shared>) -> StatusCode {

@@ -4,7 +4,7 @@
 mod role;
 mod user;
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use crate::api::{ApiClient, ClientSettings};
 use crate::cli::{Command, RoleCommand, UserCommand};
@@ -21,6 +21,10 @@ pub struct Context {
     request: ConnectionRequest,
     settings: Result<ClientSettings, CliError>,
     connection: OnceCell<Connected>,
+    /// The signal that asked the command to stop, if one did.
+    stop: Cell<Option<ErrorCode>>,
+    /// A multi-item command is running: on a signal it stops starting writes and reports.
+    batch: Cell<bool>,
 }
 
 struct Connected {
@@ -40,7 +44,27 @@ impl Context {
             request,
             settings,
             connection: OnceCell::new(),
+            stop: Cell::new(None),
+            batch: Cell::new(false),
         }
+    }
+
+    /// Asks a running batch to stop starting writes (SPEC §5).
+    pub fn stop(&self, code: ErrorCode) {
+        self.stop.set(Some(code));
+    }
+
+    pub fn stopped(&self) -> bool {
+        self.stop.get().is_some()
+    }
+
+    /// Marks the command as a batch that handles a signal itself.
+    pub fn start_batch(&self) {
+        self.batch.set(true);
+    }
+
+    pub fn in_batch(&self) -> bool {
+        self.batch.get()
     }
 
     /// The API client: resolves the token (SPEC §3) the first time it is needed.
@@ -103,10 +127,13 @@ pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliErr
         Command::User {
             command: Some(command),
         } => match command {
-            UserCommand::List => user::list::run(context).await,
+            UserCommand::List(args) => user::list::run(context, args).await,
             UserCommand::Get(args) => user::get::run(context, args).await,
             UserCommand::Invite(args) => user::invite::run(context, args).await,
             UserCommand::Delete(args) => user::delete::run(context, args).await,
+            UserCommand::Roles(args) => user::roles::run(context, args).await,
+            UserCommand::Apply(args) => user::apply::run(context, args).await,
+            UserCommand::Export(args) => user::export::run(context, args).await,
         },
         Command::Role {
             command: Some(command),

@@ -1,7 +1,7 @@
 //! RFC 4180 output whose first two columns are always `code,message` (SPEC §4.3). The data is
 //! written as received: CSV consumers are programs, not terminals.
 
-use super::{Outcome, Response};
+use super::{ItemResult, Outcome, Response, NOT_STARTED};
 use crate::error::CliError;
 
 pub fn outcome(outcome: &Outcome) -> String {
@@ -21,20 +21,27 @@ pub fn outcome(outcome: &Outcome) -> String {
             write(data.columns(), std::iter::once(record))
         }
         Outcome::Batch(batch) => {
+            let blank = || batch.columns.iter().map(|_| String::new());
             let rows = batch.items.iter().map(|item| match &item.result {
-                Ok(Response { message, data, .. }) => {
+                ItemResult::Done(Response { message, data, .. }) => {
                     let mut record = vec!["OK".to_owned(), message.clone()];
                     record.extend(data.cells());
                     record
                 }
-                Err(error) => {
+                ItemResult::Failed(error) => {
                     let mut record = vec![error.code.code().to_owned(), error.message()];
-                    record.extend(batch.columns.iter().map(|_| String::new()));
+                    record.extend(blank());
+                    record
+                }
+                ItemResult::NotStarted => {
+                    let mut record = vec!["EXECUTION_CANCELLED".to_owned(), NOT_STARTED.to_owned()];
+                    record.extend(blank());
                     record
                 }
             });
             write(batch.columns, rows)
         }
+        Outcome::Document(text) => text.clone(),
     }
 }
 

@@ -3,7 +3,7 @@
 use anstyle::{AnsiColor, Effects, Style as Ansi};
 use comfy_table::{ContentArrangement, Table as Comfy};
 
-use super::{Outcome, Rendered, Response, Style, Table};
+use super::{ItemResult, Outcome, Rendered, Response, Style, Table};
 use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
 use crate::text::escape_control;
@@ -15,6 +15,7 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
     let mut rendered = Rendered::default();
     match outcome {
         Outcome::Value(view) => rendered.stdout = table(&view.table()),
+        Outcome::Document(text) => rendered.stdout = text.clone(),
         Outcome::Response(response) => {
             rendered.stdout = response_text(response, line, style);
         }
@@ -22,7 +23,7 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
             let mut hints: Vec<Hint> = Vec::new();
             for item in &batch.items {
                 match &item.result {
-                    Ok(response) => {
+                    ItemResult::Done(response) => {
                         rendered.stdout.push_str(&escape_control(&response.message));
                         rendered.stdout.push('\n');
                         for hint in line.hints(&response.suggestions) {
@@ -31,7 +32,12 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
                             }
                         }
                     }
-                    Err(error) => rendered.stderr.push_str(&headline(&error.message(), style)),
+                    ItemResult::Failed(error) => {
+                        rendered.stderr.push_str(&headline(&error.message(), style))
+                    }
+                    ItemResult::NotStarted => rendered
+                        .stderr
+                        .push_str(&format!("Not started: '{}'.\n", escape_control(&item.user))),
                 }
             }
             if !style.quiet {

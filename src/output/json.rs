@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{next_steps, Batch, Outcome, Response};
+use super::{next_steps, Batch, ItemResult, Outcome, Response, NOT_STARTED};
 use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
 
@@ -38,6 +38,7 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine) -> String {
                 next_steps: next_steps(&hints),
             })
         }
+        Outcome::Document(text) => text.clone(),
         Outcome::Batch(batch) => pretty(&ResponseEnvelope {
             code: batch.code().code(),
             message: &batch.summary(),
@@ -55,17 +56,22 @@ fn batch_items(batch: &Batch) -> Vec<Value> {
         .map(|item| {
             let mut object = Map::new();
             object.insert("user".into(), item.user.clone().into());
+            object.insert("status".into(), item.result.status().into());
             match &item.result {
-                Ok(Response { message, data, .. }) => {
+                ItemResult::Done(Response { message, data, .. }) => {
                     object.insert("code".into(), "OK".into());
                     object.insert("message".into(), message.clone().into());
                     if let Value::Object(fields) = data.json() {
                         object.extend(fields);
                     }
                 }
-                Err(error) => {
+                ItemResult::Failed(error) => {
                     object.insert("code".into(), error.code.code().into());
                     object.insert("message".into(), error.message().into());
+                }
+                ItemResult::NotStarted => {
+                    object.insert("code".into(), "EXECUTION_CANCELLED".into());
+                    object.insert("message".into(), NOT_STARTED.into());
                 }
             }
             Value::Object(object)

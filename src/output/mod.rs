@@ -115,10 +115,37 @@ impl Response {
     }
 }
 
+/// What happened to one item of a multi-item command.
+pub enum ItemResult {
+    Done(Response),
+    Failed(CliError),
+    /// Not started because the command was interrupted (SPEC §5).
+    NotStarted,
+}
+
+impl ItemResult {
+    pub fn status(&self) -> &'static str {
+        match self {
+            Self::Done(_) => "done",
+            Self::Failed(_) => "failed",
+            Self::NotStarted => "not started",
+        }
+    }
+}
+
+impl From<Result<Response, CliError>> for ItemResult {
+    fn from(result: Result<Response, CliError>) -> Self {
+        match result {
+            Ok(response) => Self::Done(response),
+            Err(error) => Self::Failed(error),
+        }
+    }
+}
+
 /// One item of a multi-item command: the user as typed and what happened to it.
 pub struct BatchItem {
     pub user: String,
-    pub result: Result<Response, CliError>,
+    pub result: ItemResult,
 }
 
 /// The outcome of a command over several users, one item per user in argument order.
@@ -126,27 +153,54 @@ pub struct Batch {
     pub items: Vec<BatchItem>,
     /// The CSV columns of the items' data, for the header even when every item failed.
     pub columns: &'static [&'static str],
+    /// A headline of the command's own (`apply`'s counts), else a count of failures.
+    pub headline: Option<String>,
+    /// Set when a signal stopped the command: its code and exit status win.
+    pub cancelled: Option<ErrorCode>,
 }
 
 impl Batch {
-    pub fn failures(&self) -> usize {
+    pub fn new(items: Vec<BatchItem>, columns: &'static [&'static str]) -> Self {
+        Self {
+            items,
+            columns,
+            headline: None,
+            cancelled: None,
+        }
+    }
+
+    fn count(&self, status: &str) -> usize {
         self.items
             .iter()
-            .filter(|item| item.result.is_err())
+            .filter(|item| item.result.status() == status)
             .count()
     }
 
+    pub fn failures(&self) -> usize {
+        self.count("failed")
+    }
+
     pub fn code(&self) -> ErrorCode {
-        if self.failures() == 0 {
-            ErrorCode::Ok
-        } else {
-            ErrorCode::PartialFailure
+        match self.cancelled {
+            Some(code) => code,
+            None if self.failures() > 0 => ErrorCode::PartialFailure,
+            None => ErrorCode::Ok,
         }
     }
 
     pub fn summary(&self) -> String {
         let failed = self.failures();
         let total = self.items.len();
+        if self.cancelled.is_some() {
+            return format!(
+                "Interrupted: {} done, {failed} failed, {} not started.",
+                self.count("done"),
+                self.count("not started")
+            );
+        }
+        if let Some(headline) = &self.headline {
+            return headline.clone();
+        }
         if failed == 0 {
             format!("All {total} users done.")
         } else {
@@ -161,8 +215,10 @@ pub enum Outcome {
     Value(Box<dyn ValueView>),
     /// The outcome of one change.
     Response(Response),
-    /// The outcomes of a change over several users.
+    /// The outcomes of a change over several items.
     Batch(Batch),
+    /// A document printed as it is, whatever `-o` says (`user export`).
+    Document(String),
 }
 
 impl Outcome {
@@ -174,6 +230,17 @@ impl Outcome {
         match self {
             Self::Batch(batch) => batch.code().exit_status(),
             _ => 0,
+        }
+    }
+
+    /// The same outcome, marked as stopped by a signal (a batch keeps its items).
+    pub fn cancelled(self, code: ErrorCode) -> Result<Self, CliError> {
+        match self {
+            Self::Batch(mut batch) => {
+                batch.cancelled = Some(code);
+                Ok(Self::Batch(batch))
+            }
+            _ => Err(CliError::new(code, "Interrupted; nothing more was sent.")),
         }
     }
 }
@@ -194,6 +261,12 @@ pub struct Rendered {
 }
 
 pub fn render(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered {
+    if let Outcome::Document(text) = outcome {
+        return Rendered {
+            stdout: text.clone(),
+            stderr: String::new(),
+        };
+    }
     match style.format {
         Format::Human => human::outcome(outcome, line, style),
         Format::Json => Rendered {
@@ -230,6 +303,9 @@ pub fn render_error(error: &CliError, line: &CommandLine, style: Style) -> Rende
         },
     }
 }
+
+/// The message of an item that a signal kept from starting.
+const NOT_STARTED: &str = "Not started: the command was interrupted.";
 
 fn next_steps(hints: &[Hint]) -> Option<&[Hint]> {
     (!hints.is_empty()).then_some(hints)

@@ -259,3 +259,96 @@ impl Record for Deleted {
         vec![self.was_deleted.to_string()]
     }
 }
+
+/// `user roles USER`: the user's roles.
+pub struct UserRolesView {
+    pub roles: Vec<Role>,
+}
+
+impl ValueView for UserRolesView {
+    fn data(&self) -> Box<dyn erased::Serialize + '_> {
+        Box::new(self.roles.iter().map(RoleJson::from).collect::<Vec<_>>())
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new(&["Role Id", "Role Name"]);
+        for role in &self.roles {
+            table.row(vec![vec![role.id.clone()], vec![role.name().to_owned()]]);
+        }
+        table
+    }
+
+    fn csv(&self) -> CsvTable {
+        CsvTable {
+            columns: &["role_id", "role_name"],
+            rows: self
+                .roles
+                .iter()
+                .map(|role| vec![role.id.clone(), role.name().to_owned()])
+                .collect(),
+        }
+    }
+}
+
+/// `user roles USER --set/--add/--remove` data (SPEC §1.7).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolesChanged {
+    pub user_id: String,
+    pub email: String,
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: bool,
+    pub added_names: Vec<String>,
+    pub removed_names: Vec<String>,
+}
+
+impl Record for RolesChanged {
+    const COLUMNS: &'static [&'static str] = &[
+        "user_id",
+        "email",
+        "before",
+        "after",
+        "added",
+        "removed",
+        "changed",
+        "added_names",
+        "removed_names",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.user_id.clone(),
+            self.email.clone(),
+            self.before.join(","),
+            self.after.join(","),
+            self.added.join(","),
+            self.removed.join(","),
+            self.changed.to_string(),
+            self.added_names.join(","),
+            self.removed_names.join(","),
+        ]
+    }
+}
+
+/// One row of `user apply`: what was (or would be) done for a user.
+#[derive(Debug, Serialize)]
+pub struct Applied {
+    pub email: String,
+    pub action: &'static str,
+    pub roles: Vec<String>,
+}
+
+impl Record for Applied {
+    const COLUMNS: &'static [&'static str] = &["email", "action", "roles"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.email.clone(),
+            self.action.to_owned(),
+            self.roles.join(","),
+        ]
+    }
+}

@@ -16,14 +16,21 @@ use super::{for_each_user, see_all_users};
 
 pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;
-    let by_email = args.users.iter().any(|u| matches!(u, UserRef::Email(_)));
+    // A dry run must know whether a user exists without deleting it: it reads the list.
+    let by_email = args.dry_run || args.users.iter().any(|u| matches!(u, UserRef::Email(_)));
     let list = if by_email {
         Some(client.list_users().await?)
     } else {
         None
     };
-    for_each_user::<Deleted, _, _>(&args.users, |i| {
-        delete_one(context, list.as_ref(), &args.users[i], args.if_exists)
+    for_each_user::<Deleted, _, _>(context, &args.users, args.concurrency, |i| {
+        delete_one(
+            context,
+            list.as_ref(),
+            &args.users[i],
+            args.if_exists,
+            args.dry_run,
+        )
     })
     .await
 }
@@ -33,18 +40,26 @@ async fn delete_one(
     list: Option<&UserList>,
     user: &UserRef,
     if_exists: bool,
+    dry_run: bool,
 ) -> Result<Response, CliError> {
     let client = context.client()?;
     let id = match (user, list) {
-        (UserRef::Id { id, .. }, _) => Some(id.as_str()),
+        (UserRef::Id { id, .. }, Some(list)) => find_in(&list.users, user).map(|_| id.as_str()),
+        (UserRef::Id { id, .. }, None) => Some(id.as_str()),
         (UserRef::Email(_), Some(list)) => find_in(&list.users, user).map(|u| u.id.as_str()),
         (UserRef::Email(_), None) => None,
     };
+    let typed = user.typed();
+    if dry_run && id.is_some() {
+        return Ok(Response::new(
+            format!("Dry run: user '{typed}' would be deleted; nothing was sent."),
+            Deleted { was_deleted: false },
+        ));
+    }
     let deleted = match id {
         Some(id) => client.delete_user(id).await?,
         None => false,
     };
-    let typed = user.typed();
     if deleted {
         return Ok(Response::new(
             format!("User '{typed}' has been deleted."),

@@ -37,7 +37,7 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
         ));
     }
     let org_id = list.org_id.as_deref();
-    for_each_user::<Invited, _, _>(&args.users, |i| {
+    for_each_user::<Invited, _, _>(context, &args.users, args.concurrency, |i| {
         execute(context, org_id, &roles, &args.users[i], &plans[i])
     })
     .await

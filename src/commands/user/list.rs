@@ -1,11 +1,84 @@
-//! `astra user list`: every user, in API order (one round trip).
+//! `astra user list [--status S] [--role ROLE] [--email GLOB]`: every user in API order, filtered
+//! client-side (one round trip; two with `--role NAME`, users ∥ roles).
 
+use crate::api::models::{User, UserStatus};
+use crate::cli::{StatusFilter, UserListArgs};
 use crate::commands::Context;
 use crate::error::CliError;
+use crate::lookup::resolve_roles;
 use crate::output::views::UsersView;
 use crate::output::Outcome;
+use crate::refs::RoleRef;
 
-pub async fn run(context: &Context) -> Result<Outcome, CliError> {
-    let list = context.client()?.list_users().await?;
-    Ok(Outcome::value(UsersView { users: list.users }))
+pub async fn run(context: &Context, args: &UserListArgs) -> Result<Outcome, CliError> {
+    let client = context.client()?;
+    let (list, role_id) = match &args.role {
+        None => (client.list_users().await?, None),
+        Some(RoleRef::Id { id, .. }) => (client.list_users().await?, Some(id.clone())),
+        Some(role) => {
+            let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
+            let found = resolve_roles(&roles, std::slice::from_ref(role))?;
+            (list, found.first().map(|r| r.id.clone()))
+        }
+    };
+    let email = args.email.as_deref().map(str::to_lowercase);
+    let users = list
+        .users
+        .into_iter()
+        .filter(|user| {
+            args.status.is_none_or(|status| has_status(user, status))
+                && role_id
+                    .as_deref()
+                    .is_none_or(|id| user.roles().iter().any(|r| r.id.eq_ignore_ascii_case(id)))
+                && email
+                    .as_deref()
+                    .is_none_or(|glob| glob_match(glob, &user.email().to_lowercase()))
+        })
+        .collect();
+    Ok(Outcome::value(UsersView { users }))
+}
+
+fn has_status(user: &User, status: StatusFilter) -> bool {
+    matches!(
+        (&user.status, status),
+        (Some(UserStatus::Active), StatusFilter::Active)
+            | (Some(UserStatus::Invited), StatusFilter::Invited)
+    )
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob_match(glob: &str, text: &str) -> bool {
+    let parts: Vec<&str> = glob.split('*').collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return glob == text;
+    };
+    if !text.starts_with(first) {
+        return false;
+    }
+    let mut rest = &text[first.len()..];
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs_match_with_stars_anywhere() {
+        assert!(glob_match("*@example.com", "a@example.com"));
+        assert!(glob_match("a*", "a@x.io"));
+        assert!(glob_match("*x*", "a@x.io"));
+        assert!(glob_match("a@x.io", "a@x.io"));
+        assert!(!glob_match("a@x.io", "a@x.iox"));
+        assert!(!glob_match("*@example.com", "a@example.org"));
+        assert!(glob_match("a*a", "aa"));
+        assert!(!glob_match("ab*ba", "aba"));
+        assert!(glob_match("*", ""));
+    }
 }

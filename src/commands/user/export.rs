@@ -1,0 +1,54 @@
+//! `astra user export [--format toml|csv|json]`: the organization's users as a desired-state
+//! document that `user apply` reads back (one round trip: users ∥ roles). Sorted by email, roles
+//! by name; a name held by several roles is written as the id, so the document stays exact.
+
+use crate::api::models::{Role, User};
+use crate::cli::UserExportArgs;
+use crate::commands::Context;
+use crate::error::CliError;
+use crate::output::Outcome;
+use crate::teamfile::{self, Entry};
+
+pub async fn run(context: &Context, args: &UserExportArgs) -> Result<Outcome, CliError> {
+    let client = context.client()?;
+    let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
+    let entries = entries(&list.users, &roles);
+    Ok(Outcome::Document(teamfile::write(&entries, args.format)))
+}
+
+/// The document's entries: every user, sorted by email, roles by name (or id) sorted.
+pub fn entries(users: &[User], roles: &[Role]) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = users
+        .iter()
+        .map(|user| {
+            let mut names: Vec<String> = user
+                .roles()
+                .iter()
+                .map(|role| role_label(role, roles))
+                .collect();
+            names.sort();
+            names.dedup();
+            Entry {
+                email: user.email().to_owned(),
+                roles: names,
+                line: 0,
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| a.email.to_lowercase().cmp(&b.email.to_lowercase()));
+    entries
+}
+
+/// A role's name, or its id when the exact name is held by several roles of the organization.
+fn role_label(role: &Role, roles: &[Role]) -> String {
+    let name = roles
+        .iter()
+        .find(|r| r.id == role.id)
+        .map_or(role.name(), |r| r.name());
+    let holders = roles.iter().filter(|r| r.name() == name).count();
+    if name.is_empty() || holders > 1 {
+        role.id.clone()
+    } else {
+        name.to_owned()
+    }
+}

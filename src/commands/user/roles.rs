@@ -1,0 +1,166 @@
+//! `astra user roles USER [--set ROLES | --add ROLES --remove ROLES] [--dry-run]`: shows a user's
+//! roles, or computes the desired-state list and sends one `PUT …/users/{id}/roles` when it
+//! differs (two round trips by email: users ∥ roles, then the PUT).
+
+use crate::api::models::{Role, RoleAssignment, User};
+use crate::cli::UserRolesArgs;
+use crate::commands::Context;
+use crate::error::{CliError, ErrorCode};
+use crate::hints::Hint;
+use crate::lookup::{find_user, resolve_all, roles_error, RoleDiff};
+use crate::output::views::{RolesChanged, UserRolesView};
+use crate::output::{Outcome, Response};
+use crate::refs::RoleRef;
+use crate::text::shell_quote;
+
+pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, CliError> {
+    let client = context.client()?;
+    let changing = !(args.set.is_empty() && args.add.is_empty() && args.remove.is_empty());
+    let typed = args.user.typed();
+    let (user, roles) = if changing {
+        tokio::try_join!(find_user(client, &args.user), async {
+            Ok(client.list_roles().await?)
+        })?
+    } else {
+        (find_user(client, &args.user).await?, Vec::new())
+    };
+    let user = user.ok_or_else(|| {
+        CliError::new(
+            ErrorCode::UserNotFound,
+            format!("User '{typed}' not found."),
+        )
+        .detail("Use 'astra user list' to see all available users.")
+    })?;
+    if !changing {
+        return Ok(Outcome::value(UserRolesView {
+            roles: user.roles().to_vec(),
+        }));
+    }
+    let change = plan(args, &user, &roles)?;
+    let data = |changed: bool| RolesChanged {
+        user_id: user.id.clone(),
+        email: user.email().to_owned(),
+        before: change.diff.before.clone(),
+        after: change.diff.after.clone(),
+        added: change.diff.added.clone(),
+        removed: change.diff.removed.clone(),
+        changed,
+        added_names: change.added_names.clone(),
+        removed_names: change.removed_names.clone(),
+    };
+    if !change.diff.changed() {
+        return Ok(Outcome::Response(Response::new(
+            format!("User '{typed}' already has these roles; nothing to change."),
+            data(false),
+        )));
+    }
+    let summary = change.summary();
+    if args.dry_run {
+        return Ok(Outcome::Response(Response::new(
+            format!("Dry run: user '{typed}' would change: {summary}. Nothing was sent."),
+            data(true),
+        )));
+    }
+    let ids: Vec<&str> = change.diff.after.iter().map(String::as_str).collect();
+    client
+        .set_roles(&user.id, &RoleAssignment { roles: ids })
+        .await?;
+    Ok(Outcome::Response(
+        Response::new(
+            format!("User '{typed}' roles changed: {summary}."),
+            data(true),
+        )
+        .suggest(Hint::new(
+            "See the user's roles:",
+            format!("astra user roles {}", shell_quote(typed)),
+        )),
+    ))
+}
+
+fn as_str(ids: &[String]) -> Vec<&str> {
+    ids.iter().map(String::as_str).collect()
+}
+
+/// The change, with names for the message and the JSON.
+struct Change {
+    diff: RoleDiff,
+    added_names: Vec<String>,
+    removed_names: Vec<String>,
+}
+
+impl Change {
+    fn summary(&self) -> String {
+        let quoted = |names: &[String]| {
+            names
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut parts = Vec::new();
+        if !self.added_names.is_empty() {
+            parts.push(format!("added {}", quoted(&self.added_names)));
+        }
+        if !self.removed_names.is_empty() {
+            parts.push(format!("removed {}", quoted(&self.removed_names)));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Resolves every role first (all unknown ones reported at once), then computes the target set;
+/// an empty target is refused.
+fn plan(args: &UserRolesArgs, user: &User, roles: &[Role]) -> Result<Change, CliError> {
+    let flat = |lists: &[Vec<RoleRef>]| lists.iter().flatten().cloned().collect::<Vec<_>>();
+    let (set, add, remove) = (flat(&args.set), flat(&args.add), flat(&args.remove));
+    let every: Vec<RoleRef> = set.iter().chain(&add).chain(&remove).cloned().collect();
+    resolve_all(roles, &every).map_err(|problems| roles_error(&problems))?;
+    let ids = |refs: &[RoleRef]| -> Vec<String> {
+        resolve_all(roles, refs)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    let before: Vec<String> = user.roles().iter().map(|r| r.id.clone()).collect();
+    let after: Vec<String> = if args.set.is_empty() {
+        let (add, remove) = (ids(&add), ids(&remove));
+        let mut after: Vec<String> = before
+            .iter()
+            .filter(|id| !remove.contains(id))
+            .cloned()
+            .collect();
+        for id in add {
+            if !after.contains(&id) && !remove.contains(&id) {
+                after.push(id);
+            }
+        }
+        after
+    } else {
+        ids(&set)
+    };
+    if after.is_empty() {
+        return Err(CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("User '{}' would be left with no role.", args.user.typed()),
+        )
+        .detail("A user needs at least one role; nothing was sent.")
+        .hint(
+            "Delete the user instead:",
+            format!("astra user delete {}", shell_quote(args.user.typed())),
+        ));
+    }
+    let diff = RoleDiff::new(&as_str(&before), &as_str(&after));
+    let name_of = |id: &String| {
+        roles
+            .iter()
+            .chain(user.roles())
+            .find(|r| &r.id == id)
+            .map_or_else(|| id.clone(), |r| r.name().to_owned())
+    };
+    Ok(Change {
+        added_names: diff.added.iter().map(name_of).collect(),
+        removed_names: diff.removed.iter().map(name_of).collect(),
+        diff,
+    })
+}

@@ -1,0 +1,313 @@
+//! The desired-state document of `user apply` and `user export` (SPEC §1.8, §1.10): CSV with the
+//! header `email,roles`, JSON `[{"email", "roles"}]`, or TOML `[[user]]` tables. Reading keeps
+//! each entry's line number so that every bad row can be named; writing is sorted so that the
+//! document diffs cleanly in git.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::DocumentFormat;
+
+/// One user as the document wants it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub email: String,
+    pub roles: Vec<String>,
+    /// 1-based line of the entry in the file (the CSV header is line 1).
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A problem with the document itself or one of its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+impl RowProblem {
+    pub fn new(line: usize, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// The format named by `--format`, else by the file's extension.
+pub fn format_of(path: &str, given: Option<DocumentFormat>) -> Option<DocumentFormat> {
+    given.or_else(|| {
+        let lower = path.to_ascii_lowercase();
+        [
+            (".csv", DocumentFormat::Csv),
+            (".json", DocumentFormat::Json),
+            (".toml", DocumentFormat::Toml),
+        ]
+        .into_iter()
+        .find(|(ext, _)| lower.ends_with(ext))
+        .map(|(_, format)| format)
+    })
+}
+
+/// Reads the entries of a document; a malformed document is one problem at its line.
+pub fn parse(text: &str, format: DocumentFormat) -> Result<Vec<Entry>, RowProblem> {
+    match format {
+        DocumentFormat::Csv => parse_csv(text),
+        DocumentFormat::Json => parse_json(text),
+        DocumentFormat::Toml => parse_toml(text),
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Roles in a CSV cell: separated by `;` or `,`.
+fn split_roles(cell: &str) -> Vec<String> {
+    cell.split([';', ','])
+        .map(str::trim)
+        .filter(|role| !role.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn parse_csv(text: &str) -> Result<Vec<Entry>, RowProblem> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|err| RowProblem::new(1, format!("cannot read the header: {err}")))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    if header != ["email", "roles"] {
+        return Err(RowProblem::new(
+            1,
+            format!(
+                "the header must be 'email,roles', not '{}'",
+                header.join(",")
+            ),
+        ));
+    }
+    let mut entries = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|err| {
+            let line = err.position().map_or(0, |p| p.line() as usize);
+            RowProblem::new(line, format!("not CSV: {err}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.len() != 2 {
+            return Err(RowProblem::new(
+                line,
+                format!("expected 2 fields (email,roles), found {}", record.len()),
+            ));
+        }
+        entries.push(Entry {
+            email: record[0].trim().to_owned(),
+            roles: split_roles(&record[1]),
+            line,
+        });
+    }
+    Ok(entries)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    email: String,
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+fn parse_json(text: &str) -> Result<Vec<Entry>, RowProblem> {
+    let raw: Vec<RawEntry> = serde_json::from_str(text).map_err(|err| {
+        RowProblem::new(
+            err.line(),
+            format!("not a JSON array of {{\"email\", \"roles\"}}: {err}"),
+        )
+    })?;
+    let starts = json_entry_lines(text);
+    Ok(raw
+        .into_iter()
+        .enumerate()
+        .map(|(i, entry)| Entry {
+            email: entry.email.trim().to_owned(),
+            roles: entry.roles.iter().map(|r| r.trim().to_owned()).collect(),
+            line: starts.get(i).copied().unwrap_or(0),
+        })
+        .collect())
+}
+
+/// The line where each element of the top-level array starts.
+fn json_entry_lines(text: &str) -> Vec<usize> {
+    let (mut depth, mut in_string, mut escaped, mut line) = (0usize, false, false, 1usize);
+    let mut starts = Vec::new();
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => {
+                if depth == 1 {
+                    starts.push(line);
+                }
+                depth += 1;
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    starts
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TomlDocument {
+    #[serde(default)]
+    user: Vec<toml::Spanned<RawEntry>>,
+}
+
+fn parse_toml(text: &str) -> Result<Vec<Entry>, RowProblem> {
+    let document: TomlDocument = toml::from_str(text).map_err(|err| {
+        let line = err.span().map_or(0, |span| line_of(text, span.start));
+        let message = err.message().to_owned();
+        RowProblem::new(
+            line,
+            format!("not a TOML document of [[user]] tables: {message}"),
+        )
+    })?;
+    Ok(document
+        .user
+        .into_iter()
+        .map(|spanned| {
+            let line = line_of(text, spanned.span().start);
+            let entry = spanned.into_inner();
+            Entry {
+                email: entry.email.trim().to_owned(),
+                roles: entry.roles.iter().map(|r| r.trim().to_owned()).collect(),
+                line,
+            }
+        })
+        .collect())
+}
+
+/// Writes entries (already sorted) in `format`.
+pub fn write(entries: &[Entry], format: DocumentFormat) -> String {
+    match format {
+        DocumentFormat::Json => {
+            let mut text = serde_json::to_string_pretty(entries).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        DocumentFormat::Csv => {
+            let mut writer = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            let _ = writer.write_record(["email", "roles"]);
+            for entry in entries {
+                let _ = writer.write_record([entry.email.as_str(), &entry.roles.join(";")]);
+            }
+            String::from_utf8_lossy(&writer.into_inner().unwrap_or_default()).into_owned()
+        }
+        DocumentFormat::Toml => {
+            #[derive(Serialize)]
+            struct Document<'a> {
+                user: &'a [Entry],
+            }
+            toml::to_string(&Document { user: entries }).unwrap_or_default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entries() -> Vec<Entry> {
+        vec![
+            Entry {
+                email: "a@x.io".into(),
+                roles: vec!["Billing Admin".into(), "R/W User".into()],
+                line: 0,
+            },
+            Entry {
+                email: "b@x.io".into(),
+                roles: vec!["RO User".into()],
+                line: 0,
+            },
+        ]
+    }
+
+    #[test]
+    fn every_format_round_trips_with_line_numbers() {
+        for format in [
+            DocumentFormat::Csv,
+            DocumentFormat::Json,
+            DocumentFormat::Toml,
+        ] {
+            let text = write(&entries(), format);
+            let read = parse(&text, format).unwrap();
+            let strip = |mut e: Vec<Entry>| {
+                e.iter_mut().for_each(|e| e.line = 0);
+                e
+            };
+            assert_eq!(strip(read.clone()), entries(), "{format:?}\n{text}");
+            assert!(
+                read[1].line > read[0].line && read[0].line >= 1,
+                "{format:?}: {read:?}"
+            );
+        }
+        let csv = parse(
+            "email,roles\na@x.io,\"A;B\"\nb@x.io,C\n",
+            DocumentFormat::Csv,
+        )
+        .unwrap();
+        assert_eq!((csv[0].line, csv[1].line), (2, 3));
+        assert_eq!(csv[0].roles, ["A", "B"]);
+        let toml = parse("# team\n\n[[user]]\nemail = \"a@x.io\"\nroles = [\"A\"]\n\n[[user]]\nemail = \"b@x.io\"\n", DocumentFormat::Toml).unwrap();
+        assert_eq!((toml[0].line, toml[1].line), (3, 7));
+        let json = parse(
+            "[\n  {\"email\": \"a@x.io\", \"roles\": [\"A\"]},\n\n  {\"email\": \"b@x.io\"}\n]",
+            DocumentFormat::Json,
+        )
+        .unwrap();
+        assert_eq!((json[0].line, json[1].line), (2, 4));
+    }
+
+    #[test]
+    fn a_malformed_document_names_its_line() {
+        let err = parse("email,role\n", DocumentFormat::Csv).unwrap_err();
+        assert_eq!(err.line, 1);
+        let err = parse("[\n{\"email\": 1}\n]", DocumentFormat::Json).unwrap_err();
+        assert_eq!(err.line, 2);
+        let err = parse(
+            "[[user]]\nemail = \"a@x.io\"\nrole = []\n",
+            DocumentFormat::Toml,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, 3, "{err:?}");
+        assert_eq!(format_of("team.TOML", None), Some(DocumentFormat::Toml));
+        assert_eq!(format_of("-", None), None);
+    }
+
+    proptest! {
+        #[test]
+        fn no_document_makes_the_readers_panic(text in any::<String>()) {
+            for format in [DocumentFormat::Csv, DocumentFormat::Json, DocumentFormat::Toml] {
+                let _ = parse(&text, format);
+            }
+        }
+    }
+}
