@@ -23,6 +23,7 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
             let mut hints: Vec<Hint> = Vec::new();
             for item in &batch.items {
                 match &item.result {
+                    ItemResult::Done(response) if response.routine => {}
                     ItemResult::Done(response) => {
                         rendered.stdout.push_str(&escape_control(&response.message));
                         rendered.stdout.push('\n');
@@ -43,10 +44,14 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
             if !style.quiet {
                 rendered.stdout.push_str(&hints_text(&hints, style.color));
             }
-            if batch.failures() > 0 {
+            if batch.code() != crate::error::ErrorCode::Ok {
                 rendered
                     .stderr
                     .push_str(&headline(&format!("Error: {}", batch.summary()), style));
+            } else if let Some(summary) = &batch.headline {
+                rendered
+                    .stdout
+                    .push_str(&format!("{}\n", escape_control(summary)));
             }
         }
     }

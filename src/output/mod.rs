@@ -98,6 +98,8 @@ pub struct Response {
     pub message: String,
     pub suggestions: Vec<Suggestion>,
     pub data: Box<dyn AnyRecord>,
+    /// Nothing happened (an unchanged row of `apply`): human output leaves it out of a batch.
+    pub routine: bool,
 }
 
 impl Response {
@@ -106,6 +108,7 @@ impl Response {
             message: message.into(),
             suggestions: Vec::new(),
             data: Box::new(data),
+            routine: false,
         }
     }
 

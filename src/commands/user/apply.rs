@@ -267,14 +267,16 @@ impl Step {
                 format!("'{email}' is unchanged."),
             ),
         };
-        Response::new(
+        let mut response = Response::new(
             if dry_run { would } else { done },
             Applied {
                 email: email.clone(),
                 action: self.action.name(),
                 roles: self.role_names.clone(),
             },
-        )
+        );
+        response.routine = self.action == Action::Unchanged;
+        response
     }
 }
 

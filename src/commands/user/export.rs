@@ -35,7 +35,7 @@ pub fn entries(users: &[User], roles: &[Role]) -> Vec<Entry> {
             }
         })
         .collect();
-    entries.sort_by(|a, b| a.email.to_lowercase().cmp(&b.email.to_lowercase()));
+    entries.sort_by_key(|entry| entry.email.to_lowercase());
     entries
 }
 

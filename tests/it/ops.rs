@@ -1,0 +1,683 @@
+//! The ops features against the emulator: `user roles`, `user apply`, `user export`, several
+//! users per command, the concurrency cap, partial failure and Ctrl+C mid-apply.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+/// Role name → id, as the emulator has them.
+async fn role_ids(emulator: &Emulator) -> HashMap<String, String> {
+    let state = emulator
+        .control(reqwest::Method::GET, "/_emulator/state", None)
+        .await;
+    state["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_owned(),
+                r["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn writes(emulator: &Emulator) -> Vec<Value> {
+    emulator
+        .requests()
+        .await
+        .into_iter()
+        .filter(|r| r["method"] != "GET")
+        .collect()
+}
+
+fn run(env: &TestEnv, emulator: &Emulator, args: &[&str]) -> std::process::Output {
+    env.run_at(&emulator.endpoint, args)
+}
+
+#[tokio::test]
+async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let ids = role_ids(&emulator).await;
+    let (rw, billing, ro) = (&ids["R/W User"], &ids["Billing Admin"], &ids["RO User"]);
+    let bob = "00000000-0000-4000-8000-000000000002";
+
+    let shown = run(
+        &env,
+        &emulator,
+        &["user", "roles", "bob@example.com", "-o", "json"],
+    );
+    let shown = parse_json(&shown);
+    let names: Vec<&str> = shown["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["R/W User", "Billing Admin"]);
+
+    emulator.clear_requests().await;
+    let added = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "roles",
+            "bob@example.com",
+            "--add",
+            "RO User",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(added.status.code(), Some(0), "{}", transcript(&added));
+    let value = parse_json(&added);
+    assert_eq!(value["data"]["added"], json!([ro]));
+    assert_eq!(value["data"]["addedNames"], json!(["RO User"]));
+    assert_eq!(value["data"]["before"], json!([rw, billing]));
+    assert_eq!(value["data"]["changed"], true);
+    let sent = emulator.requests().await;
+    let calls: Vec<String> = sent
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap(),
+                r["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(calls.len(), 3, "users ∥ roles, then the PUT: {calls:?}");
+    assert_eq!(calls[2], format!("PUT /v2/organizations/users/{bob}/roles"));
+    assert_eq!(sent[2]["body"], json!({"roles": [rw, billing, ro]}));
+
+    for (flags, body) in [
+        (
+            vec!["--remove", "Billing Admin"],
+            json!({"roles": [rw, ro]}),
+        ),
+        (vec!["--set", "R/W User"], json!({"roles": [rw]})),
+        (
+            vec!["--add", "Billing Admin,RO User", "--remove", "R/W User"],
+            json!({"roles": [billing, ro]}),
+        ),
+    ] {
+        emulator.clear_requests().await;
+        let mut args = vec!["user", "roles", "bob@example.com"];
+        args.extend(&flags);
+        let output = run(&env, &emulator, &args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{flags:?}: {}",
+            transcript(&output)
+        );
+        let sent = writes(&emulator).await;
+        assert_eq!(sent.len(), 1, "{flags:?}");
+        assert_eq!(sent[0]["body"], body, "{flags:?}");
+    }
+
+    emulator.clear_requests().await;
+    let same = run(
+        &env,
+        &emulator,
+        &["user", "roles", "bob@example.com", "--add", "RO User"],
+    );
+    assert_eq!(same.status.code(), Some(0));
+    assert_eq!(
+        stdout(&same),
+        "User 'bob@example.com' already has these roles; nothing to change.\n"
+    );
+    let dry = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "roles",
+            "bob@example.com",
+            "--set",
+            "R/W User",
+            "--dry-run",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(
+        parse_json(&dry)["data"]["removedNames"],
+        json!(["Billing Admin", "RO User"])
+    );
+    let empty = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "roles",
+            "bob@example.com",
+            "--remove",
+            "Billing Admin,RO User",
+        ],
+    );
+    assert_eq!(empty.status.code(), Some(3), "{}", transcript(&empty));
+    assert!(
+        stderr(&empty).contains("$ astra user delete bob@example.com"),
+        "{}",
+        stderr(&empty)
+    );
+    let unknown = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "roles",
+            "bob@example.com",
+            "--add",
+            "Wizard",
+            "--remove",
+            "Witch",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(5));
+    assert!(parse_json(&unknown)["message"]
+        .as_str()
+        .unwrap()
+        .contains("Roles 'Wizard', 'Witch' not found"));
+    assert!(
+        writes(&emulator).await.is_empty(),
+        "no-op, dry run, empty set and unknown roles send nothing"
+    );
+
+    let csv = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "roles",
+            "bob@example.com",
+            "--add",
+            "R/W User",
+            "-o",
+            "csv",
+        ],
+    );
+    assert!(stdout(&csv).starts_with("code,message,user_id,email,before,after,added,removed,changed,added_names,removed_names\n"), "{}", stdout(&csv));
+    let conflict = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "roles",
+            "bob@example.com",
+            "--set",
+            "a",
+            "--add",
+            "b",
+        ],
+    );
+    assert_eq!(conflict.status.code(), Some(2));
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Format {
+    Csv,
+    Json,
+    Toml,
+}
+
+/// A desired-state document: `rows` of (email, roles).
+fn document(format: Format, rows: &[(String, Vec<&str>)]) -> String {
+    match format {
+        Format::Csv => {
+            let mut text = "email,roles\n".to_owned();
+            for (email, roles) in rows {
+                text.push_str(&format!("{email},\"{}\"\n", roles.join(";")));
+            }
+            text
+        }
+        Format::Json => {
+            let rows: Vec<Value> = rows
+                .iter()
+                .map(|(e, r)| json!({"email": e, "roles": r}))
+                .collect();
+            serde_json::to_string_pretty(&rows).unwrap()
+        }
+        Format::Toml => rows
+            .iter()
+            .map(|(e, r)| format!("[[user]]\nemail = {e:?}\nroles = {r:?}\n\n"))
+            .collect(),
+    }
+}
+
+fn team(size: usize) -> Vec<(String, Vec<&'static str>)> {
+    let mut rows = vec![
+        (
+            "alice@example.com".to_owned(),
+            vec!["Organization Administrator", "Billing Admin"],
+        ),
+        (
+            "bob@example.com".to_owned(),
+            vec!["R/W User", "Billing Admin"],
+        ),
+        ("carol@example.com".to_owned(), vec!["R/W User"]),
+    ];
+    rows.extend((0..size - 3).map(|i| {
+        let roles = if i % 2 == 0 {
+            vec!["RO User"]
+        } else {
+            vec!["R/W User", "Billing Admin"]
+        };
+        (format!("new{i}@example.com"), roles)
+    }));
+    rows
+}
+
+#[tokio::test]
+async fn apply_plans_runs_and_is_idempotent_in_every_format() {
+    for (format, ext) in [
+        (Format::Csv, "csv"),
+        (Format::Json, "json"),
+        (Format::Toml, "toml"),
+    ] {
+        let emulator = Emulator::start(&[]);
+        let env = TestEnv::new();
+        let rows = team(200);
+        let file = env.write(&format!("team.{ext}"), &document(format, &rows));
+        let file = file.to_str().unwrap();
+
+        let dry = run(
+            &env,
+            &emulator,
+            &["user", "apply", file, "--dry-run", "-o", "json"],
+        );
+        assert_eq!(
+            dry.status.code(),
+            Some(0),
+            "{format:?}: {}",
+            transcript(&dry)
+        );
+        let value = parse_json(&dry);
+        assert!(
+            value["message"]
+                .as_str()
+                .unwrap()
+                .contains("199 changes (197 invite, 1 set roles, 1 re-invite), 1 unchanged"),
+            "{format:?}: {}",
+            value["message"]
+        );
+        assert_eq!(value["data"].as_array().unwrap().len(), 200);
+        assert!(
+            writes(&emulator).await.is_empty(),
+            "{format:?}: --dry-run sends nothing"
+        );
+
+        let applied = run(&env, &emulator, &["user", "apply", file, "-o", "json"]);
+        assert_eq!(
+            applied.status.code(),
+            Some(0),
+            "{format:?}: {}",
+            transcript(&applied)
+        );
+        let sent = writes(&emulator).await;
+        assert_eq!(sent.len(), 199, "{format:?}");
+        let applied = parse_json(&applied);
+        let actions: Vec<&str> = applied["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            &actions[..3],
+            ["set roles", "unchanged", "re-invite"],
+            "{format:?}"
+        );
+
+        emulator.clear_requests().await;
+        let again = run(&env, &emulator, &["user", "apply", file]);
+        assert_eq!(again.status.code(), Some(0));
+        assert!(
+            stdout(&again).contains(": 0 changes, 200 unchanged."),
+            "{format:?}: {}",
+            stdout(&again)
+        );
+        assert!(
+            writes(&emulator).await.is_empty(),
+            "{format:?}: a second run sends no write"
+        );
+
+        let without_bob: Vec<_> = rows
+            .iter()
+            .filter(|(e, _)| e != "bob@example.com")
+            .cloned()
+            .collect();
+        let pruned = env.write(&format!("pruned.{ext}"), &document(format, &without_bob));
+        let output = run(
+            &env,
+            &emulator,
+            &[
+                "user",
+                "apply",
+                pruned.to_str().unwrap(),
+                "--prune",
+                "-o",
+                "json",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+        let sent = writes(&emulator).await;
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0]["method"], "DELETE");
+        assert_eq!(
+            sent[0]["path"],
+            "/v2/organizations/users/00000000-0000-4000-8000-000000000002"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_bad_row_is_reported_with_its_line_before_anything_is_sent() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let csv = "email,roles\nok@example.com,RO User\nnot-an-email,RO User\nx@example.com,R/W Usr\nOK@example.com,RO User\nempty@example.com,\nw@example.com,\"Wizard;RO User\"\n";
+    let file = env.write("team.csv", csv);
+    let output = run(&env, &emulator, &["user", "apply", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3), "{}", transcript(&output));
+    let text = stderr(&output);
+    for expected in [
+        "has 5 problems; nothing was sent.",
+        "line 3: 'not-an-email' is not an email address",
+        "line 4: role 'R/W Usr' not found; did you mean 'R/W User'?",
+        "line 5: 'OK@example.com' is already on line 2",
+        "line 6: 'empty@example.com' has no roles",
+        "line 7: role 'Wizard' not found",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    let toml = env.write(
+        "team.toml",
+        "[[user]]\nemail = \"a@x.io\"\nroles = [\"RO User\"\n",
+    );
+    let output = run(
+        &env,
+        &emulator,
+        &["user", "apply", toml.to_str().unwrap(), "-o", "json"],
+    );
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        parse_json(&output)["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 3: not a TOML document"),
+        "{}",
+        stdout(&output)
+    );
+    let unknown = run(&env, &emulator, &["user", "apply", "-"]);
+    assert_eq!(unknown.status.code(), Some(3), "stdin needs --format");
+    assert!(writes(&emulator).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_partial_failure_lists_each_failure_and_finishes_the_rest() {
+    let emulator = Emulator::start(&["--fail", "PUT /organizations/users 500 x2"]);
+    let env = TestEnv::new();
+    let rows: Vec<(String, Vec<&str>)> = (0..10)
+        .map(|i| (format!("p{i}@example.com"), vec!["RO User"]))
+        .collect();
+    let file = env.write("team.json", &document(Format::Json, &rows));
+    let output = run(
+        &env,
+        &emulator,
+        &["user", "apply", file.to_str().unwrap(), "-o", "json"],
+    );
+    assert_eq!(output.status.code(), Some(10), "{}", transcript(&output));
+    let value = parse_json(&output);
+    assert_eq!(value["code"], "PARTIAL_FAILURE");
+    let items = value["data"].as_array().unwrap();
+    let failed: Vec<&Value> = items.iter().filter(|i| i["status"] == "failed").collect();
+    assert_eq!(failed.len(), 2);
+    assert!(failed.iter().all(|i| i["code"] == "SERVER_ERROR"));
+    assert_eq!(items.iter().filter(|i| i["status"] == "done").count(), 8);
+    let human = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "invite",
+            "h1@example.com",
+            "h2@example.com",
+            "-r",
+            "RO User",
+        ],
+    );
+    assert_eq!(
+        human.status.code(),
+        Some(0),
+        "the faults are used up: {}",
+        transcript(&human)
+    );
+}
+
+#[tokio::test]
+async fn the_concurrency_cap_holds() {
+    let emulator = Emulator::start(&["--latency", "40"]);
+    let env = TestEnv::new();
+    let rows: Vec<(String, Vec<&str>)> = (0..24)
+        .map(|i| (format!("c{i}@example.com"), vec!["RO User"]))
+        .collect();
+    let file = env.write("team.toml", &document(Format::Toml, &rows));
+    for cap in ["1", "4"] {
+        emulator
+            .control(reqwest::Method::DELETE, "/_emulator/concurrency", None)
+            .await;
+        let output = run(
+            &env,
+            &emulator,
+            &[
+                "user",
+                "apply",
+                file.to_str().unwrap(),
+                "--prune",
+                "--concurrency",
+                cap,
+                "-o",
+                "json",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+        let seen = emulator
+            .control(reqwest::Method::GET, "/_emulator/concurrency", None)
+            .await;
+        let peak = seen["peak"].as_u64().unwrap();
+        let cap: u64 = cap.parse().unwrap();
+        assert!(peak <= cap.max(2), "cap {cap}: peak {peak}");
+        if cap > 1 {
+            assert!(peak >= 2, "writes ran concurrently: peak {peak}");
+        }
+    }
+    let users: Vec<String> = (0..12).map(|i| format!("i{i}@example.com")).collect();
+    let mut args = vec!["user", "invite"];
+    args.extend(users.iter().map(String::as_str));
+    args.extend(["-r", "RO User", "--concurrency", "3", "-o", "json"]);
+    emulator
+        .control(reqwest::Method::DELETE, "/_emulator/concurrency", None)
+        .await;
+    let output = run(&env, &emulator, &args);
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let seen = emulator
+        .control(reqwest::Method::GET, "/_emulator/concurrency", None)
+        .await;
+    assert!(seen["peak"].as_u64().unwrap() <= 3, "{seen}");
+    let output = parse_json(&output);
+    let order: Vec<&str> = output["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, users, "argument order");
+}
+
+#[tokio::test]
+async fn export_then_apply_plans_zero_changes() {
+    let first = Emulator::start(&[]);
+    let mut state = first
+        .control(reqwest::Method::GET, "/_emulator/state", None)
+        .await;
+    let mut custom = state["roles"][0].clone();
+    custom["id"] = json!("cccccccc-4e1a-4b5c-8d2e-000000000001");
+    custom["name"] = json!("Custom Role");
+    let mut twin = custom.clone();
+    twin["id"] = json!("cccccccc-4e1a-4b5c-8d2e-000000000002");
+    twin["name"] = json!("Twin");
+    let mut twin2 = twin.clone();
+    twin2["id"] = json!("cccccccc-4e1a-4b5c-8d2e-000000000003");
+    state["roles"]
+        .as_array_mut()
+        .unwrap()
+        .extend([custom, twin, twin2]);
+    state["users"][2]["role_ids"] = json!([
+        "cccccccc-4e1a-4b5c-8d2e-000000000001",
+        "cccccccc-4e1a-4b5c-8d2e-000000000003"
+    ]);
+    let env = TestEnv::new();
+    let state_file = env.write("state.json", &state.to_string());
+    let emulator = Emulator::start(&["--state", state_file.to_str().unwrap(), "--users", "5"]);
+    for (format, ext) in [("toml", "toml"), ("csv", "csv"), ("json", "json")] {
+        let exported = run(&env, &emulator, &["user", "export", "--format", format]);
+        assert_eq!(exported.status.code(), Some(0), "{}", transcript(&exported));
+        let text = stdout(&exported);
+        assert!(
+            text.contains("Custom Role") && text.contains("cccccccc-4e1a-4b5c-8d2e-000000000003"),
+            "{text}"
+        );
+        let file = env.write(&format!("team.{ext}"), &text);
+        emulator.clear_requests().await;
+        let applied = run(
+            &env,
+            &emulator,
+            &["user", "apply", file.to_str().unwrap(), "--prune"],
+        );
+        assert_eq!(applied.status.code(), Some(0), "{}", transcript(&applied));
+        assert!(
+            stdout(&applied).contains(": 0 changes,"),
+            "{format}: {}",
+            stdout(&applied)
+        );
+        assert!(writes(&emulator).await.is_empty());
+        let calls = emulator.requests().await.len();
+        assert_eq!(calls, 2, "users ∥ roles");
+    }
+    let toml = stdout(&run(&env, &emulator, &["user", "export"]));
+    assert!(
+        toml.starts_with("[[user]]\nemail = \"alice@example.com\"\n"),
+        "{toml}"
+    );
+    let csv = stdout(&run(
+        &env,
+        &emulator,
+        &["user", "export", "--format", "csv", "-o", "json"],
+    ));
+    assert!(
+        csv.starts_with("email,roles\nalice@example.com,"),
+        "-o does not change the document: {csv}"
+    );
+}
+
+#[tokio::test]
+async fn ctrl_c_mid_apply_reports_what_was_done_and_what_was_not() {
+    let emulator = Emulator::start(&["--latency", "300"]);
+    let env = TestEnv::new();
+    let rows: Vec<(String, Vec<&str>)> = (0..20)
+        .map(|i| (format!("s{i}@example.com"), vec!["RO User"]))
+        .collect();
+    let file = env.write("team.csv", &document(Format::Csv, &rows));
+    let child = env
+        .spawnable_at(&emulator.endpoint)
+        .args([
+            "user",
+            "apply",
+            file.to_str().unwrap(),
+            "--concurrency",
+            "2",
+            "-o",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while writes(&emulator).await.len() < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no writes came"
+        );
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", transcript(&output));
+    let value = parse_json(&output);
+    assert_eq!(value["code"], "EXECUTION_CANCELLED");
+    assert!(
+        value["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Interrupted: "),
+        "{value}"
+    );
+    let items = value["data"].as_array().unwrap();
+    assert_eq!(items.len(), 20);
+    let done = items.iter().filter(|i| i["status"] == "done").count();
+    let not_started = items
+        .iter()
+        .filter(|i| i["status"] == "not started")
+        .count();
+    assert!(
+        done >= 2 && not_started >= 10,
+        "done {done}, not started {not_started}"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        writes(&emulator).await.len(),
+        done,
+        "every write sent was awaited and reported"
+    );
+}
+
+#[tokio::test]
+async fn user_list_filters_combine() {
+    let emulator = Emulator::start(&["--users", "10"]);
+    let env = TestEnv::new();
+    let emails = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["user", "list", "-o", "json"];
+        all.extend(args);
+        let output = run(&env, &emulator, &all);
+        assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+        parse_json(&output)["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["Email"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        emails(&["--status", "invited", "--email", "USER*"]),
+        ["user0@example.com", "user5@example.com"]
+    );
+    assert_eq!(emails(&["--role", "billing admin"]), ["bob@example.com"]);
+    assert_eq!(
+        emails(&["--role", "RO User", "--status", "active", "--email", "*1@*"]),
+        ["user1@example.com"]
+    );
+    assert_eq!(emails(&["--email", "*@nowhere.io"]), Vec::<String>::new());
+}
