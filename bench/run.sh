@@ -15,11 +15,14 @@ cargo build --release -q -p astra-cli -p astra-emulator
 emulator=target/release/astra-emulator
 astra=target/release/astra
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# Every emulator writes its pid; all are stopped at exit (a `$(start …)` subshell's jobs are not
+# this shell's, so `jobs -p` would miss them and `bench/run.sh | tail` would hang).
+trap 'for f in "$work"/*.pid; do kill "$(cat "$f")" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 start() { # start NAME ARGS...: serve in the background, print the base URL when ready
   local name=$1; shift
-  "$emulator" "$@" serve --port-file "$work/$name.port" >/dev/null &
+  "$emulator" "$@" serve --port-file "$work/$name.port" >/dev/null 2>&1 </dev/null &
+  echo $! >"$work/$name.pid"
   until [ -s "$work/$name.port" ]; do sleep 0.05; done
   echo "http://127.0.0.1:$(cat "$work/$name.port")"
 }
