@@ -90,6 +90,7 @@ fn group_or_help(cli: &Cli) -> Option<&Command> {
         None => &["astra", "--help"],
         Some(Command::User { command: None }) => &["astra", "user", "--help"],
         Some(Command::Role { command: None }) => &["astra", "role", "--help"],
+        Some(Command::Config { command: None }) => &["astra", "config", "--help"],
         Some(command) => return Some(command),
     };
     // Parsing `--help` renders it exactly as clap does for a typed `--help`.

@@ -17,10 +17,12 @@ use crate::refs::{parse_role_ref, parse_role_refs, parse_user_ref, RoleRef, User
     version,
     about = "Manage the users and roles of a DataStax Astra organization",
     disable_version_flag = true,
-    after_help = crate::env::HELP_FOOTER,
-    propagate_version = true
+    after_help = crate::env::HELP_FOOTER
 )]
 pub struct Cli {
+    /// Print the version
+    #[arg(long, action = ArgAction::Version, help_heading = "Common options")]
+    pub version: Option<bool>,
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -41,6 +43,68 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<RoleCommand>,
     },
+    /// Ask for a token, check it, and save it as a profile in .astrarc
+    #[command(
+        after_help = "Examples:\n# Save the default profile (asks for the token, hidden)\n$ astra setup\n# Save a profile for the dev environment from a file\n$ astra setup -p dev --env dev --token @token.txt"
+    )]
+    Setup(SetupArgs),
+    /// List, create or delete the profiles of .astrarc
+    #[command(
+        after_help = "Examples:\n# List the profiles, tokens masked\n$ astra config list\n# Add a profile for the emulator\n$ astra config create emu --token @token.txt --local-endpoint http://127.0.0.1:8080/v2"
+    )]
+    Config {
+        #[command(subcommand)]
+        command: Option<ConfigCommand>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n# Complete astra in bash from now on\n$ astra completions bash > ~/.local/share/bash-completion/completions/astra\n# In zsh\n$ astra completions zsh > ~/.zfunc/_astra"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(
+        after_help = "Examples:\n# Install the man page\n$ astra man > ~/.local/share/man/man1/astra.1"
+    )]
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// List the profiles, with their env and masked token
+    #[command(after_help = "Examples:\n# List the profiles\n$ astra config list")]
+    List,
+    /// Add a profile
+    #[command(
+        after_help = "Examples:\n# A profile from a token file\n$ astra config create prod --token @token.txt\n# Replace a profile\n$ astra config create dev --token @dev.txt --env dev --overwrite"
+    )]
+    Create(ConfigCreateArgs),
+    /// Remove a profile
+    #[command(after_help = "Examples:\n# Remove a profile\n$ astra config delete dev")]
+    Delete(ConfigDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {}
+
+#[derive(Debug, Args)]
+pub struct ConfigCreateArgs {
+    /// The profile's name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Replace the profile if it exists
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigDeleteArgs {
+    /// The profile's name
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -260,9 +324,6 @@ pub struct GlobalArgs {
     /// At exit, write the debug log (tokens masked) to FILE or to <ASTRA_HOME>/logs/
     #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, global = true, help_heading = "Common options")]
     pub dump_logs: Option<Option<PathBuf>>,
-    /// Print the version
-    #[arg(long, action = ArgAction::Version, global = true, help_heading = "Common options")]
-    pub version: Option<bool>,
 
     /// The .astrarc file to read (also -cf PATH)
     #[arg(
@@ -282,7 +343,7 @@ pub struct GlobalArgs {
     )]
     pub profile: Option<String>,
     /// The token, or @FILE to read it from a file, or @- to read it from stdin
-    #[arg(long, value_name = "TOKEN", value_parser = parse_token_arg, conflicts_with_all = ["config_file", "profile"], global = true, help_heading = "Connection options")]
+    #[arg(long, value_name = "TOKEN", value_parser = parse_token_arg, global = true, help_heading = "Connection options")]
     pub token: Option<TokenArg>,
     /// The environment of the token [prod (default), dev, test, local]
     #[arg(

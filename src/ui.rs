@@ -91,6 +91,37 @@ impl Ui {
         }
     }
 
+    /// Asks for a secret on the terminal without echoing it. `None` when the person cancelled
+    /// (Esc or Ctrl+C).
+    pub fn password(&self, prompt: &str) -> std::io::Result<Option<String>> {
+        let answer = self.suspend(|| {
+            inquire::Password::new(prompt)
+                .without_confirmation()
+                .with_display_mode(inquire::PasswordDisplayMode::Hidden)
+                .prompt()
+        });
+        prompt_result(answer)
+    }
+
+    /// A multi-select over `options` with those at `defaults` selected; typing filters the list.
+    /// `None` when the person cancelled.
+    pub fn pick(
+        &self,
+        prompt: &str,
+        options: Vec<String>,
+        defaults: &[usize],
+    ) -> std::io::Result<Option<Vec<String>>> {
+        let answer = self.suspend(|| {
+            inquire::MultiSelect::new(prompt, options)
+                .with_default(defaults)
+                .with_help_message(
+                    "↑↓ to move, space to select, type to filter, enter to accept, esc to cancel",
+                )
+                .prompt()
+        });
+        prompt_result(answer)
+    }
+
     /// Removes the spinner line (at exit, on Ctrl+C).
     pub fn clear(&self) {
         if let Some(spinner) = self.lock().take() {
@@ -109,6 +140,17 @@ impl Ui {
         self.spinner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn prompt_result<T>(answer: Result<T, inquire::InquireError>) -> std::io::Result<Option<T>> {
+    match answer {
+        Ok(value) => Ok(Some(value)),
+        Err(
+            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted,
+        ) => Ok(None),
+        Err(inquire::InquireError::IO(err)) => Err(err),
+        Err(other) => Err(std::io::Error::other(other.to_string())),
     }
 }
 

@@ -1,13 +1,16 @@
 //! The commands: each takes the [`Context`] and its arguments and returns an [`Outcome`] or a
 //! [`CliError`]. Commands never print to stdout; `app` renders what they return.
 
+mod completions;
+mod profiles;
 mod role;
+mod setup;
 mod user;
 
 use std::cell::{Cell, OnceCell};
 
 use crate::api::{ApiClient, ClientSettings};
-use crate::cli::{Command, RoleCommand, UserCommand};
+use crate::cli::{Command, ConfigCommand, RoleCommand, UserCommand};
 use crate::config::{self, ConnectionRequest, Env, TokenSource};
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
@@ -65,6 +68,17 @@ impl Context {
 
     pub fn in_batch(&self) -> bool {
         self.batch.get()
+    }
+
+    /// The connection options as given (for `setup` and `config`, which write them).
+    pub fn request(&self) -> &ConnectionRequest {
+        &self.request
+    }
+
+    /// A client for another token and URL (`setup` checks a token before saving it).
+    pub fn client_for(&self, base_url: &str, token: &config::Token) -> Result<ApiClient, CliError> {
+        let settings = self.settings.clone()?;
+        Ok(ApiClient::new(base_url, token.secret().clone(), settings)?)
     }
 
     /// The API client: resolves the token (SPEC §3) the first time it is needed.
@@ -141,10 +155,20 @@ pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliErr
             RoleCommand::List => role::list::run(context).await,
             RoleCommand::Get(args) => role::get::run(context, args).await,
         },
+        Command::Setup(args) => setup::run(context, args).await,
+        Command::Config {
+            command: Some(command),
+        } => match command {
+            ConfigCommand::List => profiles::list(context),
+            ConfigCommand::Create(args) => profiles::create(context, args),
+            ConfigCommand::Delete(args) => profiles::delete(context, args),
+        },
+        Command::Completions { shell } => Ok(completions::script(*shell)),
+        Command::Man => completions::man(),
         // `app` prints help for a group without a subcommand before any context exists.
-        Command::User { command: None } | Command::Role { command: None } => {
-            Err(CliError::usage("a subcommand is required"))
-        }
+        Command::User { command: None }
+        | Command::Role { command: None }
+        | Command::Config { command: None } => Err(CliError::usage("a subcommand is required")),
     };
     result.map_err(|err| context.explain(err))
 }

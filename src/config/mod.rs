@@ -4,9 +4,10 @@
 
 pub mod astrarc;
 pub mod token;
+pub mod writer;
 
 use std::fmt;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 pub use token::Token;
@@ -178,6 +179,15 @@ fn connect(
     })
 }
 
+/// The env and base URL of `--env`/`--local-endpoint` alone (for `setup` and `config create`),
+/// with endpoint safety.
+pub fn flag_target(env: Option<Env>, endpoint: Option<String>) -> Result<(Env, String), CliError> {
+    target(
+        env.map(|env| (env, Origin::Flag)),
+        endpoint.map(|url| (url, Origin::Flag)),
+    )
+}
+
 /// Endpoint safety (SPEC §3): an endpoint with no env means local; an endpoint with another env,
 /// local without an endpoint, or an endpoint that is not an absolute http(s) URL is refused
 /// before any request.
@@ -254,10 +264,12 @@ fn check_endpoint(raw: &str) -> Result<String, String> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// `--token VALUE`, `--token @FILE` (first line) or `--token @-` (standard input).
-fn read_token_flag(value: &TokenArg, ui: &Ui) -> Result<(String, TokenSource), CliError> {
+/// `--token VALUE`, `--token @FILE` (first line) or `--token @-` (standard input; on a
+/// terminal, a hidden `Token:` prompt instead of a silent wait).
+pub fn read_token_flag(value: &TokenArg, ui: &Ui) -> Result<(String, TokenSource), CliError> {
     let (text, source) = match value {
         TokenArg::Literal(secret) => return Ok((secret.expose().to_owned(), TokenSource::Flag)),
+        TokenArg::Stdin if std::io::stdin().is_terminal() => (ask_token(ui)?, TokenSource::Stdin),
         TokenArg::Stdin => {
             let mut text = String::new();
             std::io::stdin().read_to_string(&mut text).map_err(|err| {
@@ -291,6 +303,22 @@ fn read_token_flag(value: &TokenArg, ui: &Ui) -> Result<(String, TokenSource), C
         ));
     }
     Ok((first_line, source))
+}
+
+/// The hidden `Token:` prompt; Esc or Ctrl+C is `EXECUTION_CANCELLED`.
+pub fn ask_token(ui: &Ui) -> Result<String, CliError> {
+    match ui.password("Token:") {
+        Ok(Some(token)) => Ok(token),
+        Ok(None) => Err(CliError::new(
+            ErrorCode::ExecutionCancelled,
+            "Cancelled; nothing was saved or sent.",
+        )),
+        Err(err) => Err(CliError::new(
+            ErrorCode::UnsupportedExecution,
+            format!("Cannot ask for the token on this terminal: {err}."),
+        )
+        .detail("Pass it with --token TOKEN, --token @FILE or --token @-.")),
+    }
 }
 
 #[cfg(unix)]

@@ -158,7 +158,7 @@ impl ValueView for UserView {
     }
 }
 
-/// `role list`: every role.
+/// `role list`: every role; `user roles USER`: that user's roles.
 pub struct RolesView {
     pub roles: Vec<Role>,
 }
@@ -260,36 +260,6 @@ impl Record for Deleted {
     }
 }
 
-/// `user roles USER`: the user's roles.
-pub struct UserRolesView {
-    pub roles: Vec<Role>,
-}
-
-impl ValueView for UserRolesView {
-    fn data(&self) -> Box<dyn erased::Serialize + '_> {
-        Box::new(self.roles.iter().map(RoleJson::from).collect::<Vec<_>>())
-    }
-
-    fn table(&self) -> Table {
-        let mut table = Table::new(&["Role Id", "Role Name"]);
-        for role in &self.roles {
-            table.row(vec![vec![role.id.clone()], vec![role.name().to_owned()]]);
-        }
-        table
-    }
-
-    fn csv(&self) -> CsvTable {
-        CsvTable {
-            columns: &["role_id", "role_name"],
-            rows: self
-                .roles
-                .iter()
-                .map(|role| vec![role.id.clone(), role.name().to_owned()])
-                .collect(),
-        }
-    }
-}
-
 /// `user roles USER --set/--add/--remove` data (SPEC §1.7).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -349,6 +319,70 @@ impl Record for Applied {
             self.email.clone(),
             self.action.to_owned(),
             self.roles.join(","),
+        ]
+    }
+}
+
+/// One profile of `.astrarc`, its token masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileRow {
+    pub name: String,
+    pub env: String,
+    pub token: String,
+}
+
+/// `config list`: the profiles.
+pub struct ProfilesView {
+    pub profiles: Vec<ProfileRow>,
+}
+
+impl ValueView for ProfilesView {
+    fn data(&self) -> Box<dyn erased::Serialize + '_> {
+        Box::new(&self.profiles)
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new(&["Name", "Env", "Token"]);
+        for p in &self.profiles {
+            table.row(vec![
+                vec![p.name.clone()],
+                vec![p.env.clone()],
+                vec![p.token.clone()],
+            ]);
+        }
+        table
+    }
+
+    fn csv(&self) -> CsvTable {
+        CsvTable {
+            columns: &["name", "env", "token"],
+            rows: self
+                .profiles
+                .iter()
+                .map(|p| vec![p.name.clone(), p.env.clone(), p.token.clone()])
+                .collect(),
+        }
+    }
+}
+
+/// `config create`, `config delete` and `setup` data: the profile and the file.
+#[derive(Debug, Serialize)]
+pub struct ProfileChange {
+    pub name: String,
+    pub env: Option<String>,
+    pub token: Option<String>,
+    pub path: String,
+}
+
+impl Record for ProfileChange {
+    const COLUMNS: &'static [&'static str] = &["name", "env", "token", "path"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.env.clone().unwrap_or_default(),
+            self.token.clone().unwrap_or_default(),
+            self.path.clone(),
         ]
     }
 }

@@ -27,7 +27,7 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
         .collect();
     let inviting = plans.iter().any(|plan| matches!(plan, Plan::Invite(_)));
     let (roles, defaulted) = if inviting {
-        requested_roles(args, &roles)?
+        requested_roles(context, args, &roles)?
     } else {
         (Vec::new(), false)
     };
@@ -126,14 +126,19 @@ async fn execute(
     ))
 }
 
-/// The roles given with `-r`, resolved, or the default role; and whether it is the default.
+/// The roles given with `-r`, resolved; else those picked on a terminal; else the default role.
+/// The flag says whether the default was used without asking.
 fn requested_roles<'a>(
+    context: &Context,
     args: &UserInviteArgs,
     roles: &'a [Role],
 ) -> Result<(Vec<&'a Role>, bool), CliError> {
     let refs: Vec<RoleRef> = args.roles.iter().flatten().cloned().collect();
     if !refs.is_empty() {
         return Ok((resolve_roles(roles, &refs)?, false));
+    }
+    if context.ui.can_prompt() {
+        return pick_roles(context, roles).map(|picked| (picked, false));
     }
     let default = [RoleRef::Name(DEFAULT_ROLE.to_owned())];
     let resolved = resolve_roles(roles, &default).map_err(|mut err| {
@@ -149,6 +154,53 @@ fn requested_roles<'a>(
         err
     })?;
     Ok((resolved, true))
+}
+
+/// The role picker (SPEC §1.5): the organization's roles, `Database Administrator` selected.
+fn pick_roles<'a>(context: &Context, roles: &'a [Role]) -> Result<Vec<&'a Role>, CliError> {
+    let names: Vec<String> = roles.iter().map(|r| r.name().to_owned()).collect();
+    let defaults: Vec<usize> = names
+        .iter()
+        .position(|n| n == DEFAULT_ROLE)
+        .into_iter()
+        .collect();
+    let picked = context
+        .ui
+        .pick("Roles to assign:", names, &defaults)
+        .map_err(|err| {
+            CliError::new(
+                ErrorCode::UnsupportedExecution,
+                format!("Cannot show the role picker: {err}."),
+            )
+            .detail("Pass the roles with -r ROLE.")
+        })?
+        .ok_or_else(|| {
+            CliError::new(
+                ErrorCode::ExecutionCancelled,
+                "Cancelled; nothing was sent.",
+            )
+        })?;
+    if picked.is_empty() {
+        return Err(CliError::new(
+            ErrorCode::ValidationIssue,
+            "No role selected; nothing was sent.",
+        )
+        .fix(
+            "Pass the roles with -r:",
+            Edit::SetOption {
+                id: "roles",
+                flag: "-r",
+                value: "ROLE".to_owned(),
+            },
+        ));
+    }
+    let refs: Vec<RoleRef> = picked.into_iter().map(RoleRef::Name).collect();
+    // A name held by several roles picks the first: the picker shows names, and names are how
+    // the organization's people know them.
+    Ok(refs
+        .iter()
+        .filter_map(|r| roles.iter().find(|role| role.name() == r.typed()))
+        .collect())
 }
 
 /// SPEC §1.5: an email must look like one; nothing is sent otherwise.

@@ -8,7 +8,7 @@ use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Hint;
 use crate::lookup::{find_user, resolve_all, roles_error, RoleDiff};
-use crate::output::views::{RolesChanged, UserRolesView};
+use crate::output::views::{RolesChanged, RolesView};
 use crate::output::{Outcome, Response};
 use crate::refs::RoleRef;
 use crate::text::shell_quote;
@@ -32,7 +32,7 @@ pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, Cli
         .detail("Use 'astra user list' to see all available users.")
     })?;
     if !changing {
-        return Ok(Outcome::value(UserRolesView {
+        return Ok(Outcome::value(RolesView {
             roles: user.roles().to_vec(),
         }));
     }

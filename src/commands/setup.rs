@@ -1,0 +1,46 @@
+//! `astra setup [-p NAME] [--env ENV] [--local-endpoint URL] [--token …]`: asks for the token
+//! (hidden) on a terminal, checks it (SPEC §3.2, then one `GET /organizations/roles`), and saves
+//! it as a profile. A token that is refused is never saved.
+
+use crate::cli::SetupArgs;
+use crate::commands::profiles::{file, save};
+use crate::commands::Context;
+use crate::config::{self, ask_token, read_token_flag, Token};
+use crate::error::{CliError, ErrorCode};
+use crate::output::Outcome;
+
+pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliError> {
+    let request = context.request();
+    let name = request
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".to_owned());
+    let target = config::flag_target(request.env, request.local_endpoint.clone())?;
+    let raw = match &request.token {
+        Some(value) => read_token_flag(value, &context.ui)?.0,
+        None if context.ui.can_prompt() => {
+            context.ui.notice("Create a token at https://astra.datastax.com/settings/tokens (role: Organization Administrator to manage users).");
+            ask_token(&context.ui)?
+        }
+        None => return Err(CliError::new(
+            ErrorCode::UnsupportedExecution,
+            "setup asks for the token on a terminal, and there is none (or --no-input was given).",
+        )
+        .detail("Pass it with --token TOKEN, --token @FILE or --token @-.")),
+    };
+    let token = Token::parse(&raw)?;
+    let client = context.client_for(&target.1, &token)?;
+    context.ui.step("Checking the token…");
+    client.list_roles().await.map_err(|err| {
+        let mut err = CliError::from(err);
+        err.details.push("Nothing was saved.".to_owned());
+        err
+    })?;
+    let path = file(context)?;
+    let message = format!(
+        "Token checked; saved as profile '{name}' in '{}'.",
+        path.display()
+    );
+    // Setup is how a token is (re)configured: it replaces the profile.
+    save(&path, &name, &token, target, true, message).map(Outcome::Response)
+}

@@ -1,0 +1,222 @@
+//! Writing `.astrarc` (SPEC §1.11): adding, replacing or removing one profile while every other
+//! line of the file — other profiles, comments, key order, line endings — stays byte for byte,
+//! through a temporary file in the same directory and a rename, mode 0600.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::astrarc::{classify, Line};
+
+/// Splits a text into lines that keep their endings, so that joining them gives the text back.
+fn raw_lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+/// The line-index ranges of every block of section `name`: from its header to the next header
+/// (its keys, and the comments and blank lines after them); lines above a header belong to the
+/// section before.
+fn blocks(lines: &[&str], name: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut open: Option<usize> = None;
+    for (index, line) in lines.iter().enumerate() {
+        let content = line
+            .trim_end_matches(['\n', '\r'])
+            .trim_start_matches('\u{feff}');
+        if let Line::Section(section) = classify(content) {
+            if let Some(start) = open.take() {
+                ranges.push(start..index);
+            }
+            if section == name {
+                open = Some(index);
+            }
+        }
+    }
+    if let Some(start) = open {
+        ranges.push(start..lines.len());
+    }
+    ranges
+}
+
+/// Whether the file has a section `name`.
+pub fn has_profile(text: &str, name: &str) -> bool {
+    !blocks(&raw_lines(text), name).is_empty()
+}
+
+/// The text without profile `name` (every block of it); `None` when there is no such profile.
+pub fn remove_profile(text: &str, name: &str) -> Option<String> {
+    let lines = raw_lines(text);
+    let ranges = blocks(&lines, name);
+    if ranges.is_empty() {
+        return None;
+    }
+    let kept: String = lines
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !ranges.iter().any(|r| r.contains(index)))
+        .map(|(_, line)| *line)
+        .collect();
+    Some(kept)
+}
+
+/// The text with profile `name` set to `keys`: its first block replaced in place (later
+/// duplicates removed), or a new block appended after a blank line.
+pub fn set_profile(text: &str, name: &str, keys: &[(&str, &str)]) -> String {
+    let crlf = text.contains("\r\n");
+    let end = if crlf { "\r\n" } else { "\n" };
+    let mut block = format!("[{name}]{end}");
+    for (key, value) in keys {
+        block.push_str(&format!("{key}={value}{end}"));
+    }
+    let lines = raw_lines(text);
+    let ranges = blocks(&lines, name);
+    let Some(first) = ranges.first() else {
+        let mut out = text.to_owned();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(end);
+        }
+        let last_blank = lines.last().is_none_or(|l| l.trim().is_empty());
+        if !out.is_empty() && !last_blank {
+            out.push_str(end);
+        }
+        out.push_str(&block);
+        return out;
+    };
+    // Keep the comments and blank lines that followed the old keys (they separate sections).
+    let tail: String = lines[first.clone()]
+        .iter()
+        .rev()
+        .take_while(|l| {
+            matches!(
+                classify(l.trim_end_matches(['\n', '\r'])),
+                Line::Blank | Line::Comment
+            )
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .copied()
+        .collect();
+    let mut out = String::new();
+    for (index, line) in lines.iter().enumerate() {
+        if index == first.start {
+            out.push_str(&block);
+            out.push_str(&tail);
+        }
+        if ranges.iter().any(|r| r.contains(&index)) {
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory, flushed, mode
+/// 0600, then renamed over the file. A directory it creates is mode 0700.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    if !dir.exists() {
+        create_private_dir(&dir)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| ".astrarc".to_owned());
+    let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = write_private(&temporary, text).and_then(|()| {
+        if std::env::var_os(crate::env::TEST_FAIL_RENAME).is_some() {
+            return Err(std::io::Error::other("rename refused (test knob)"));
+        }
+        std::fs::rename(&temporary, path)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(unix)]
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "# my astra profiles\n[default]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:one\n\n; the dev one\n[dev]\n  ASTRA_ENV = dev\nASTRA_DB_APPLICATION_TOKEN = \"AstraCS:two\"\n# keep me\n\n[prod]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:three\n";
+
+    #[test]
+    fn deleting_a_profile_keeps_every_other_line() {
+        assert_eq!(
+            remove_profile(FILE, "dev").unwrap(),
+            "# my astra profiles\n[default]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:one\n\n; the dev one\n[prod]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:three\n"
+        );
+        assert_eq!(remove_profile(FILE, "nope"), None);
+    }
+
+    #[test]
+    fn adding_appends_after_a_blank_line_and_replacing_keeps_the_place() {
+        let added = set_profile(
+            FILE,
+            "emu",
+            &[
+                ("ASTRA_DB_APPLICATION_TOKEN", "AstraCS:x"),
+                ("ASTRA_ENV", "local"),
+            ],
+        );
+        assert_eq!(
+            added,
+            format!("{FILE}\n[emu]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:x\nASTRA_ENV=local\n")
+        );
+        let replaced = set_profile(
+            FILE,
+            "dev",
+            &[("ASTRA_DB_APPLICATION_TOKEN", "AstraCS:new")],
+        );
+        assert_eq!(
+            replaced,
+            "# my astra profiles\n[default]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:one\n\n; the dev one\n[dev]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:new\n# keep me\n\n[prod]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:three\n"
+        );
+        assert_eq!(set_profile("", "a", &[("K", "v")]), "[a]\nK=v\n");
+        assert_eq!(
+            set_profile("[b]\r\nK=1\r\n", "a", &[("K", "v")]),
+            "[b]\r\nK=1\r\n\r\n[a]\r\nK=v\r\n"
+        );
+    }
+
+    #[test]
+    fn a_profile_given_twice_is_replaced_and_deleted_whole() {
+        let text = "[a]\nK=1\n[b]\nK=2\n[a]\nJ=3\n";
+        assert_eq!(
+            set_profile(text, "a", &[("K", "9")]),
+            "[a]\nK=9\n[b]\nK=2\n"
+        );
+        assert_eq!(remove_profile(text, "a").unwrap(), "[b]\nK=2\n");
+        assert!(has_profile(text, "b") && !has_profile(text, "c"));
+    }
+}
