@@ -195,7 +195,24 @@ fn style_of(global: &GlobalArgs) -> Style {
         format: global.output,
         color,
         quiet: global.quiet,
+        width: terminal_width(),
     }
+}
+
+/// Human tables fit the terminal: `COLUMNS`, else the terminal's own width; unlimited when
+/// stdout is not a terminal (the original's layout, which scripts rely on).
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    env::var("COLUMNS")
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c >= 20)
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, w)| usize::from(w))
+        })
 }
 
 /// Prompts need a person at both ends; animation only for people (human output, a terminal,

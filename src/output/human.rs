@@ -14,7 +14,7 @@ const BOX: &str = "││──├─┼┤│    ┬┴┌┐└┘";
 pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered {
     let mut rendered = Rendered::default();
     match outcome {
-        Outcome::Value(view) => rendered.stdout = table(&view.table()),
+        Outcome::Value(view) => rendered.stdout = table_within(&view.table(), style.width),
         Outcome::Document(text) => rendered.stdout = text.clone(),
         Outcome::Response(response) => {
             rendered.stdout = response_text(response, line, style);
@@ -66,11 +66,27 @@ fn response_text(response: &Response, line: &CommandLine, style: Style) -> Strin
     text
 }
 
+/// The original's layout (SPEC §4.1), for a pipe or a file.
+#[cfg(test)]
 pub fn table(table: &Table) -> String {
+    table_within(table, None)
+}
+
+/// A table no wider than `width`: the widest columns wrap (the box stays whole); `None` keeps
+/// the original's layout.
+pub fn table_within(table: &Table, width: Option<usize>) -> String {
     let mut comfy = Comfy::new();
-    comfy
-        .load_preset(BOX)
-        .set_content_arrangement(ContentArrangement::Disabled);
+    comfy.load_preset(BOX);
+    match width {
+        Some(width) => {
+            comfy
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(u16::try_from(width).unwrap_or(u16::MAX));
+        }
+        None => {
+            comfy.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     // The original's rule: a column is at least its header plus one space wide.
     comfy.set_header(table.columns.iter().map(|column| format!("{column} ")));
     for row in &table.rows {

@@ -254,6 +254,8 @@ pub struct Style {
     pub format: Format,
     pub color: bool,
     pub quiet: bool,
+    /// The terminal's width for human tables; `None` (not a terminal) keeps the original layout.
+    pub width: Option<usize>,
 }
 
 /// Text for the two streams.

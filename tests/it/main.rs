@@ -15,5 +15,6 @@ mod hints;
 mod ops;
 mod roles;
 mod security;
+mod terminal;
 mod tls;
 mod users;

@@ -1,0 +1,562 @@
+//! The terminal features, driven for real in tmux: the role picker, `setup`'s hidden token input
+//! and `--token @-` on a terminal. Skipped with a message only where tmux is not installed
+//! (`.ci/run` installs it). Also: completions, the man page, `config` writes.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::common::*;
+
+/// A tmux server of its own (socket per test), running one command in a 100×30 window.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(env: &[(&str, &str)], args: &[&str]) -> Option<Self> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("SKIPPED: tmux is not installed (bash .ci/run installs it)");
+            return None;
+        }
+        let socket = format!("astra-test-{}-{}", std::process::id(), fastrand_suffix());
+        let mut line = vec![
+            "env".to_owned(),
+            "-i".to_owned(),
+            "TERM=xterm-256color".to_owned(),
+        ];
+        line.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
+        line.push(env!("CARGO_BIN_EXE_astra").to_owned());
+        line.extend(args.iter().map(|a| (*a).to_owned()));
+        let quoted: Vec<String> = line
+            .iter()
+            .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+            .collect();
+        let script = format!("{}; echo \"EXIT=$?\"; sleep 60", quoted.join(" "));
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "sh",
+                "-c",
+                &script,
+            ])
+            .status()
+            .expect("tmux");
+        assert!(status.success(), "tmux new-session");
+        Some(Self { socket })
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["-L", &self.socket, "send-keys", "-t", "t"];
+        args.extend(keys);
+        assert!(Command::new("tmux").args(&args).status().unwrap().success());
+    }
+
+    fn literal(&self, text: &str) {
+        assert!(Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "t", "-l", text])
+            .status()
+            .unwrap()
+            .success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "capture-pane",
+                "-p",
+                "-t",
+                "t",
+                "-S",
+                "-100",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "waited for {text:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn fastrand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 1_000_000_000
+}
+
+fn home_env<'a>(home: &'a str, emulator: &'a Emulator) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("HOME", home),
+        ("ASTRA_DB_APPLICATION_TOKEN", TOKEN),
+        ("ASTRA_LOCAL_ENDPOINT", emulator.endpoint.as_str()),
+    ]
+}
+
+async fn invite_puts(emulator: &Emulator) -> Vec<serde_json::Value> {
+    emulator
+        .requests()
+        .await
+        .into_iter()
+        .filter(|r| r["method"] == "PUT")
+        .collect()
+}
+
+#[tokio::test]
+async fn the_role_picker_preselects_the_default_filters_and_accepts() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let Some(tmux) = Tmux::start(
+        &home_env(&home, &emulator),
+        &["user", "invite", "pick@example.com"],
+    ) else {
+        return;
+    };
+    let screen = tmux.wait_for("Roles to assign");
+    assert!(screen.contains("[x] Database Administrator"), "{screen}");
+    tmux.literal("billing");
+    let filtered = tmux.wait_for("[ ] Billing Admin");
+    assert!(
+        !filtered.contains("R/W User"),
+        "typing filters the list:\n{filtered}"
+    );
+    tmux.keys(&["Space"]);
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("EXIT=");
+    assert!(
+        done.contains("has been invited with roles 'Database Administrator', 'Billing Admin'."),
+        "{done}"
+    );
+    assert!(done.contains("EXIT=0"), "{done}");
+    assert!(
+        !done.contains("No role given"),
+        "no default-role notice after a pick"
+    );
+    let puts = invite_puts(&emulator).await;
+    assert_eq!(puts.len(), 1);
+    assert_eq!(puts[0]["body"]["roles"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn esc_in_the_picker_cancels_with_130_and_sends_nothing() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let Some(tmux) = Tmux::start(
+        &home_env(&home, &emulator),
+        &["user", "invite", "esc@example.com"],
+    ) else {
+        return;
+    };
+    tmux.wait_for("Roles to assign");
+    tmux.keys(&["Escape"]);
+    let done = tmux.wait_for("EXIT=");
+    assert!(
+        done.contains("EXIT=130") && done.contains("Cancelled; nothing was sent."),
+        "{done}"
+    );
+    assert!(invite_puts(&emulator).await.is_empty());
+}
+
+#[tokio::test]
+async fn setup_asks_for_the_token_without_echo_checks_it_and_saves_it() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let rc = env.write(
+        "rc",
+        "# mine\n[other]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:keep\n",
+    );
+    let rc_text = rc.to_str().unwrap().to_owned();
+    let vars = [("HOME", home.as_str()), ("ASTRARC", rc_text.as_str())];
+    let Some(tmux) = Tmux::start(
+        &vars,
+        &["setup", "-p", "emu", "--local-endpoint", &emulator.endpoint],
+    ) else {
+        return;
+    };
+    tmux.wait_for("Token:");
+    tmux.literal(TOKEN);
+    let typed = tmux.screen();
+    assert!(
+        !typed.contains(&TOKEN[8..20]),
+        "the token is not echoed:\n{typed}"
+    );
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("EXIT=");
+    assert!(
+        done.contains("Token checked; saved as profile 'emu'") && done.contains("EXIT=0"),
+        "{done}"
+    );
+    assert!(!done.contains(&TOKEN[8..20]), "{done}");
+    let saved = std::fs::read_to_string(&rc).unwrap();
+    assert_eq!(
+        saved,
+        format!("# mine\n[other]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:keep\n\n[emu]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\nASTRA_ENV=local\nASTRA_LOCAL_ENDPOINT={}\n", emulator.endpoint)
+    );
+    let checks: Vec<_> = emulator
+        .requests()
+        .await
+        .into_iter()
+        .map(|r| r["path"].clone())
+        .collect();
+    assert_eq!(
+        checks,
+        [json!("/v2/organizations/roles")],
+        "one call checks the token"
+    );
+}
+
+#[tokio::test]
+async fn token_from_stdin_on_a_terminal_prompts_instead_of_waiting() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let Some(tmux) = Tmux::start(
+        &[("HOME", home.as_str())],
+        &[
+            "role",
+            "list",
+            "--token",
+            "@-",
+            "--local-endpoint",
+            &emulator.endpoint,
+        ],
+    ) else {
+        return;
+    };
+    tmux.wait_for("Token:");
+    tmux.literal(TOKEN);
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("EXIT=");
+    assert!(
+        done.contains("Database Administrator") && done.contains("EXIT=0"),
+        "{done}"
+    );
+}
+
+#[tokio::test]
+async fn setup_without_a_terminal_needs_a_token_and_never_saves_a_refused_one() {
+    let emulator = Emulator::start(&["--token", TOKEN_B]);
+    let env = TestEnv::new();
+    let rc = env.path("rc");
+    let base = |args: &[&str]| {
+        env.astra()
+            .env("ASTRARC", &rc)
+            .args(args)
+            .arg("--local-endpoint")
+            .arg(&emulator.endpoint)
+            .output()
+            .unwrap()
+    };
+    let no_token = base(&["setup", "-o", "json"]);
+    assert_eq!(no_token.status.code(), Some(3));
+    assert_eq!(parse_json(&no_token)["code"], "UNSUPPORTED_EXECUTION");
+    let refused = base(&["setup", "--token", TOKEN, "-o", "json"]);
+    assert_eq!(refused.status.code(), Some(6), "{}", transcript(&refused));
+    assert!(parse_json(&refused)["message"]
+        .as_str()
+        .unwrap()
+        .contains("Nothing was saved."));
+    assert!(!rc.exists(), "a refused token is not saved");
+    let saved = base(&["setup", "-p", "ci", "--token", TOKEN_B, "-o", "json"]);
+    assert_eq!(saved.status.code(), Some(0), "{}", transcript(&saved));
+    assert_eq!(parse_json(&saved)["data"]["token"], "AstraCS:bbbb****0002");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&rc).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+const HAND_WRITTEN: &str = "# Astra profiles, kept by hand\r\n[default]\r\nASTRA_DB_APPLICATION_TOKEN = \"AstraCS:aaaaaaaaaaaaaaaaaaaaaaaa:0000000000000000000000000000000000000000000000000000000000000009\"\r\n\r\n; staging below\r\n[staging]\r\n  ASTRA_ENV=dev\r\n  ASTRA_DB_APPLICATION_TOKEN=AstraCS:x\r\n# trailing note\r\n";
+
+#[test]
+fn config_create_and_delete_keep_a_hand_written_file_byte_for_byte() {
+    let env = TestEnv::new();
+    let rc = env.write("astra/rc", HAND_WRITTEN);
+    let cf = rc.to_str().unwrap();
+    let token_file = env.write("tok", &format!("{TOKEN}\n"));
+    let token_arg = format!("@{}", token_file.display());
+    let created = env
+        .astra()
+        .args([
+            "config",
+            "create",
+            "emu",
+            "-cf",
+            cf,
+            "--token",
+            &token_arg,
+            "--local-endpoint",
+            "http://127.0.0.1:9/v2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(created.status.code(), Some(0), "{}", transcript(&created));
+    let after = std::fs::read_to_string(&rc).unwrap();
+    assert_eq!(
+        after,
+        format!("{HAND_WRITTEN}\r\n[emu]\r\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\r\nASTRA_ENV=local\r\nASTRA_LOCAL_ENDPOINT=http://127.0.0.1:9/v2\r\n")
+    );
+    let again = env
+        .astra()
+        .args([
+            "config", "create", "emu", "-cf", cf, "--token", TOKEN, "-o", "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(3));
+    assert_eq!(
+        parse_json(&again)["nextSteps"][0]["command"],
+        format!(
+            "astra config create emu -cf {cf} --token 'AstraCS:aaaa****0001' -o json --overwrite"
+        )
+    );
+
+    let listed = env
+        .astra()
+        .args(["config", "list", "-cf", cf, "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        parse_json(&listed),
+        json!({"code": "OK", "data": [
+            {"name": "default", "env": "prod", "token": "AstraCS:aaaa****0009"},
+            {"name": "staging", "env": "dev", "token": "AstraCS:****"},
+            {"name": "emu", "env": "local", "token": MASKED}
+        ]})
+    );
+    assert!(!stdout(&listed).contains(&TOKEN[12..]));
+
+    let deleted = env
+        .astra()
+        .args(["config", "delete", "emu", "-cf", cf])
+        .output()
+        .unwrap();
+    assert_eq!(deleted.status.code(), Some(0), "{}", transcript(&deleted));
+    let restored = std::fs::read_to_string(&rc).unwrap();
+    assert_eq!(
+        restored,
+        format!("{HAND_WRITTEN}\r\n"),
+        "only the profile and its block go"
+    );
+    let staging = env
+        .astra()
+        .args(["config", "delete", "staging", "-cf", cf])
+        .output()
+        .unwrap();
+    assert_eq!(staging.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&rc).unwrap(),
+        "# Astra profiles, kept by hand\r\n[default]\r\nASTRA_DB_APPLICATION_TOKEN = \"AstraCS:aaaaaaaaaaaaaaaaaaaaaaaa:0000000000000000000000000000000000000000000000000000000000000009\"\r\n\r\n; staging below\r\n"
+    );
+    let missing = env
+        .astra()
+        .args(["config", "delete", "nope", "-cf", cf, "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(4));
+    assert_eq!(parse_json(&missing)["code"], "PROFILE_NOT_FOUND");
+}
+
+#[test]
+fn a_failed_rename_leaves_the_original_file_intact() {
+    let env = TestEnv::new();
+    let rc = env.write("rc", HAND_WRITTEN);
+    let output = env
+        .astra()
+        .env("ASTRA_TEST_FAIL_RENAME", "1")
+        .args(["config", "delete", "staging", "-cf", rc.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", transcript(&output));
+    assert!(stderr(&output).contains("The file was left as it was."));
+    assert_eq!(std::fs::read_to_string(&rc).unwrap(), HAND_WRITTEN);
+    let leftovers: Vec<_> = std::fs::read_dir(rc.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn completions_load_in_bash_and_need_no_token() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = env.run(&["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        assert!(stdout(&output).contains("astra"), "{shell}");
+    }
+    let script = env.path("astra.bash");
+    std::fs::write(&script, env.run(&["completions", "bash"]).stdout).unwrap();
+    let loaded = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source '{}' && complete -p astra",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&loaded.stdout).contains("complete"));
+    for (shell, check) in [
+        ("zsh", "autoload -U compinit; compinit -u; source"),
+        ("fish", "source"),
+    ] {
+        if Command::new(shell).arg("--version").output().is_err() {
+            eprintln!("{shell} is not installed: its completion script is only generated");
+            continue;
+        }
+        let file = env.path(&format!("astra.{shell}"));
+        std::fs::write(&file, env.run(&["completions", shell]).stdout).unwrap();
+        let loaded = Command::new(shell)
+            .arg("-c")
+            .arg(format!("{check} '{}'", file.display()))
+            .output()
+            .unwrap();
+        assert!(
+            loaded.status.success(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&loaded.stderr)
+        );
+    }
+}
+
+#[test]
+fn the_man_page_and_version_are_where_they_belong() {
+    let env = TestEnv::new();
+    let man = env.run(&["man"]);
+    assert_eq!(man.status.code(), Some(0));
+    assert!(
+        stdout(&man).starts_with(".ie \\n(.g .ds Aq") || stdout(&man).contains(".TH astra"),
+        "{}",
+        &stdout(&man)[..200]
+    );
+    let top = env.run(&["--version"]);
+    assert_eq!(
+        stdout(&top),
+        concat!("astra ", env!("CARGO_PKG_VERSION"), "\n")
+    );
+    let leaf = env.run(&["user", "list", "--version"]);
+    assert_eq!(
+        leaf.status.code(),
+        Some(2),
+        "--version is only at the top level"
+    );
+    let help = env.run(&["help", "user", "invite"]);
+    assert!(stdout(&help).starts_with("Invite a user to an organization"));
+    let typo = env.run(&["user", "invit"]);
+    assert!(stderr(&typo).contains("a similar subcommand exists: 'invite'"));
+}
+
+#[test]
+fn a_list_at_60_columns_fits_the_terminal_with_the_box_whole() {
+    let emulator = Emulator::start(&["--users", "3"]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let mut vars = home_env(&home, &emulator);
+    vars.push(("COLUMNS", "60"));
+    let Some(tmux) = Tmux::start(&vars, &["user", "list", "--status", "active"]) else {
+        return;
+    };
+    let screen = tmux.wait_for("EXIT=0");
+    let table: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.starts_with(['┌', '│', '├', '└']))
+        .collect();
+    assert!(table.len() >= 8, "{screen}");
+    for line in &table {
+        assert!(line.chars().count() <= 60, "wider than 60: {line}");
+        assert!(
+            line.ends_with(['┐', '│', '┤', '┘']),
+            "the box is whole: {line}"
+        );
+    }
+    assert!(
+        screen.contains("alice@example.com") && !screen.contains("carol@example.com"),
+        "{screen}"
+    );
+}
+
+#[tokio::test]
+async fn errors_are_painted_only_when_colours_are_on() {
+    let server = api().await;
+    let env = TestEnv::new();
+    let painted = env.run_at(
+        &endpoint(&server),
+        &["user", "delete", "nobody@x.io", "--color=always"],
+    );
+    let shown = stderr(&painted).replace('\u{1b}', "␛");
+    insta::assert_snapshot!("error_coloured", shown);
+    let plain = env
+        .astra_at(&endpoint(&server))
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .args(["user", "delete", "nobody@x.io"])
+        .output()
+        .unwrap();
+    assert!(
+        !stderr(&plain).contains('\u{1b}'),
+        "NO_COLOR wins over CLICOLOR_FORCE"
+    );
+    insta::assert_snapshot!("error_plain", stderr(&plain));
+    let forced = env
+        .astra_at(&endpoint(&server))
+        .env("CLICOLOR_FORCE", "1")
+        .args(["user", "delete", "nobody@x.io"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&forced).starts_with("\u{1b}[1m\u{1b}[31mError:"),
+        "{:?}",
+        stderr(&forced)
+    );
+    let json = env.run_at(
+        &endpoint(&server),
+        &["user", "delete", "nobody@x.io", "-o", "json"],
+    );
+    assert!(!stdout(&json).contains('\u{1b}'));
+}
