@@ -6,11 +6,12 @@ use crate::api::models::{Invitation, Role, UserList};
 use crate::cli::UserInviteArgs;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
-use crate::hints::{Edit, Suggestion};
+use crate::hints::{Edit, Hint, Suggestion};
 use crate::lookup::{find_in, resolve_roles};
 use crate::output::views::Invited;
 use crate::output::{Outcome, Response};
 use crate::refs::{email_problem, split_list, EmailProblem, RoleRef, UserRef};
+use crate::text::shell_quote;
 
 use super::{for_each_user, see_all_users};
 
@@ -19,6 +20,7 @@ pub const DEFAULT_ROLE: &str = "Database Administrator";
 pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, CliError> {
     args.users.iter().try_for_each(check_email)?;
     let client = context.client()?;
+    context.ui.step("Loading users and roles…");
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
     let plans: Vec<Plan> = args
         .users
@@ -108,6 +110,7 @@ async fn execute(
         org_id,
         roles: ids.clone(),
     };
+    context.ui.step(&format!("Inviting '{typed}'…"));
     context.client()?.invite(&invitation).await?;
     let names: Vec<String> = roles
         .iter()
@@ -123,7 +126,11 @@ async fn execute(
             was_invited: true,
             role_ids: Some(ids.iter().map(|id| (*id).to_owned()).collect()),
         },
-    ))
+    )
+    .suggest(Hint::new(
+        "See the invited user:",
+        format!("astra user get {}", shell_quote(typed)),
+    )))
 }
 
 /// The roles given with `-r`, resolved; else those picked on a terminal; else the default role.

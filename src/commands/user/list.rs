@@ -12,6 +12,7 @@ use crate::refs::RoleRef;
 
 pub async fn run(context: &Context, args: &UserListArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;
+    context.ui.step("Loading users…");
     let (list, role_id) = match &args.role {
         None => (client.list_users().await?, None),
         Some(RoleRef::Id { id, .. }) => (client.list_users().await?, Some(id.clone())),
