@@ -48,14 +48,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         execute(&cli.global, command, style)
     }));
-    let (rendered, status, failed) = match outcome {
+    let (rendered, status, failed) = match &outcome {
         Ok(Ok(outcome)) => (
-            output::render(&outcome, &line, style),
+            output::render(outcome, &line, style),
             outcome.exit_status(),
             outcome.exit_status() != 0,
         ),
         Ok(Err(error)) => (
-            output::render_error(&error, &line, style),
+            output::render_error(error, &line, style),
             error.code.exit_status(),
             true,
         ),
@@ -81,6 +81,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     if let (Some(buffer), Some(target)) = (&buffer, &cli.global.dump_logs) {
         dump_logs(buffer, target.as_deref(), style.quiet);
     }
+    // The process ends now: freeing 100,000 users one by one would only cost time.
+    std::mem::forget(outcome);
+    std::mem::forget(rendered);
     status
 }
 

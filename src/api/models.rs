@@ -87,7 +87,7 @@ pub struct Role {
     #[serde(rename = "name", alias = "Name", default)]
     pub name: Option<String>,
     #[serde(rename = "policy", alias = "Policy", default)]
-    pub policy: Option<Policy>,
+    pub policy: Option<Box<Policy>>,
 }
 
 impl Role {

@@ -8,9 +8,14 @@ use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
 
 #[derive(Serialize)]
-struct ValueEnvelope {
+struct ValueEnvelope<'a, T: Serialize> {
     code: &'static str,
-    data: Value,
+    data: &'a T,
+}
+
+/// `{"code": "OK", "data": <data>}`, pretty-printed.
+pub fn value_envelope<T: Serialize>(data: &T) -> String {
+    pretty(&ValueEnvelope { code: "OK", data })
 }
 
 /// Every change and every error: all four keys, always.
@@ -25,10 +30,7 @@ struct ResponseEnvelope<'a> {
 
 pub fn outcome(outcome: &Outcome, line: &CommandLine) -> String {
     match outcome {
-        Outcome::Value(view) => pretty(&ValueEnvelope {
-            code: "OK",
-            data: view.data().to_json().unwrap_or(Value::Null),
-        }),
+        Outcome::Value(view) => view.json(),
         Outcome::Response(response) => {
             let hints = line.hints(&response.suggestions);
             pretty(&ResponseEnvelope {
@@ -89,7 +91,11 @@ pub fn error(error: &CliError, hints: &[Hint]) -> String {
 }
 
 fn pretty(value: &impl Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
-    text.push('\n');
-    text
+    let mut out = Vec::with_capacity(4096);
+    if serde_json::to_writer_pretty(&mut out, value).is_err() {
+        out = b"null".to_vec();
+    }
+    out.push(b'\n');
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
 }

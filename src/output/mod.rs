@@ -6,7 +6,7 @@
 
 mod csv;
 mod human;
-mod json;
+pub mod json;
 pub mod views;
 
 use serde::Serialize;
@@ -61,8 +61,9 @@ pub struct CsvTable {
 
 /// Data for the value envelope (`{"code": "OK", "data": …}`), a table, and CSV rows.
 pub trait ValueView {
-    /// The `data` value of the JSON envelope.
-    fn data(&self) -> Box<dyn erased::Serialize + '_>;
+    /// The whole JSON value envelope, serialized straight from the view's borrowed data (no
+    /// intermediate `serde_json::Value`): see [`json::value_envelope`].
+    fn json(&self) -> String;
     fn table(&self) -> Table;
     fn csv(&self) -> CsvTable;
 }
@@ -316,15 +317,3 @@ fn next_steps(hints: &[Hint]) -> Option<&[Hint]> {
     (!hints.is_empty()).then_some(hints)
 }
 
-/// Object-safe `Serialize`, so that a view can hand its data to the JSON envelope.
-pub mod erased {
-    pub trait Serialize {
-        fn to_json(&self) -> serde_json::Result<serde_json::Value>;
-    }
-
-    impl<T: serde::Serialize> Serialize for T {
-        fn to_json(&self) -> serde_json::Result<serde_json::Value> {
-            serde_json::to_value(self)
-        }
-    }
-}

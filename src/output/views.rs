@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{erased, CsvTable, Record, Table, ValueView};
+use super::{json, CsvTable, Record, Table, ValueView};
 use crate::api::models::{Policy, Role, User, UserStatus};
 
 #[derive(Serialize)]
@@ -48,7 +48,7 @@ impl<'a> From<&'a Role> for RoleJson<'a> {
         Self {
             id: &role.id,
             name: role.name.as_deref(),
-            policy: role.policy.as_ref().map(PolicyJson::from),
+            policy: role.policy.as_deref().map(PolicyJson::from),
         }
     }
 }
@@ -105,8 +105,8 @@ pub struct UsersView {
 }
 
 impl ValueView for UsersView {
-    fn data(&self) -> Box<dyn erased::Serialize + '_> {
-        Box::new(self.users.iter().map(UserJson::from).collect::<Vec<_>>())
+    fn json(&self) -> String {
+        json::value_envelope(&self.users.iter().map(UserJson::from).collect::<Vec<_>>())
     }
 
     fn table(&self) -> Table {
@@ -139,8 +139,8 @@ pub struct UserView {
 }
 
 impl ValueView for UserView {
-    fn data(&self) -> Box<dyn erased::Serialize + '_> {
-        Box::new(UserJson::from(&self.user))
+    fn json(&self) -> String {
+        json::value_envelope(&UserJson::from(&self.user))
     }
 
     fn table(&self) -> Table {
@@ -164,8 +164,8 @@ pub struct RolesView {
 }
 
 impl ValueView for RolesView {
-    fn data(&self) -> Box<dyn erased::Serialize + '_> {
-        Box::new(self.roles.iter().map(RoleJson::from).collect::<Vec<_>>())
+    fn json(&self) -> String {
+        json::value_envelope(&self.roles.iter().map(RoleJson::from).collect::<Vec<_>>())
     }
 
     fn table(&self) -> Table {
@@ -194,13 +194,13 @@ pub struct RoleView {
 }
 
 impl ValueView for RoleView {
-    fn data(&self) -> Box<dyn erased::Serialize + '_> {
-        Box::new(RoleJson::from(&self.role))
+    fn json(&self) -> String {
+        json::value_envelope(&RoleJson::from(&self.role))
     }
 
     fn table(&self) -> Table {
         let role = &self.role;
-        let policy = role.policy.as_ref();
+        let policy = role.policy.as_deref();
         let text = |pick: fn(&Policy) -> &Option<String>| {
             vec![policy.and_then(|p| pick(p).clone()).unwrap_or_default()]
         };
@@ -337,8 +337,8 @@ pub struct ProfilesView {
 }
 
 impl ValueView for ProfilesView {
-    fn data(&self) -> Box<dyn erased::Serialize + '_> {
-        Box::new(&self.profiles)
+    fn json(&self) -> String {
+        json::value_envelope(&&self.profiles)
     }
 
     fn table(&self) -> Table {
