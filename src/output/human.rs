@@ -251,7 +251,11 @@ mod tests {
 └──────────────────────────────────────┴───────────────────┴─────────┘
 ";
         assert_eq!(table(&users), expected);
-        assert_eq!(table_within(&users, Some(200)), expected, "comfy-table agrees when it fits");
+        assert_eq!(
+            table_within(&users, Some(200)),
+            expected,
+            "comfy-table agrees when it fits"
+        );
         let empty = "\
 ┌──────────┬────────────┐
 │ Role Id  │ Role Name  │

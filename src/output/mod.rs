@@ -316,4 +316,3 @@ const NOT_STARTED: &str = "Not started: the command was interrupted.";
 fn next_steps(hints: &[Hint]) -> Option<&[Hint]> {
     (!hints.is_empty()).then_some(hints)
 }
-
