@@ -90,7 +90,9 @@ mod tests {
     #[test]
     fn retry_after_reads_seconds_and_dates_and_is_capped() {
         assert_eq!(retry_after(&headers("2")), Some(Duration::from_secs(2)));
-        assert_eq!(retry_after(&headers("3600")), Some(MAX_RETRY_AFTER));
+        assert_eq!(retry_after(&headers("3600")), Some(Duration::from_secs(30)));
+        assert_eq!(retry_after(&headers("30")), Some(Duration::from_secs(30)));
+        assert_eq!(retry_after(&headers("31")), Some(Duration::from_secs(30)));
         assert_eq!(
             retry_after(&headers("Sun, 06 Nov 1994 08:49:37 GMT")),
             Some(Duration::ZERO)

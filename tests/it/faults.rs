@@ -531,3 +531,33 @@ async fn a_full_stdout_is_output_failed_and_a_closed_one_is_quiet() {
         .unwrap();
     assert_eq!(stderr(&closed), "", "a closed pipe is not an error");
 }
+
+#[tokio::test]
+async fn retries_start_near_200_ms_and_grow_with_a_jitter_per_process() {
+    let server = serve("GET", USERS, vec![always(ResponseTemplate::new(503))]).await;
+    let env = TestEnv::new();
+    let delays = |output: &std::process::Output| -> Vec<u64> {
+        stderr(output)
+            .lines()
+            .filter_map(|line| line.split("retrying in ").nth(1))
+            .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+            .collect()
+    };
+    let mut firsts = Vec::new();
+    for _ in 0..4 {
+        let output = env.run_at(&endpoint(&server), &["user", "list", "-V"]);
+        let logged = delays(&output);
+        assert_eq!(logged.len(), 3, "three retries: {}", stderr(&output));
+        assert!((200..400).contains(&logged[0]), "first delay {logged:?}");
+        assert!(
+            logged[1] >= 400 && logged[2] >= 800,
+            "exponential: {logged:?}"
+        );
+        firsts.push(logged[0]);
+    }
+    firsts.dedup();
+    assert!(
+        firsts.len() > 1,
+        "the jitter differs between processes: {firsts:?}"
+    );
+}
