@@ -10,6 +10,7 @@ use crate::config::{parse_token_arg, ConnectionRequest, Env, TokenArg};
 use crate::hints::OptionSpec;
 use crate::output::Format;
 use crate::refs::{parse_role_ref, parse_role_refs, parse_user_ref, RoleRef, UserRef};
+pub use crate::teamfile::DocumentFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -191,13 +192,6 @@ pub struct UserRolesArgs {
     /// Show the change and send nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DocumentFormat {
-    Toml,
-    Csv,
-    Json,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::DocumentFormat;
+/// The format of a desired-state document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentFormat {
+    Toml,
+    Csv,
+    Json,
+}
 
 /// One user as the document wants it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

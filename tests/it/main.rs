@@ -12,6 +12,7 @@ mod errors;
 mod faults;
 mod help;
 mod hints;
+mod layout;
 mod ops;
 mod roles;
 mod security;
