@@ -131,7 +131,7 @@ pub fn save(
 
 pub fn create(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliError> {
     let request = context.request();
-    let target = config::flag_target(request.env, request.local_endpoint.clone())?;
+    let target = config::saving_target(request.env, request.local_endpoint.clone())?;
     let raw = match &request.token {
         Some(value) => read_token_flag(value, &context.ui)?.0,
         None if context.ui.can_prompt() => ask_token(&context.ui)?,

@@ -179,13 +179,21 @@ fn connect(
     })
 }
 
-/// The env and base URL of `--env`/`--local-endpoint` alone (for `setup` and `config create`),
-/// with endpoint safety.
-pub fn flag_target(env: Option<Env>, endpoint: Option<String>) -> Result<(Env, String), CliError> {
-    target(
-        env.map(|env| (env, Origin::Flag)),
-        endpoint.map(|url| (url, Origin::Flag)),
-    )
+/// The env and base URL for a token being saved (`setup`, `config create`): `--env` and
+/// `--local-endpoint`, else `$ASTRA_ENV` and `$ASTRA_LOCAL_ENDPOINT`, with endpoint safety.
+pub fn saving_target(env: Option<Env>, endpoint: Option<String>) -> Result<(Env, String), CliError> {
+    let env = match env {
+        Some(env) => Some((env, Origin::Flag)),
+        None => env::var(env::ENV)
+            .map(|value| Env::from_setting(&value))
+            .transpose()
+            .map_err(|what| CliError::new(ErrorCode::ValidationIssue, what))?
+            .map(|env| (env, Origin::Variable)),
+    };
+    let endpoint = endpoint
+        .map(|url| (url, Origin::Flag))
+        .or_else(|| env::var(env::LOCAL_ENDPOINT).map(|url| (url, Origin::Variable)));
+    target(env, endpoint)
 }
 
 /// Endpoint safety (SPEC §3): an endpoint with no env means local; an endpoint with another env,
