@@ -181,7 +181,10 @@ fn connect(
 
 /// The env and base URL for a token being saved (`setup`, `config create`): `--env` and
 /// `--local-endpoint`, else `$ASTRA_ENV` and `$ASTRA_LOCAL_ENDPOINT`, with endpoint safety.
-pub fn saving_target(env: Option<Env>, endpoint: Option<String>) -> Result<(Env, String), CliError> {
+pub fn saving_target(
+    env: Option<Env>,
+    endpoint: Option<String>,
+) -> Result<(Env, String), CliError> {
     let env = match env {
         Some(env) => Some((env, Origin::Flag)),
         None => env::var(env::ENV)

@@ -1,0 +1,52 @@
+//! `cargo bench`: the pure parts that matter at scale — parsing a 50,000-user response and
+//! rendering it in each format (no network, no process start-up).
+
+use astra_cli::api::models::UserList;
+use astra_cli::hints::CommandLine;
+use astra_cli::output::views::UsersView;
+use astra_cli::output::{render, Format, Outcome, Style};
+
+fn main() {
+    divan::main();
+}
+
+/// A `GET /organizations/users` body with `n` users, as the emulator sends it.
+fn body(n: usize) -> Vec<u8> {
+    let users: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "UserID": format!("00000000-0000-4000-8000-{i:012x}"),
+                "Email": format!("user{i}@example.com"),
+                "Status": if i % 5 == 0 { "invited" } else { "active" },
+                "Roles": [{"ID": "0a570005-4e1a-4b5c-8d2e-000000000006", "Name": "RO User"}]
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({"OrgID": "o", "OrgName": "n", "Users": users})).unwrap()
+}
+
+const USERS: usize = 50_000;
+
+#[divan::bench]
+fn parse_50k(bencher: divan::Bencher) {
+    let body = body(USERS);
+    bencher.bench(|| serde_json::from_slice::<UserList>(divan::black_box(&body)).unwrap());
+}
+
+#[divan::bench(args = [Format::Human, Format::Json, Format::Csv])]
+fn render_50k(bencher: divan::Bencher, format: Format) {
+    let list: UserList = serde_json::from_slice(&body(USERS)).unwrap();
+    let outcome = Outcome::value(UsersView { users: list.users });
+    let style = Style {
+        format,
+        color: false,
+        quiet: false,
+        width: None,
+    };
+    let line = CommandLine::default();
+    bencher.bench_local(|| {
+        render(divan::black_box(&outcome), &line, style)
+            .stdout
+            .len()
+    });
+}
