@@ -25,8 +25,9 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
                 match &item.result {
                     ItemResult::Done(response) if response.routine => {}
                     ItemResult::Done(response) => {
-                        rendered.stdout.push_str(&escape_control(&response.message));
-                        rendered.stdout.push('\n');
+                        rendered
+                            .stdout
+                            .push_str(&message_text(&response.message, style));
                         for hint in line.hints(&response.suggestions) {
                             if !hints.contains(&hint) {
                                 hints.push(hint);
@@ -58,8 +59,18 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
     rendered
 }
 
+/// A success message, values highlighted when colours are on.
+fn message_text(message: &str, style: Style) -> String {
+    let message = escape_control(message);
+    if style.color {
+        format!("{}\n", highlight(&message, None))
+    } else {
+        format!("{message}\n")
+    }
+}
+
 fn response_text(response: &Response, line: &CommandLine, style: Style) -> String {
-    let mut text = format!("{}\n", escape_control(&response.message));
+    let mut text = message_text(&response.message, style);
     if !style.quiet {
         text.push_str(&hints_text(&line.hints(&response.suggestions), style.color));
     }
@@ -174,21 +185,77 @@ fn headline(message: &str, style: Style) -> String {
     let mut lines = message.lines();
     let first = lines.next().unwrap_or_default();
     let mut text = if style.color {
-        paint(
-            first,
-            Ansi::new()
-                .fg_color(Some(AnsiColor::Red.into()))
-                .effects(Effects::BOLD),
-        )
+        let red = Ansi::new()
+            .fg_color(Some(AnsiColor::Red.into()))
+            .effects(Effects::BOLD);
+        highlight(first, Some(red))
     } else {
         first.to_owned()
     };
     for line in lines {
         text.push('\n');
-        text.push_str(line);
+        if style.color {
+            text.push_str(&highlight(line, None));
+        } else {
+            text.push_str(line);
+        }
     }
     text.push('\n');
     text
+}
+
+/// A message line with colours on: each value in single quotes (what the user typed, a name from
+/// the API) shown highlighted instead of quoted (SPEC §4.1); the rest in `base`, if any.
+fn highlight(line: &str, base: Option<Ansi>) -> String {
+    let value = Ansi::new()
+        .fg_color(Some(AnsiColor::Cyan.into()))
+        .effects(Effects::BOLD);
+    let mut out = String::new();
+    for (is_value, part) in quoted_segments(line) {
+        match (is_value, base) {
+            (true, _) => out.push_str(&paint(part, value)),
+            (false, Some(base)) if !part.is_empty() => out.push_str(&paint(part, base)),
+            (false, _) => out.push_str(part),
+        }
+    }
+    out
+}
+
+/// Splits a line into plain text and quoted values. A value opens with `'` at the start of a word
+/// and closes with a `'` followed by the end, a space or punctuation, so apostrophes inside words
+/// (`doesn't`, `o'brien`) stay text.
+fn quoted_segments(line: &str) -> Vec<(bool, &str)> {
+    let bytes = line.as_bytes();
+    let opens = |at: usize| at == 0 || matches!(bytes[at - 1], b' ' | b'(' | b'\t' | b'[');
+    let closes = |at: usize| {
+        at > 0
+            && bytes[at - 1] != b' '
+            && bytes.get(at + 1).is_none_or(|next| {
+                matches!(
+                    next,
+                    b' ' | b'.' | b',' | b';' | b':' | b')' | b'?' | b'!' | b']'
+                )
+            })
+    };
+    let mut segments = Vec::new();
+    let mut start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'\'' && opens(at) {
+            if let Some(end) = (at + 1..bytes.len()).find(|&i| bytes[i] == b'\'' && closes(i)) {
+                if end > at + 1 {
+                    segments.push((false, &line[start..at]));
+                    segments.push((true, &line[at + 1..end]));
+                    start = end + 1;
+                    at = end + 1;
+                    continue;
+                }
+            }
+        }
+        at += 1;
+    }
+    segments.push((false, &line[start..]));
+    segments
 }
 
 pub fn error(error: &CliError, hints: &[Hint], style: Style) -> String {
@@ -263,6 +330,34 @@ mod tests {
 └──────────┴────────────┘
 ";
         assert_eq!(table(&Table::new(&["Role Id", "Role Name"])), empty);
+    }
+
+    #[test]
+    fn quoted_values_are_found_but_apostrophes_in_words_are_not() {
+        let values = |line| {
+            quoted_segments(line)
+                .into_iter()
+                .filter(|(v, _)| *v)
+                .map(|(_, s)| s)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(values("User 'a@b.c' has been deleted."), ["a@b.c"]);
+        assert_eq!(
+            values("User 'o'brien@x.io' doesn't exist."),
+            ["o'brien@x.io"]
+        );
+        assert_eq!(
+            values("roles 'R/W User', 'Billing Admin'."),
+            ["R/W User", "Billing Admin"]
+        );
+        assert_eq!(
+            values("pass the '--if-exists' flag if the user doesn't exist."),
+            ["--if-exists"]
+        );
+        assert_eq!(values("it's 'x"), Vec::<&str>::new());
+        assert_eq!(values("''"), Vec::<&str>::new());
+        let painted = highlight("User 'a' left.", None);
+        assert_eq!(painted, "User \u{1b}[1m\u{1b}[36ma\u{1b}[0m left.");
     }
 
     #[test]

@@ -25,6 +25,8 @@ impl Tmux {
             "env".to_owned(),
             "-i".to_owned(),
             "TERM=xterm-256color".to_owned(),
+            // Plain text to compare; colours on a terminal have their own snapshot test.
+            "NO_COLOR=1".to_owned(),
         ];
         line.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
         line.push(env!("CARGO_BIN_EXE_astra").to_owned());
