@@ -301,3 +301,48 @@ async fn every_bad_input_gets_its_documented_status_code_and_message() {
         assert_eq!(sent > 0, case.sends, "{label}\nrequests sent: {sent}");
     }
 }
+
+#[tokio::test]
+async fn a_10_kb_value_and_invalid_utf8_are_handled_cleanly() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = api().await;
+    mount_status(&server, "PUT", "/v2/organizations/users", 200).await;
+    let env = TestEnv::new();
+    let long = format!("{}@example.com", "a".repeat(10 * 1024));
+    let output = env.run_at(&endpoint(&server), &["user", "get", &long, "-o", "json"]);
+    assert_eq!(output.status.code(), Some(5), "{}", transcript(&output));
+    assert_eq!(parse_json(&output)["code"], "USER_NOT_FOUND");
+    let invite = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", &long, "-r", "R/W User", "-o", "json"],
+    );
+    assert_eq!(
+        invite.status.code(),
+        Some(0),
+        "a long but valid email is invited: {}",
+        transcript(&invite)
+    );
+
+    let before = received(&server).await.len();
+    let invalid = std::ffi::OsStr::from_bytes(b"caf\xe9@example.com");
+    let output = env
+        .astra_at(&endpoint(&server))
+        .args(["user", "get"])
+        .arg(invalid)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    assert!(
+        stderr(&output).starts_with("error: invalid UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+    let role = env
+        .astra_at(&endpoint(&server))
+        .args(["role", "get"])
+        .arg(std::ffi::OsStr::from_bytes(b"\xff"))
+        .output()
+        .unwrap();
+    assert_eq!(role.status.code(), Some(2));
+    assert_eq!(received(&server).await.len(), before, "nothing sent");
+}
