@@ -75,13 +75,18 @@ impl ApiError {
     }
 }
 
+/// Told of each retry before its wait: `Retrying in 2 s (503 Service Unavailable)…`.
+pub type RetryListener = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// How the client behaves; the caller reads these from the environment (SPEC §7.1).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct ClientSettings {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     /// Test knob: retry without waiting (the delays are still computed and logged).
     pub no_retry_delay: bool,
+    /// Shows a retry to the person waiting (the spinner's step).
+    pub on_retry: Option<RetryListener>,
 }
 
 impl Default for ClientSettings {
@@ -90,6 +95,7 @@ impl Default for ClientSettings {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             no_retry_delay: false,
+            on_retry: None,
         }
     }
 }
@@ -207,10 +213,14 @@ impl ApiClient {
         body: Option<&B>,
     ) -> Result<Reply, ApiError> {
         let attempts = std::cell::Cell::new(0u32);
-        let outcome = retry::run(self.settings.no_retry_delay, || {
-            attempts.set(attempts.get() + 1);
-            self.attempt(method.clone(), path, body)
-        })
+        let outcome = retry::run(
+            self.settings.no_retry_delay,
+            self.settings.on_retry.as_ref(),
+            || {
+                attempts.set(attempts.get() + 1);
+                self.attempt(method.clone(), path, body)
+            },
+        )
         .await;
         match outcome {
             Err(err) if method == Method::DELETE && err.is_not_found() && attempts.get() > 1 => {

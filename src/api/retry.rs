@@ -16,7 +16,11 @@ const MAX_RETRIES: usize = 3;
 const FIRST_DELAY: Duration = Duration::from_millis(200);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
-pub async fn run<T, F, Fut>(no_delay: bool, attempt: F) -> Result<T, ApiError>
+pub async fn run<T, F, Fut>(
+    no_delay: bool,
+    on_retry: Option<&super::RetryListener>,
+    attempt: F,
+) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
@@ -34,11 +38,27 @@ where
             let delay = delay.map(|backoff| retry_after_of(err).unwrap_or(backoff));
             if let Some(delay) = delay {
                 debug!("retrying in {} ms: {err}", delay.as_millis());
+                if let Some(listener) = on_retry {
+                    listener(&format!(
+                        "Retrying in {} s ({})…",
+                        delay.as_secs_f32().ceil(),
+                        reason(err)
+                    ));
+                }
             }
             // The test knob skips the wait but keeps the logged delay, so tests can check it.
             delay.map(|delay| if no_delay { Duration::ZERO } else { delay })
         })
         .await
+}
+
+/// A short reason for the spinner: the status, or what failed.
+fn reason(err: &ApiError) -> String {
+    match err {
+        ApiError::Status { status, .. } => status.to_string(),
+        ApiError::Timeout { .. } => "timed out".to_owned(),
+        _ => "cannot connect".to_owned(),
+    }
 }
 
 fn is_transient(err: &ApiError) -> bool {

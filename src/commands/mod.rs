@@ -20,7 +20,7 @@ use crate::ui::Ui;
 /// Everything a command needs: the terminal, and the API client, connected on first use so that
 /// commands that need no token never resolve one.
 pub struct Context {
-    pub ui: Ui,
+    pub ui: std::sync::Arc<Ui>,
     request: ConnectionRequest,
     settings: Result<ClientSettings, CliError>,
     connection: OnceCell<Connected>,
@@ -42,6 +42,12 @@ impl Context {
         request: ConnectionRequest,
         settings: Result<ClientSettings, CliError>,
     ) -> Self {
+        let ui = std::sync::Arc::new(ui);
+        let listener = ui.clone();
+        let settings = settings.map(|settings| ClientSettings {
+            on_retry: Some(std::sync::Arc::new(move |step: &str| listener.step(step))),
+            ..settings
+        });
         Self {
             ui,
             request,

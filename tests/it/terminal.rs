@@ -562,3 +562,20 @@ async fn errors_are_painted_only_when_colours_are_on() {
     );
     assert!(!stdout(&json).contains('\u{1b}'));
 }
+
+#[test]
+fn the_spinner_shows_a_retry_and_is_gone_at_the_end() {
+    let emulator = Emulator::start(&["--fail", "GET /organizations/users 503 x1 retry-after=2"]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &["user", "list"]) else {
+        return;
+    };
+    tmux.wait_for("Retrying in 2 s (503 Service Unavailable)…");
+    let done = tmux.wait_for("EXIT=0");
+    assert!(
+        !done.contains("Retrying"),
+        "the spinner line is cleared:\n{done}"
+    );
+    assert!(done.contains("alice@example.com"), "{done}");
+}
