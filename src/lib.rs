@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

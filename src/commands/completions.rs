@@ -10,7 +10,11 @@ pub fn script(shell: clap_complete::Shell) -> Outcome {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "astra", &mut out);
-    Outcome::Document(String::from_utf8_lossy(&out).into_owned())
+    let mut script = String::from_utf8_lossy(&out).into_owned();
+    if shell == clap_complete::Shell::Bash {
+        script.push_str(crate::cache::BASH_DYNAMIC);
+    }
+    Outcome::Document(script)
 }
 
 pub fn man() -> Result<Outcome, CliError> {

@@ -76,6 +76,24 @@ impl Context {
         self.batch.get()
     }
 
+    /// Remembers role names for shell completion.
+    pub fn remember_roles(&self, roles: &[crate::api::models::Role]) {
+        crate::cache::remember("roles", roles.iter().map(|r| r.name().to_owned()));
+    }
+
+    /// Remembers the organization's emails for completion, per profile (`default` for a token
+    /// from `--token` or the variable).
+    pub fn remember_emails(&self, users: &[crate::api::models::User]) {
+        let profile = match self.connection.get().map(|c| &c.source) {
+            Some(TokenSource::Profile { name, .. }) => name.as_str(),
+            _ => "default",
+        };
+        crate::cache::remember(
+            &format!("emails-{profile}"),
+            users.iter().map(|u| u.email().to_owned()),
+        );
+    }
+
     /// The connection options as given (for `setup` and `config`, which write them).
     pub fn request(&self) -> &ConnectionRequest {
         &self.request

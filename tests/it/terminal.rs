@@ -579,3 +579,63 @@ fn the_spinner_shows_a_retry_and_is_gone_at_the_end() {
     );
     assert!(done.contains("alice@example.com"), "{done}");
 }
+
+#[test]
+fn bash_completes_role_names_and_emails_from_a_private_cache() {
+    use std::os::unix::fs::PermissionsExt;
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    for args in [&["role", "list"][..], &["user", "list"]] {
+        let output = env.run_at(&emulator.endpoint, args);
+        assert_eq!(output.status.code(), Some(0));
+    }
+    let cache = env.path(".astra/cache");
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    let roles = std::fs::read_to_string(cache.join("roles")).unwrap();
+    assert!(
+        roles.contains("Billing Admin\n") && !roles.contains("AstraCS"),
+        "{roles}"
+    );
+    assert_eq!(
+        std::fs::metadata(cache.join("roles"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
+    let emails = std::fs::read_to_string(cache.join("emails-default")).unwrap();
+    assert!(emails.starts_with("alice@example.com\n"), "{emails}");
+
+    let script = env.path("astra.bash");
+    std::fs::write(&script, env.run(&["completions", "bash"]).stdout).unwrap();
+    let complete = |words: &str| -> String {
+        let out = Command::new("bash")
+            .env_clear()
+            .env("HOME", env.home.path())
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); _astra_dynamic astra; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                script.display()
+            ))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        complete("astra user invite x@y.z -r Bil"),
+        "Billing\\ Admin\n"
+    );
+    assert_eq!(
+        complete("astra user roles x@y.z --add 'r/w'"),
+        "R/W\\ User\nR/W\\ Svc\\ Acct\n"
+    );
+    assert_eq!(complete("astra user get ca"), "carol@example.com\n");
+    assert!(
+        complete("astra user l").contains("list"),
+        "static completion still works"
+    );
+}

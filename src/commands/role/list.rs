@@ -7,5 +7,6 @@ use crate::output::Outcome;
 
 pub async fn run(context: &Context) -> Result<Outcome, CliError> {
     let roles = context.client()?.list_roles().await?;
+    context.remember_roles(&roles);
     Ok(Outcome::value(RolesView { roles }))
 }

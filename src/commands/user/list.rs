@@ -22,6 +22,7 @@ pub async fn run(context: &Context, args: &UserListArgs) -> Result<Outcome, CliE
             (list, found.first().map(|r| r.id.clone()))
         }
     };
+    context.remember_emails(&list.users);
     let email = args.email.as_deref().map(str::to_lowercase);
     let users = list
         .users
