@@ -137,8 +137,10 @@ fn default_log_path() -> std::io::Result<PathBuf> {
     Ok(home.join("logs").join(name))
 }
 
+/// Creates a directory (and its parents) as mode 0700: the one place that makes private
+/// directories, for logs, `.astrarc` and caches.
 #[cfg(unix)]
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -147,7 +149,7 @@ fn create_private_dir(path: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(path)
 }
 
