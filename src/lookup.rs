@@ -7,8 +7,12 @@ use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::refs::{RoleRef, UserRef};
 
-/// Email comparison: Unicode lower case (`JÖRG@EXÄMPLE.COM` finds `jörg@exämple.com`).
+/// Email comparison: Unicode lower case (`JÖRG@EXÄMPLE.COM` finds `jörg@exämple.com`), without
+/// allocating for the ASCII emails that are nearly all of them.
 pub fn same_email(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
     a == b || a.to_lowercase() == b.to_lowercase()
 }
 
@@ -16,12 +20,7 @@ pub fn same_email(a: &str, b: &str) -> bool {
 pub fn find_in<'a>(users: &'a [User], user: &UserRef) -> Option<&'a User> {
     match user {
         UserRef::Id { id, .. } => users.iter().find(|u| u.id.eq_ignore_ascii_case(id)),
-        UserRef::Email(email) => {
-            let wanted = email.to_lowercase();
-            users
-                .iter()
-                .find(|u| u.email == Some(email.clone()) || u.email().to_lowercase() == wanted)
-        }
+        UserRef::Email(email) => users.iter().find(|u| same_email(u.email(), email)),
     }
 }
 
@@ -325,6 +324,8 @@ mod tests {
         assert!(find_in(&users, &UserRef::Email("JÖRG@EXÄMPLE.COM".into())).is_some());
         assert!(find_in(&users, &UserRef::Email("jorg@example.com".into())).is_none());
         assert!(same_email("A@B.c", "a@b.C"));
+        assert!(same_email("JÖRG@x.io", "jörg@X.IO"));
+        assert!(!same_email("a@b.c", "a@b.cd"));
     }
 
     #[test]
