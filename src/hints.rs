@@ -151,8 +151,9 @@ impl CommandLine {
                 return option(flag, id, Some(value.to_owned()), Joined::Equals);
             }
         }
-        if arg.starts_with('-') && !arg.starts_with("--") && arg.len() > 2 {
-            let (flag, value) = arg.split_at(2);
+        // `-pprod`: only a short option (`-p`) is in the spec as two characters; `-p` alone was
+        // matched above.
+        if let (Some(flag), Some(value)) = (arg.get(..2), arg.get(2..)) {
             if let Some(id) = spec.id_of(flag) {
                 return option(flag, id, Some(value.to_owned()), Joined::Attached);
             }
@@ -411,6 +412,11 @@ mod tests {
         assert_eq!(
             line(&["user", "list"]).edited(&edit),
             "astra user list -p default"
+        );
+        assert_eq!(
+            line(&["-o", "json", "user", "list", "-p", "prod", "-ojson"]).edited(&edit),
+            "astra -o json user list -p default -ojson",
+            "only the profile's value changes"
         );
     }
 

@@ -24,11 +24,6 @@ pub fn find_in<'a>(users: &'a [User], user: &UserRef) -> Option<&'a User> {
     }
 }
 
-/// Every ref looked up in one list, in argument order.
-pub fn find_all<'a>(users: &'a [User], refs: &[UserRef]) -> Vec<Option<&'a User>> {
-    refs.iter().map(|user| find_in(users, user)).collect()
-}
-
 /// One round trip either way: by id `GET /users/{id}` (404 = none), by email the users list.
 pub async fn find_user(client: &ApiClient, user: &UserRef) -> Result<Option<User>, CliError> {
     match user {
