@@ -324,7 +324,23 @@ mod tests {
     }
 
     #[test]
+    fn a_role_named_twice_resolves_once_and_a_bad_one_is_reported_once() {
+        let roles = [role("1", "RO User"), role("2", "R/W User")];
+        let resolved = resolve_all(
+            &roles,
+            &[name("RO User"), name("ro user"), name("R/W User")],
+        )
+        .unwrap();
+        let ids: Vec<&str> = resolved.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2"]);
+        let problems = resolve_all(&roles, &[name("Wizard"), name("Wizard")]).unwrap_err();
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
     fn a_role_diff_lists_what_changes() {
+        assert!(RoleDiff::new(&["a"], &["a", "b"]).changed(), "only added");
+        assert!(RoleDiff::new(&["a", "b"], &["a"]).changed(), "only removed");
         let diff = RoleDiff::new(&["a", "b"], &["b", "c"]);
         assert_eq!(diff.added, ["c"]);
         assert_eq!(diff.removed, ["a"]);

@@ -181,6 +181,18 @@ mod tests {
     }
 
     #[test]
+    fn the_typed_form_is_what_messages_show() {
+        assert_eq!(
+            parse_user_ref(" 'Jane@X.io' ").unwrap().typed(),
+            "Jane@X.io"
+        );
+        let id = "3476F3BB-10DF-4D2F-AC2B-F05C65676724";
+        assert_eq!(parse_user_ref(id).unwrap().typed(), id);
+        assert_eq!(parse_role_ref(id).unwrap().typed(), id);
+        assert_eq!(parse_role_ref("'RO User'").unwrap().typed(), "RO User");
+    }
+
+    #[test]
     fn role_lists_split_on_commas_outside_quotes() {
         let refs = parse_role_refs("\"a,b\",c, 'd' ").unwrap();
         assert_eq!(refs, ["a,b", "c", "d"].map(|n| RoleRef::Name(n.into())));

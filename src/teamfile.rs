@@ -293,6 +293,14 @@ mod tests {
     }
 
     #[test]
+    fn json_line_numbers_ignore_brackets_and_quotes_inside_strings() {
+        let text = "[\n  {\"email\": \"a{[\\\"@x.io\", \"roles\": [\"A\"]},\n  {\"email\": \"b@x.io\",\n   \"roles\": [\"}]\"]},\n  {\"email\": \"c@x.io\", \"roles\": [\"C\"]}\n]";
+        let entries = parse(text, DocumentFormat::Json).unwrap();
+        let lines: Vec<usize> = entries.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 3, 5], "{text}");
+    }
+
+    #[test]
     fn a_malformed_document_names_its_line() {
         let err = parse("email,role\n", DocumentFormat::Csv).unwrap_err();
         assert_eq!(err.line, 1);

@@ -288,6 +288,31 @@ mod tests {
     }
 
     #[test]
+    fn five_profiles_are_listed_whole_and_an_empty_token_is_missing() {
+        let five: String = (1..=5)
+            .map(|i| format!("[p{i}]\nASTRA_DB_APPLICATION_TOKEN=x\n"))
+            .collect();
+        let err = read(&five, "prod").unwrap_err();
+        assert_eq!(
+            err.details,
+            ["Existing profiles: 'p1', 'p2', 'p3', 'p4', 'p5'."]
+        );
+        let err = read("[d]\nASTRA_DB_APPLICATION_TOKEN=\n", "d").unwrap_err();
+        assert!(
+            err.headline
+                .contains("ASTRA_DB_APPLICATION_TOKEN is missing"),
+            "{}",
+            err.headline
+        );
+        assert_eq!(
+            read("[d]\nASTRA_DB_APPLICATION_TOKEN=t\n", "d")
+                .unwrap()
+                .token,
+            "t"
+        );
+    }
+
+    #[test]
     fn only_the_selected_profile_is_validated() {
         let text = "[broken]\nASTRA_ENV=mars\n[good]\nASTRA_DB_APPLICATION_TOKEN=t\n";
         assert!(read(text, "good").is_ok());
