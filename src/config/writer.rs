@@ -196,6 +196,38 @@ mod tests {
     }
 
     #[test]
+    fn a_file_without_a_final_line_feed_gets_one_before_the_new_profile() {
+        assert_eq!(
+            set_profile("[b]\nK=1", "a", &[("K", "v")]),
+            "[b]\nK=1\n\n[a]\nK=v\n"
+        );
+        assert_eq!(
+            set_profile("[b]\nK=1\n\n", "a", &[("K", "v")]),
+            "[b]\nK=1\n\n[a]\nK=v\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_atomic_write_creates_private_files_in_private_directories() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/dir/.astrarc");
+        write_atomically(&path, "[a]\nK=v\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[a]\nK=v\n");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        write_atomically(&path, "[b]\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[b]\n", "replaced");
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+    }
+
+    #[test]
     fn a_profile_given_twice_is_replaced_and_deleted_whole() {
         let text = "[a]\nK=1\n[b]\nK=2\n[a]\nJ=3\n";
         assert_eq!(
