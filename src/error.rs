@@ -211,3 +211,30 @@ impl From<ApiError> for CliError {
         error
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn an_api_failure_keeps_its_cause_and_shows_its_headline() {
+        let api = ApiError::Status {
+            method: reqwest::Method::GET,
+            path: "/organizations/users".into(),
+            status: reqwest::StatusCode::BAD_GATEWAY,
+            api_message: Some("upstream".into()),
+            retry_after: None,
+        };
+        let err = CliError::from(api);
+        assert_eq!(err.code, ErrorCode::ServerError);
+        assert_eq!(err.to_string(), err.headline);
+        assert_eq!(
+            err.to_string(),
+            "The Astra DevOps API failed: GET /organizations/users returned 502 Bad Gateway: upstream."
+        );
+        let cause = err.source().expect("the API error is the cause");
+        assert!(cause.to_string().contains("502 Bad Gateway"));
+        assert!(CliError::usage("x").source().is_none());
+    }
+}
