@@ -62,21 +62,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Err(_) => (Rendered::default(), ErrorCode::Uncaught.exit_status(), true),
     };
     let status = match emit(&rendered) {
-        Err(err) if !failed => {
-            eprintln!(
-                "Error: cannot write to standard output: {}",
-                crate::config::os_reason(&err)
-            );
-            ErrorCode::OutputFailed.exit_status()
-        }
+        Ok(()) => status,
         Err(err) => {
             eprintln!(
                 "Error: cannot write to standard output: {}",
                 crate::config::os_reason(&err)
             );
-            status
+            // A command that had already failed keeps its own code (SPEC §4).
+            if failed {
+                status
+            } else {
+                ErrorCode::OutputFailed.exit_status()
+            }
         }
-        Ok(()) => status,
     };
     if let (Some(buffer), Some(target)) = (&buffer, &cli.global.dump_logs) {
         dump_logs(buffer, target.as_deref(), style.quiet);

@@ -1,7 +1,7 @@
 //! The one way to find users and roles in the organization (SPEC §1.2), singular and plural, and
 //! the role-set arithmetic that `invite`, `user roles` and `apply` share.
 
-use crate::api::models::{Role, User};
+use crate::api::models::{Role, User, UserList};
 use crate::api::ApiClient;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
@@ -22,6 +22,16 @@ pub fn find_in<'a>(users: &'a [User], user: &UserRef) -> Option<&'a User> {
         UserRef::Id { id, .. } => users.iter().find(|u| u.id.eq_ignore_ascii_case(id)),
         UserRef::Email(email) => users.iter().find(|u| same_email(u.email(), email)),
     }
+}
+
+/// The organization id an invitation needs, from the users list (SPEC §1.5: no `/currentOrg`).
+pub fn org_id(list: &UserList) -> Result<&str, CliError> {
+    list.org_id.as_deref().ok_or_else(|| {
+        CliError::new(
+            ErrorCode::BadResponse,
+            "Unexpected reply from the Astra DevOps API: the users list has no OrgID.",
+        )
+    })
 }
 
 /// One round trip either way: by id `GET /users/{id}` (404 = none), by email the users list.

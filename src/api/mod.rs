@@ -333,27 +333,24 @@ fn check_ca_file() -> Result<(), ApiError> {
         })
 }
 
-/// A TLS certificate failure in the error's chain (rustls wraps it in an `io::Error`, whose
-/// `source` skips it, so each link is also opened as an `io::Error`).
+/// A TLS certificate failure in the error's chain. rustls's error arrives wrapped in
+/// `io::Error`s (twice, through hyper), and an `io::Error`'s `source` skips what it wraps, so the
+/// walk opens each one instead.
 fn certificate_problem(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     let mut current = Some(err);
     while let Some(link) = current {
-        let inner = link
+        if let Some(rustls::Error::InvalidCertificate(why)) = link.downcast_ref::<rustls::Error>() {
+            return Some(format!("invalid peer certificate: {why:?}"));
+        }
+        current = match link
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
-            .map(|inner| inner as &(dyn std::error::Error + 'static));
-        for candidate in [Some(link), inner].into_iter().flatten() {
-            if let Some(rustls::Error::InvalidCertificate(why)) =
-                candidate.downcast_ref::<rustls::Error>()
-            {
-                return Some(format!("invalid peer certificate: {why:?}"));
-            }
-        }
-        current = link.source();
+        {
+            Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
+            None => link.source(),
+        };
     }
-    // Wrapped so that the type is out of reach: rustls's own wording.
-    let cause = root_cause(err);
-    cause.contains("invalid peer certificate").then_some(cause)
+    None
 }
 
 /// The API's own `errors[].message` text, or a plain-text body, if any.

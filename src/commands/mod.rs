@@ -110,18 +110,14 @@ impl Context {
         if let Some(connected) = self.connection.get() {
             return Ok(&connected.client);
         }
-        let settings = self.settings.clone()?;
+        self.settings.as_ref().map_err(Clone::clone)?;
         let connection = config::resolve(&self.request, &self.ui)?;
         tracing::debug!(
             "token from {} (env {:?})",
             connection.source,
             connection.env
         );
-        let client = ApiClient::new(
-            &connection.base_url,
-            connection.token.secret().clone(),
-            settings,
-        )?;
+        let client = self.client_for(&connection.base_url, &connection.token)?;
         let connected = self.connection.get_or_init(|| Connected {
             client,
             source: connection.source,

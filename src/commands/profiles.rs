@@ -32,8 +32,8 @@ pub fn file(context: &Context) -> Result<PathBuf, CliError> {
 
 /// The file's text; a missing file is empty (nothing configured yet).
 fn read(path: &Path) -> Result<String, CliError> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+    match config::read_text(path) {
+        Ok(text) => Ok(text),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
         Err(err) => Err(CliError::new(
             ErrorCode::FileIssue,
@@ -78,25 +78,13 @@ pub fn profile_keys<'a>(
     endpoint: &'a str,
 ) -> Vec<(&'static str, &'a str)> {
     let mut keys = vec![(env::TOKEN, token.secret().expose())];
-    match env {
-        Env::Prod => {}
-        Env::Dev => keys.push((env::ENV, "dev")),
-        Env::Test => keys.push((env::ENV, "test")),
-        Env::Local => {
-            keys.push((env::ENV, "local"));
-            keys.push((env::LOCAL_ENDPOINT, endpoint));
-        }
+    if env != Env::Prod {
+        keys.push((env::ENV, env.as_str()));
+    }
+    if env == Env::Local {
+        keys.push((env::LOCAL_ENDPOINT, endpoint));
     }
     keys
-}
-
-pub fn env_name(env: Env) -> &'static str {
-    match env {
-        Env::Prod => "prod",
-        Env::Dev => "dev",
-        Env::Test => "test",
-        Env::Local => "local",
-    }
 }
 
 /// Saves profile `name` (replacing it only when `overwrite`), and returns the response.
@@ -122,7 +110,7 @@ pub fn save(
         message,
         ProfileChange {
             name: name.to_owned(),
-            env: Some(env_name(env).to_owned()),
+            env: Some(env.as_str().to_owned()),
             token: Some(token.masked()),
             path: path.display().to_string(),
         },
@@ -131,7 +119,7 @@ pub fn save(
 
 pub fn create(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliError> {
     let request = context.request();
-    let target = config::saving_target(request.env, request.local_endpoint.clone())?;
+    let target = config::flags_or_variables(request.env, request.local_endpoint.clone())?;
     let raw = match &request.token {
         Some(value) => read_token_flag(value, &context.ui)?.0,
         None if context.ui.can_prompt() => ask_token(&context.ui)?,

@@ -15,7 +15,7 @@ pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliErr
         .profile
         .clone()
         .unwrap_or_else(|| "default".to_owned());
-    let target = config::saving_target(request.env, request.local_endpoint.clone())?;
+    let target = config::flags_or_variables(request.env, request.local_endpoint.clone())?;
     let raw = match &request.token {
         Some(value) => read_token_flag(value, &context.ui)?.0,
         None if context.ui.can_prompt() => {

@@ -38,6 +38,16 @@ impl Env {
         }
     }
 
+    /// The name as `--env` and `ASTRA_ENV` spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Prod => "prod",
+            Self::Dev => "dev",
+            Self::Test => "test",
+            Self::Local => "local",
+        }
+    }
+
     /// An `ASTRA_ENV` setting (variable or profile key).
     pub fn from_setting(value: &str) -> Result<Self, String> {
         Self::parse(value).ok_or_else(|| {
@@ -148,17 +158,7 @@ pub fn resolve(request: &ConnectionRequest, ui: &Ui) -> Result<Connection, CliEr
         return from_profile(request, flag_env, flag_endpoint);
     }
     if let Some(raw) = env::var(env::TOKEN) {
-        let env = match flag_env {
-            Some(env) => Some(env),
-            None => env::var(env::ENV)
-                .map(|value| Env::from_setting(&value))
-                .transpose()
-                .map_err(|what| CliError::new(ErrorCode::ValidationIssue, what))?
-                .map(|env| (env, Origin::Variable)),
-        };
-        let endpoint = flag_endpoint
-            .or_else(|| env::var(env::LOCAL_ENDPOINT).map(|url| (url, Origin::Variable)));
-        let (env, base_url) = target(env, endpoint)?;
+        let (env, base_url) = flags_or_variables(request.env, request.local_endpoint.clone())?;
         return connect(&raw, TokenSource::Variable, env, base_url);
     }
     from_profile(request, flag_env, flag_endpoint)
@@ -179,9 +179,10 @@ fn connect(
     })
 }
 
-/// The env and base URL for a token being saved (`setup`, `config create`): `--env` and
-/// `--local-endpoint`, else `$ASTRA_ENV` and `$ASTRA_LOCAL_ENDPOINT`, with endpoint safety.
-pub fn saving_target(
+/// `--env`/`--local-endpoint`, each else its variable (`$ASTRA_ENV`, `$ASTRA_LOCAL_ENDPOINT`),
+/// through endpoint safety: the token variable's path, and a token being saved (`setup`,
+/// `config create`).
+pub fn flags_or_variables(
     env: Option<Env>,
     endpoint: Option<String>,
 ) -> Result<(Env, String), CliError> {
@@ -224,7 +225,7 @@ fn target(env: Setting<Env>, endpoint: Setting<String>) -> Result<(Env, String),
             format!(
                 "the endpoint '{url}' ({}) is only for the local environment, but the environment is '{}' ({})",
                 origin_name(origin, "endpoint"),
-                format!("{env:?}").to_lowercase(),
+                env.as_str(),
                 origin_name(env_origin, "env")
             ),
         )),
@@ -396,7 +397,7 @@ fn from_profile(
 }
 
 /// A file's text; invalid UTF-8 is replaced rather than refused, so the parser can name the line.
-fn read_text(path: &Path) -> std::io::Result<String> {
+pub fn read_text(path: &Path) -> std::io::Result<String> {
     std::fs::read(path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -267,12 +267,6 @@ pub struct Rendered {
 }
 
 pub fn render(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered {
-    if let Outcome::Document(text) = outcome {
-        return Rendered {
-            stdout: text.clone(),
-            stderr: String::new(),
-        };
-    }
     match style.format {
         Format::Human => human::outcome(outcome, line, style),
         Format::Json => Rendered {

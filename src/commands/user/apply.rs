@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use crate::api::models::{Invitation, Role, RoleAssignment, User, UserStatus};
+use crate::api::models::{Invitation, Role, RoleAssignment, User, UserList, UserStatus};
 use crate::cli::UserApplyArgs;
 use crate::commands::Context;
 use crate::config::{expand_tilde, os_reason};
 use crate::error::{CliError, ErrorCode};
-use crate::lookup::{resolve_all, same_email, RoleProblem};
+use crate::lookup::{org_id, resolve_all, same_email, RoleProblem};
 use crate::output::views::Applied;
-use crate::output::{Batch, BatchItem, Outcome, Record, Response};
+use crate::output::{Batch, BatchItem, ItemResult, Outcome, Record, Response};
 use crate::refs::{email_problem, parse_role_ref, EmailProblem};
 use crate::teamfile::{self, Entry, RowProblem};
 
@@ -33,32 +33,26 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
     let desired = validate(&entries, &roles).map_err(|p| invalid(&args.file, &p))?;
     let steps = plan(&desired, &list.users, args.prune);
-    let changes = steps
-        .iter()
-        .filter(|s| s.action != Action::Unchanged)
-        .count();
     let headline = headline(&steps, &args.file, args.dry_run);
-    if args.dry_run {
-        let items = steps
+    let results: Vec<ItemResult> = if args.dry_run {
+        steps
             .iter()
-            .map(|step| BatchItem {
-                user: step.email.clone(),
-                result: Ok(step.response(true)).into(),
-            })
-            .collect();
-        return Ok(batch(items, headline));
-    }
-    let org_id = list.org_id.as_deref();
-    let bar = context.ui.progress(changes as u64);
-    let results = run_all(
-        context,
-        steps.len(),
-        args.concurrency,
-        &|i| execute(context, org_id, &steps[i]),
-        |_| bar.inc(1),
-    )
-    .await;
-    bar.finish_and_clear();
+            .map(|step| ItemResult::Done(step.response(true)))
+            .collect()
+    } else {
+        // One tick per row, changed or not: the bar counts the file's rows.
+        let bar = context.ui.progress(steps.len() as u64);
+        let results = run_all(
+            context,
+            steps.len(),
+            args.concurrency,
+            &|i| execute(context, &list, &steps[i]),
+            |_| bar.inc(1),
+        )
+        .await;
+        bar.finish_and_clear();
+        results
+    };
     let items = steps
         .iter()
         .zip(results)
@@ -67,13 +61,9 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
             result,
         })
         .collect();
-    Ok(batch(items, headline))
-}
-
-fn batch(items: Vec<BatchItem>, headline: String) -> Outcome {
     let mut batch = Batch::new(items, Applied::COLUMNS);
     batch.headline = Some(headline);
-    Outcome::Batch(batch)
+    Ok(Outcome::Batch(batch))
 }
 
 /// FILE, or standard input for `-`.
@@ -360,21 +350,12 @@ fn headline(steps: &[Step], file: &str, dry_run: bool) -> String {
     }
 }
 
-async fn execute(
-    context: &Context,
-    org_id: Option<&str>,
-    step: &Step,
-) -> Result<Response, CliError> {
+async fn execute(context: &Context, list: &UserList, step: &Step) -> Result<Response, CliError> {
     let client = context.client()?;
     let ids: Vec<&str> = step.role_ids.iter().map(String::as_str).collect();
     match (step.action, step.user_id.as_deref()) {
         (Action::Invite | Action::Reinvite, _) => {
-            let org_id = org_id.ok_or_else(|| {
-                CliError::new(
-                    ErrorCode::BadResponse,
-                    "Unexpected reply from the Astra DevOps API: the users list has no OrgID.",
-                )
-            })?;
+            let org_id = org_id(list)?;
             client
                 .invite(&Invitation {
                     email: &step.email,

@@ -43,11 +43,11 @@ async fn delete_one(
     dry_run: bool,
 ) -> Result<Response, CliError> {
     let client = context.client()?;
-    let id = match (user, list) {
-        (UserRef::Id { id, .. }, Some(list)) => find_in(&list.users, user).map(|_| id.as_str()),
-        (UserRef::Id { id, .. }, None) => Some(id.as_str()),
-        (UserRef::Email(_), Some(list)) => find_in(&list.users, user).map(|u| u.id.as_str()),
-        (UserRef::Email(_), None) => None,
+    // With the list, the user must be in it; without it (only ids given), the DELETE's 404 says.
+    let id = match (list, user) {
+        (Some(list), _) => find_in(&list.users, user).map(|u| u.id.as_str()),
+        (None, UserRef::Id { id, .. }) => Some(id.as_str()),
+        (None, UserRef::Email(_)) => None,
     };
     let typed = user.typed();
     if dry_run && id.is_some() {

@@ -7,7 +7,7 @@ use crate::cli::UserInviteArgs;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::{Edit, Hint, Suggestion};
-use crate::lookup::{find_in, resolve_roles};
+use crate::lookup::{find_in, org_id, resolve_roles};
 use crate::output::views::Invited;
 use crate::output::{Outcome, Response};
 use crate::refs::{email_problem, split_list, EmailProblem, RoleRef, UserRef};
@@ -34,14 +34,13 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
     } else {
         (Vec::new(), false)
     };
-    if inviting && defaulted {
+    if defaulted {
         context.ui.notice(&format!(
             "No role given: inviting with the default role '{DEFAULT_ROLE}' (pass -r ROLE to choose)."
         ));
     }
-    let org_id = list.org_id.as_deref();
     for_each_user::<Invited, _, _>(context, &args.users, args.concurrency, |i| {
-        execute(context, org_id, &roles, &args.users[i], &plans[i])
+        execute(context, &list, &roles, &args.users[i], &plans[i])
     })
     .await
 }
@@ -79,7 +78,7 @@ fn plan(list: &UserList, user: &UserRef, if_not_exists: bool) -> Plan {
 
 async fn execute(
     context: &Context,
-    org_id: Option<&str>,
+    list: &UserList,
     roles: &[&Role],
     user: &UserRef,
     plan: &Plan,
@@ -99,12 +98,7 @@ async fn execute(
         }
         Plan::Invite(email) => email,
     };
-    let org_id = org_id.ok_or_else(|| {
-        CliError::new(
-            ErrorCode::BadResponse,
-            "Unexpected reply from the Astra DevOps API: the users list has no OrgID.",
-        )
-    })?;
+    let org_id = org_id(list)?;
     let ids: Vec<&str> = roles.iter().map(|role| role.id.as_str()).collect();
     let invitation = Invitation {
         email,
@@ -202,12 +196,11 @@ fn pick_roles<'a>(context: &Context, roles: &'a [Role]) -> Result<Vec<&'a Role>,
             },
         ));
     }
-    let refs: Vec<RoleRef> = picked.into_iter().map(RoleRef::Name).collect();
     // A name held by several roles picks the first: the picker shows names, and names are how
     // the organization's people know them.
-    Ok(refs
+    Ok(picked
         .iter()
-        .filter_map(|r| roles.iter().find(|role| role.name() == r.typed()))
+        .filter_map(|name| roles.iter().find(|role| role.name() == name))
         .collect())
 }
 

@@ -7,7 +7,7 @@ use crate::cli::UserRolesArgs;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Hint;
-use crate::lookup::{find_user, resolve_all, roles_error, RoleDiff};
+use crate::lookup::{find_user, resolve_all, roles_error, RoleDiff, RoleProblem};
 use crate::output::views::{RolesChanged, RolesView};
 use crate::output::{Outcome, Response};
 use crate::refs::RoleRef;
@@ -111,20 +111,32 @@ impl Change {
 /// Resolves every role first (all unknown ones reported at once), then computes the target set;
 /// an empty target is refused.
 fn plan(args: &UserRolesArgs, user: &User, roles: &[Role]) -> Result<Change, CliError> {
-    let flat = |lists: &[Vec<RoleRef>]| lists.iter().flatten().cloned().collect::<Vec<_>>();
-    let (set, add, remove) = (flat(&args.set), flat(&args.add), flat(&args.remove));
-    let every: Vec<RoleRef> = set.iter().chain(&add).chain(&remove).cloned().collect();
-    resolve_all(roles, &every).map_err(|problems| roles_error(&problems))?;
-    let ids = |refs: &[RoleRef]| -> Vec<String> {
-        resolve_all(roles, refs)
-            .unwrap_or_default()
-            .iter()
-            .map(|r| r.id.clone())
-            .collect()
+    // Each list resolved once; every role that fails, in any list, is reported together.
+    let ids = |lists: &[Vec<RoleRef>]| -> Result<Vec<String>, Vec<RoleProblem>> {
+        let refs: Vec<RoleRef> = lists.iter().flatten().cloned().collect();
+        resolve_all(roles, &refs).map(|found| found.iter().map(|r| r.id.clone()).collect())
     };
+    let (set, add, remove) = (ids(&args.set), ids(&args.add), ids(&args.remove));
+    let mut problems: Vec<RoleProblem> = Vec::new();
+    for problem in [&set, &add, &remove]
+        .into_iter()
+        .filter_map(|r| r.as_ref().err())
+        .flatten()
+    {
+        if !problems.contains(problem) {
+            problems.push(problem.clone());
+        }
+    }
+    if !problems.is_empty() {
+        return Err(roles_error(&problems));
+    }
+    let (set, add, remove) = (
+        set.unwrap_or_default(),
+        add.unwrap_or_default(),
+        remove.unwrap_or_default(),
+    );
     let before: Vec<String> = user.roles().iter().map(|r| r.id.clone()).collect();
     let after: Vec<String> = if args.set.is_empty() {
-        let (add, remove) = (ids(&add), ids(&remove));
         let mut after: Vec<String> = before
             .iter()
             .filter(|id| !remove.contains(id))
@@ -137,7 +149,7 @@ fn plan(args: &UserRolesArgs, user: &User, roles: &[Role]) -> Result<Change, Cli
         }
         after
     } else {
-        ids(&set)
+        set
     };
     if after.is_empty() {
         return Err(CliError::new(
