@@ -4,22 +4,10 @@
 # requests the emulator saw for one astra run (its round trips are in SPEC §7.3).
 #
 # Usage: bash bench/commands.sh [RUNS] [LATENCY_MS]   (default 7 runs, 50 ms)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 runs=${1:-7}
 latency=${2:-50}
-cargo build --release -q -p astra-cli -p astra-emulator
-emulator=$PWD/target/release/astra-emulator
-astra=$PWD/target/release/astra
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-token=AstraCS:emulatoremulatoremulator:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-"$emulator" --latency "$latency" serve --port-file "$work/port" >/dev/null 2>&1 &
-pids+=("$!")
-until [ -s "$work/port" ]; do sleep 0.05; done
-base="http://127.0.0.1:$(cat "$work/port")"
+base=$(start_emulator commands --latency "$latency")
 api="$base/v2/organizations"
 export ASTRA_DB_APPLICATION_TOKEN=$token ASTRA_LOCAL_ENDPOINT=$base/v2
 auth=(-H "Authorization: Bearer $token")
@@ -27,8 +15,6 @@ org=$(curl -s "${auth[@]}" "$api/users" | sed 's/.*"OrgID":"\([^"]*\)".*/\1/')
 ro=$(curl -s "${auth[@]}" "$api/roles" | grep -o '"id":"[^"]*","name":"RO User"' | cut -d'"' -f4)
 bob=00000000-0000-4000-8000-000000000002
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
 get() { curl -sf -o /dev/null "${auth[@]}" "$api/$1"; }
 parallel() { for path in "$@"; do get "$path" & done; wait; }
 put() { curl -sf -o /dev/null -X PUT "${auth[@]}" -H 'Content-Type: application/json' -d "$2" "$api/$1"; }
