@@ -210,6 +210,15 @@ pub fn parse_json(output: &std::process::Output) -> Value {
         .unwrap_or_else(|err| panic!("stdout is not JSON ({err}): {}", stdout(output)))
 }
 
+/// A request the emulator recorded, as `METHOD /path`.
+pub fn call_line(request: &Value) -> String {
+    format!(
+        "{} {}",
+        request["method"].as_str().unwrap_or_default(),
+        request["path"].as_str().unwrap_or_default()
+    )
+}
+
 /// A running `astra-emulator serve` on a free loopback port, stopped on drop.
 pub struct Emulator {
     child: Child,

@@ -124,13 +124,7 @@ async fn re_runs_are_safe_with_if_not_exists_and_if_exists() {
     let changes: Vec<String> = requests
         .iter()
         .filter(|r| r["method"] != "GET")
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["method"].as_str().unwrap(),
-                r["path"].as_str().unwrap()
-            )
-        })
+        .map(call_line)
         .collect();
     assert_eq!(changes.len(), 2, "one PUT and one DELETE: {changes:?}");
     let put = requests.iter().find(|r| r["method"] == "PUT").unwrap();

@@ -82,16 +82,7 @@ async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
     assert_eq!(value["data"]["before"], json!([rw, billing]));
     assert_eq!(value["data"]["changed"], true);
     let sent = emulator.requests().await;
-    let calls: Vec<String> = sent
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["method"].as_str().unwrap(),
-                r["path"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let calls: Vec<String> = sent.iter().map(call_line).collect();
     assert_eq!(calls.len(), 3, "users ∥ roles, then the PUT: {calls:?}");
     assert_eq!(calls[2], format!("PUT /v2/organizations/users/{bob}/roles"));
     assert_eq!(sent[2]["body"], json!({"roles": [rw, billing, ro]}));
