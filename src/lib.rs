@@ -13,6 +13,8 @@ pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
+#[cfg(test)]
+mod fixtures;
 pub mod hints;
 pub mod logging;
 pub mod lookup;

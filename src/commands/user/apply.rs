@@ -374,3 +374,244 @@ async fn execute(context: &Context, list: &UserList, step: &Step) -> Result<Resp
     }
     Ok(step.response(false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{role, user};
+
+    fn entry(line: usize, email: &str, roles: &[&str]) -> Entry {
+        Entry {
+            email: email.to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            line,
+        }
+    }
+
+    fn roles() -> Vec<Role> {
+        vec![
+            role("r1", "RO User"),
+            role("r2", "R/W User"),
+            role("b1", "Billing"),
+            role("b2", "billing"),
+        ]
+    }
+
+    fn messages(problems: &[RowProblem]) -> Vec<String> {
+        problems
+            .iter()
+            .map(|p| format!("{}: {}", p.line, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line_in_line_order() {
+        let roles = roles();
+        let entries = [
+            entry(7, "dup@x.io", &["RO User"]),
+            entry(2, "a@x.io,b@x.io", &["RO User"]),
+            entry(3, "no-at.x.io", &["RO User"]),
+            entry(4, "DUP@x.io", &["RO User"]),
+            entry(5, "c@x.io", &[]),
+            entry(6, "d@x.io", &["RO Usr", "<role>", "BILLING", "Wizard"]),
+        ];
+        let problems = validate(&entries, &roles).err().unwrap();
+        assert_eq!(
+            messages(&problems),
+            [
+                "2: 'a@x.io,b@x.io' holds several emails; give each its own row",
+                "3: 'no-at.x.io' is not an email address: it has no '@'",
+                "4: 'DUP@x.io' is already on line 7",
+                "5: 'c@x.io' has no roles",
+                "6: role '<role>': '<role>' looks like a placeholder; did you forget to replace a placeholder?",
+                "6: role 'RO Usr' not found; did you mean 'RO User'?",
+                "6: role 'BILLING' is ambiguous (ids b1, b2); give the id",
+                "6: role 'Wizard' not found",
+            ]
+        );
+    }
+
+    #[test]
+    fn good_rows_resolve_to_their_roles_in_file_order() {
+        let roles = roles();
+        let entries = [
+            entry(2, "a@x.io", &["R/W User", "ro user"]),
+            entry(3, "b@x.io", &["R/W User", "r/w user"]),
+        ];
+        let desired = validate(&entries, &roles).ok().unwrap();
+        let rows: Vec<(&str, Vec<&str>)> = desired
+            .iter()
+            .map(|d| (d.email, d.roles.iter().map(|r| r.id.as_str()).collect()))
+            .collect();
+        assert_eq!(rows, [("a@x.io", vec!["r2", "r1"]), ("b@x.io", vec!["r2"])]);
+    }
+
+    fn desired<'a>(email: &'a str, roles: &[&'a Role]) -> Desired<'a> {
+        Desired {
+            email,
+            roles: roles.to_vec(),
+        }
+    }
+
+    fn actions(steps: &[Step]) -> Vec<(String, &'static str, Vec<String>)> {
+        steps
+            .iter()
+            .map(|s| (s.email.clone(), s.action.name(), s.role_ids.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn each_row_is_an_invite_a_role_change_a_reinvite_or_nothing() {
+        let (ro, rw) = (role("r1", "RO User"), role("r2", "R/W User"));
+        let users = [
+            user("u1", "same@x.io", "active", &[&rw, &ro, &ro]),
+            user("u2", "active@x.io", "active", &[&ro]),
+            user("u3", "invited@x.io", "invited", &[&ro]),
+            user("u4", "other@x.io", "suspended", &[&ro]),
+        ];
+        let rows = [
+            desired("SAME@x.io", &[&ro, &rw]),
+            desired("active@x.io", &[&rw]),
+            desired("invited@x.io", &[&rw]),
+            desired("other@x.io", &[&rw]),
+            desired("new@x.io", &[&rw, &ro]),
+        ];
+        let steps = plan(&rows, &users, false);
+        let expect = |e: &str, a, ids: &[&str]| {
+            (
+                e.to_owned(),
+                a,
+                ids.iter().map(|i| (*i).to_owned()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            actions(&steps),
+            [
+                expect("SAME@x.io", "unchanged", &["r1", "r2"]),
+                expect("active@x.io", "set roles", &["r2"]),
+                expect("invited@x.io", "re-invite", &["r2"]),
+                expect("other@x.io", "re-invite", &["r2"]),
+                expect("new@x.io", "invite", &["r1", "r2"]),
+            ]
+        );
+        let ids: Vec<Option<&str>> = steps.iter().map(|s| s.user_id.as_deref()).collect();
+        assert_eq!(ids, [Some("u1"), Some("u2"), Some("u3"), Some("u4"), None]);
+        assert_eq!(steps[4].role_names, ["R/W User", "RO User"]);
+    }
+
+    #[test]
+    fn prune_deletes_the_users_the_file_leaves_out_sorted_by_email() {
+        let ro = role("r1", "RO User");
+        let users = [
+            user("u1", "zed@x.io", "active", &[&ro]),
+            user("u2", "Kept@x.io", "active", &[&ro]),
+            user("u3", "Amy@x.io", "invited", &[&ro]),
+            user("u4", "bob@x.io", "active", &[&ro]),
+        ];
+        let rows = [desired("kept@x.io", &[&ro])];
+        assert_eq!(plan(&rows, &users, false).len(), 1, "no prune, no delete");
+        let steps = plan(&rows, &users, true);
+        let deleted: Vec<(&str, Option<&str>, &'static str)> = steps[1..]
+            .iter()
+            .map(|s| (s.email.as_str(), s.user_id.as_deref(), s.action.name()))
+            .collect();
+        assert_eq!(
+            deleted,
+            [
+                ("Amy@x.io", Some("u3"), "delete"),
+                ("bob@x.io", Some("u4"), "delete"),
+                ("zed@x.io", Some("u1"), "delete"),
+            ]
+        );
+        assert_eq!(steps[1].role_names, ["RO User"]);
+        assert!(steps[1].role_ids.is_empty());
+    }
+
+    fn step(email: &str, action: Action, names: &[&str]) -> Step {
+        Step {
+            email: email.to_owned(),
+            action,
+            user_id: None,
+            role_ids: Vec::new(),
+            role_names: names.iter().map(|n| (*n).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_headline_counts_changes_by_kind_and_the_unchanged() {
+        let steps = [
+            step("a", Action::Invite, &[]),
+            step("b", Action::Invite, &[]),
+            step("c", Action::SetRoles, &[]),
+            step("d", Action::Reinvite, &[]),
+            step("e", Action::Delete, &[]),
+            step("f", Action::Unchanged, &[]),
+        ];
+        assert_eq!(
+            headline(&steps, "team.toml", false),
+            "Applied 'team.toml': 5 changes (2 invite, 1 set roles, 1 re-invite, 1 delete), 1 unchanged."
+        );
+        assert_eq!(
+            headline(&steps[2..3], "t.csv", true),
+            "Dry run of 't.csv': 1 change (1 set roles), 0 unchanged; nothing was sent."
+        );
+        assert_eq!(
+            headline(&steps[5..], "t.csv", false),
+            "Applied 't.csv': 0 changes, 1 unchanged."
+        );
+    }
+
+    #[test]
+    fn each_action_says_what_was_or_would_be_done() {
+        let roles = &["RO User", "R/W User"];
+        let cases = [
+            (
+                Action::Invite,
+                "Invited 'a@x.io' with roles 'RO User', 'R/W User'.",
+                "Would invite 'a@x.io' with roles 'RO User', 'R/W User'.",
+            ),
+            (
+                Action::SetRoles,
+                "Set the roles of 'a@x.io' to 'RO User', 'R/W User'.",
+                "Would set the roles of 'a@x.io' to 'RO User', 'R/W User'.",
+            ),
+            (
+                Action::Reinvite,
+                "Re-invited 'a@x.io' with roles 'RO User', 'R/W User'.",
+                "Would re-invite 'a@x.io' with roles 'RO User', 'R/W User'.",
+            ),
+            (
+                Action::Delete,
+                "Deleted 'a@x.io'.",
+                "Would delete 'a@x.io'.",
+            ),
+            (
+                Action::Unchanged,
+                "'a@x.io' is unchanged.",
+                "'a@x.io' is unchanged.",
+            ),
+        ];
+        for (action, done, would) in cases {
+            let step = step("a@x.io", action, roles);
+            let response = step.response(false);
+            assert_eq!(response.message, done);
+            assert_eq!(step.response(true).message, would);
+            assert_eq!(response.routine, action == Action::Unchanged, "{done}");
+            assert_eq!(
+                response.data.cells(),
+                ["a@x.io", action.name(), "RO User,R/W User"]
+            );
+        }
+    }
+
+    #[test]
+    fn an_invalid_file_names_the_count_and_every_line() {
+        let one = invalid("t.csv", &[RowProblem::new(3, "bad")]);
+        assert_eq!(one.code, ErrorCode::ValidationIssue);
+        assert_eq!(one.headline, "'t.csv' has 1 problem; nothing was sent.");
+        assert_eq!(one.details, ["  line 3: bad"]);
+        let two = invalid("t.csv", &[RowProblem::new(3, "x"), RowProblem::new(9, "y")]);
+        assert_eq!(two.headline, "'t.csv' has 2 problems; nothing was sent.");
+        assert_eq!(two.details, ["  line 3: x\n  line 9: y"]);
+    }
+}

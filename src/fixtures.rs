@@ -1,0 +1,25 @@
+//! Test-only builders for the API's models, shared by the unit tests of the logic modules.
+
+use crate::api::models::{Role, User, UserStatus};
+
+pub fn role(id: &str, name: &str) -> Role {
+    Role {
+        id: id.to_owned(),
+        name: Some(name.to_owned()),
+        policy: None,
+    }
+}
+
+/// A user with these roles; `status` is `active`, `invited` or anything else the API may send.
+pub fn user(id: &str, email: &str, status: &str, roles: &[&Role]) -> User {
+    User {
+        id: id.to_owned(),
+        email: Some(email.to_owned()),
+        status: Some(match status {
+            "active" => UserStatus::Active,
+            "invited" => UserStatus::Invited,
+            other => UserStatus::Other(other.to_owned()),
+        }),
+        roles: Some(roles.iter().map(|r| (*r).clone()).collect()),
+    }
+}
