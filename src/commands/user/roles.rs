@@ -176,3 +176,136 @@ fn plan(args: &UserRolesArgs, user: &User, roles: &[Role]) -> Result<Change, Cli
         diff,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{role, user};
+    use crate::hints::Suggestion;
+    use crate::refs::UserRef;
+
+    fn names(list: &[&str]) -> Vec<Vec<RoleRef>> {
+        if list.is_empty() {
+            return Vec::new();
+        }
+        vec![list
+            .iter()
+            .map(|n| RoleRef::Name((*n).to_owned()))
+            .collect()]
+    }
+
+    fn args(set: &[&str], add: &[&str], remove: &[&str]) -> UserRolesArgs {
+        UserRolesArgs {
+            user: UserRef::Email("jo smith@x.io".into()),
+            set: names(set),
+            add: names(add),
+            remove: names(remove),
+            dry_run: false,
+        }
+    }
+
+    fn org() -> Vec<Role> {
+        vec![
+            role("ro", "RO User"),
+            role("rw", "R/W User"),
+            role("ba", "Billing Admin"),
+        ]
+    }
+
+    fn plan_for(current: &[&Role], args: &UserRolesArgs) -> Result<Change, CliError> {
+        plan(args, &user("u1", "jo@x.io", "active", current), &org())
+    }
+
+    #[test]
+    fn add_and_remove_edit_the_current_roles_in_order() {
+        let org = org();
+        let change =
+            plan_for(&[&org[0], &org[2]], &args(&[], &["R/W User"], &["RO User"])).unwrap();
+        assert_eq!(change.diff.before, ["ro", "ba"]);
+        assert_eq!(change.diff.after, ["ba", "rw"]);
+        assert_eq!(change.summary(), "added 'R/W User'; removed 'RO User'");
+        let only_added =
+            plan_for(&[&org[0]], &args(&[], &["r/w user", "Billing Admin"], &[])).unwrap();
+        assert_eq!(only_added.summary(), "added 'R/W User', 'Billing Admin'");
+        let only_removed = plan_for(&[&org[0], &org[1]], &args(&[], &[], &["RO User"])).unwrap();
+        assert_eq!(only_removed.summary(), "removed 'RO User'");
+    }
+
+    #[test]
+    fn a_role_both_added_and_removed_is_removed_and_a_held_role_is_not_added_twice() {
+        let org = org();
+        let change = plan_for(
+            &[&org[0], &org[1]],
+            &args(&[], &["Billing Admin", "RO User"], &["Billing Admin"]),
+        )
+        .unwrap();
+        assert_eq!(change.diff.after, ["ro", "rw"]);
+        assert!(!change.diff.changed());
+    }
+
+    #[test]
+    fn set_replaces_every_role() {
+        let org = org();
+        let change = plan_for(&[&org[0], &org[1]], &args(&["Billing Admin"], &[], &[])).unwrap();
+        assert_eq!(change.diff.after, ["ba"]);
+        assert_eq!(change.added_names, ["Billing Admin"]);
+        assert_eq!(change.removed_names, ["RO User", "R/W User"]);
+        let same = plan_for(&[&org[2]], &args(&["billing admin"], &[], &[])).unwrap();
+        assert!(!same.diff.changed());
+    }
+
+    #[test]
+    fn a_role_only_the_user_holds_is_named_from_the_user() {
+        let legacy = role("old", "Legacy Role");
+        let change = plan_for(&[&legacy], &args(&["RO User"], &[], &[])).unwrap();
+        assert_eq!(change.removed_names, ["Legacy Role"]);
+        assert_eq!(change.summary(), "added 'RO User'; removed 'Legacy Role'");
+    }
+
+    #[test]
+    fn every_unknown_role_in_any_list_is_reported_once() {
+        let org = org();
+        let err = plan_for(
+            &[&org[0]],
+            &args(&[], &["Wizard", "R/W Usr"], &["Wizard", "Ghost"]),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.code, ErrorCode::RoleNotFound);
+        assert_eq!(
+            err.headline,
+            "Roles 'Wizard', 'R/W Usr', 'Ghost' not found."
+        );
+        let err = plan_for(&[&org[0]], &args(&["Ghost"], &[], &[]))
+            .err()
+            .unwrap();
+        assert_eq!(err.headline, "Role 'Ghost' not found.");
+    }
+
+    #[test]
+    fn a_user_left_without_roles_is_refused_with_the_delete_hint() {
+        let org = org();
+        for args in [
+            args(&[], &[], &["RO User"]),
+            args(&[], &["R/W User"], &["RO User", "R/W User"]),
+        ] {
+            let err = plan_for(&[&org[0]], &args).err().unwrap();
+            assert_eq!(err.code, ErrorCode::ValidationIssue);
+            assert_eq!(
+                err.headline,
+                "User 'jo smith@x.io' would be left with no role."
+            );
+            assert_eq!(
+                err.details,
+                ["A user needs at least one role; nothing was sent."]
+            );
+            assert_eq!(
+                err.suggestions,
+                [Suggestion::Fixed(Hint::new(
+                    "Delete the user instead:",
+                    "astra user delete 'jo smith@x.io'"
+                ))]
+            );
+        }
+    }
+}
