@@ -19,6 +19,10 @@ pub const TEST_NO_RETRY_DELAY: &str = "ASTRA_TEST_NO_RETRY_DELAY";
 
 /// A variable's value, treating an empty value as unset.
 pub fn var(name: &str) -> Option<String> {
+    #[cfg(test)]
+    if let Some(value) = hermetic::var(name) {
+        return value;
+    }
     std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
@@ -42,3 +46,36 @@ Environment variables:
   ASTRA_HTTP_TIMEOUT          connect and request timeout in seconds (default: 10 and 30)
   NO_COLOR, CLICOLOR_FORCE    disable or force colours when --color is auto
   HTTPS_PROXY, NO_PROXY       proxy settings";
+
+/// Unit tests run on many threads of one process: a test that needs variables sets them for its
+/// own thread only, and then sees no other variable (the developer's own token included).
+#[cfg(test)]
+pub mod hermetic {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    thread_local! {
+        static VARS: RefCell<Option<HashMap<String, String>>> = const { RefCell::new(None) };
+    }
+
+    /// Runs `body` with exactly these variables set (empty values count as unset, as outside).
+    pub fn with_vars<T>(vars: &[(&str, &str)], body: impl FnOnce() -> T) -> T {
+        let map = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        VARS.with(|cell| *cell.borrow_mut() = Some(map));
+        let result = body();
+        VARS.with(|cell| *cell.borrow_mut() = None);
+        result
+    }
+
+    /// `None` outside `with_vars`; `Some(value)` inside.
+    pub(super) fn var(name: &str) -> Option<Option<String>> {
+        VARS.with(|cell| {
+            cell.borrow()
+                .as_ref()
+                .map(|vars| vars.get(name).filter(|value| !value.is_empty()).cloned())
+        })
+    }
+}

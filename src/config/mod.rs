@@ -300,7 +300,9 @@ pub fn read_token_flag(value: &TokenArg, ui: &Ui) -> Result<(String, TokenSource
                     format!("Cannot read the token file '{path}': {}.", os_reason(&err)),
                 )
             })?;
-            warn_if_shared(&expanded, path, ui);
+            if let Some(warning) = shared_file_warning(&expanded, path) {
+                ui.warn(&warning);
+            }
             (
                 String::from_utf8_lossy(&bytes).into_owned(),
                 TokenSource::File(path.clone()),
@@ -333,22 +335,23 @@ pub fn ask_token(ui: &Ui) -> Result<String, CliError> {
     }
 }
 
+/// The warning for a token file other users can read, if it is one.
 #[cfg(unix)]
-fn warn_if_shared(path: &Path, shown: &str, ui: &Ui) {
+fn shared_file_warning(path: &Path, shown: &str) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
-    let Ok(metadata) = std::fs::metadata(path) else {
-        return;
-    };
-    if metadata.permissions().mode() & 0o077 != 0 {
-        ui.warn(&format!(
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o077 != 0).then(|| {
+        format!(
             "the token file '{shown}' is readable by other users; restrict it with: chmod 600 {}",
             crate::text::shell_quote(shown)
-        ));
-    }
+        )
+    })
 }
 
 #[cfg(not(unix))]
-fn warn_if_shared(_path: &Path, _shown: &str, _ui: &Ui) {}
+fn shared_file_warning(_path: &Path, _shown: &str) -> Option<String> {
+    None
+}
 
 fn from_profile(
     request: &ConnectionRequest,
@@ -493,5 +496,439 @@ mod tests {
         );
         let err = target(Some((Env::Local, Origin::Variable)), None).unwrap_err();
         assert_eq!(err.code, ErrorCode::ValidationIssue);
+    }
+
+    use crate::env::hermetic::with_vars;
+    use crate::ui::UiSettings;
+
+    fn token(c: char) -> String {
+        format!("AstraCS:{}:{}", c.to_string().repeat(24), "b".repeat(64))
+    }
+
+    fn resolve_with(
+        request: &ConnectionRequest,
+        vars: &[(&str, &str)],
+    ) -> Result<Connection, CliError> {
+        with_vars(vars, || resolve(request, &Ui::new(UiSettings::default())))
+    }
+
+    fn literal(c: char) -> Option<TokenArg> {
+        Some(TokenArg::Literal(Secret::new(token(c))))
+    }
+
+    /// A directory holding `.astrarc` with this text; the path as a string.
+    fn astrarc(text: &str) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".astrarc");
+        std::fs::write(&path, text).unwrap();
+        (dir, path.to_string_lossy().into_owned())
+    }
+
+    fn profiles() -> String {
+        format!(
+            "[default]\nASTRA_DB_APPLICATION_TOKEN={}\n[dev]\nASTRA_DB_APPLICATION_TOKEN={}\nASTRA_ENV=dev\n[local]\nASTRA_DB_APPLICATION_TOKEN={}\nASTRA_ENV=local\n[nolocal]\nASTRA_DB_APPLICATION_TOKEN={}\nASTRA_ENV=local\nASTRA_LOCAL_ENDPOINT=http://127.0.0.1:9/v2/\n",
+            token('d'),
+            token('e'),
+            token('l'),
+            token('n')
+        )
+    }
+
+    #[test]
+    fn env_names_parse_in_any_case_and_print_as_typed() {
+        for env in [Env::Prod, Env::Dev, Env::Test, Env::Local] {
+            assert_eq!(Env::parse(env.as_str()), Some(env));
+            assert_eq!(
+                Env::parse(&format!(" {} ", env.as_str().to_uppercase())),
+                Some(env)
+            );
+        }
+        let names: Vec<&str> = [Env::Prod, Env::Dev, Env::Test, Env::Local]
+            .map(Env::as_str)
+            .into();
+        assert_eq!(names, ["prod", "dev", "test", "local"]);
+        assert_eq!(Env::parse("staging"), None);
+        assert_eq!(
+            Env::from_setting("staging").unwrap_err(),
+            "ASTRA_ENV='staging' is not one of prod, dev, test, local."
+        );
+    }
+
+    #[test]
+    fn each_env_sends_to_its_own_api() {
+        let url = |env| target(Some((env, Origin::Variable)), None).unwrap().1;
+        assert_eq!(url(Env::Prod), "https://api.astra.datastax.com/v2");
+        assert_eq!(url(Env::Dev), "https://api.dev.cloud.datastax.com/v2");
+        assert_eq!(url(Env::Test), "https://api.test.cloud.datastax.com/v2");
+        assert_eq!(target(None, None).unwrap(), (Env::Prod, url(Env::Prod)));
+    }
+
+    #[test]
+    fn token_sources_are_named_without_the_token() {
+        let names = [
+            (TokenSource::Flag, "--token"),
+            (TokenSource::File("t.txt".into()), "--token @t.txt"),
+            (TokenSource::Stdin, "--token @- (standard input)"),
+            (
+                TokenSource::Variable,
+                "the ASTRA_DB_APPLICATION_TOKEN variable",
+            ),
+            (
+                TokenSource::Profile {
+                    name: "dev".into(),
+                    path: "/h/.astrarc".into(),
+                },
+                "profile 'dev' in /h/.astrarc",
+            ),
+        ];
+        for (source, name) in names {
+            assert_eq!(source.to_string(), name);
+        }
+        assert_eq!(parse_token_arg("@-"), Ok(TokenArg::Stdin));
+        assert_eq!(
+            parse_token_arg("@t.txt"),
+            Ok(TokenArg::File("t.txt".into()))
+        );
+        assert_eq!(
+            parse_token_arg("abc"),
+            Ok(TokenArg::Literal(Secret::new("abc")))
+        );
+    }
+
+    #[test]
+    fn a_token_flag_cannot_be_combined_with_a_profile_or_a_file() {
+        for (config_file, profile) in [(Some("f"), None), (None, Some("p")), (Some("f"), Some("p"))]
+        {
+            let request = ConnectionRequest {
+                token: literal('a'),
+                config_file: config_file.map(str::to_owned),
+                profile: profile.map(str::to_owned),
+                ..Default::default()
+            };
+            let err = resolve_with(&request, &[]).unwrap_err();
+            assert_eq!(err.code, ErrorCode::Usage, "{config_file:?} {profile:?}");
+        }
+    }
+
+    #[test]
+    fn the_flag_wins_over_the_variable_which_wins_over_the_default_file() {
+        let (_dir, path) = astrarc(&profiles());
+        let flag = ConnectionRequest {
+            token: literal('a'),
+            env: Some(Env::Dev),
+            ..Default::default()
+        };
+        let vars = [(env::TOKEN, token('v')), (env::ASTRARC, path.clone())];
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let connection = resolve_with(&flag, &vars).unwrap();
+        assert_eq!(connection.source, TokenSource::Flag);
+        assert_eq!(connection.token, Token::parse(&token('a')).unwrap());
+        assert_eq!(connection.base_url, "https://api.dev.cloud.datastax.com/v2");
+
+        let connection = resolve_with(&ConnectionRequest::default(), &vars).unwrap();
+        assert_eq!(connection.source, TokenSource::Variable);
+        assert_eq!(connection.token, Token::parse(&token('v')).unwrap());
+        assert_eq!(connection.env, Env::Prod);
+
+        let connection = resolve_with(&ConnectionRequest::default(), &vars[1..]).unwrap();
+        assert_eq!(connection.token, Token::parse(&token('d')).unwrap());
+        assert_eq!(
+            connection.source,
+            TokenSource::Profile {
+                name: "default".into(),
+                path: path.clone().into()
+            }
+        );
+        let named = ConnectionRequest {
+            config_file: Some(path.clone()),
+            ..Default::default()
+        };
+        let connection = resolve_with(&named, &vars).unwrap();
+        assert_eq!(
+            connection.token,
+            Token::parse(&token('d')).unwrap(),
+            "-cf wins over the variable"
+        );
+    }
+
+    #[test]
+    fn the_token_variable_takes_its_env_and_endpoint_from_variables_unless_flags_say() {
+        let t = token('v');
+        let request = ConnectionRequest::default();
+        let dev = resolve_with(&request, &[(env::TOKEN, &t), (env::ENV, "dev")]).unwrap();
+        assert_eq!(
+            (dev.env, dev.base_url.as_str()),
+            (Env::Dev, "https://api.dev.cloud.datastax.com/v2")
+        );
+        let local = resolve_with(
+            &request,
+            &[
+                (env::TOKEN, &t),
+                (env::LOCAL_ENDPOINT, "http://127.0.0.1:1/v2/"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            (local.env, local.base_url.as_str()),
+            (Env::Local, "http://127.0.0.1:1/v2")
+        );
+        let flags = ConnectionRequest {
+            env: Some(Env::Test),
+            ..Default::default()
+        };
+        let test = resolve_with(&flags, &[(env::TOKEN, &t), (env::ENV, "dev")]).unwrap();
+        assert_eq!(test.env, Env::Test);
+        let flags = ConnectionRequest {
+            local_endpoint: Some("http://[::1]:2/v2".into()),
+            ..Default::default()
+        };
+        let local = resolve_with(
+            &flags,
+            &[(env::TOKEN, &t), (env::LOCAL_ENDPOINT, "http://x/v2")],
+        )
+        .unwrap();
+        assert_eq!(local.base_url, "http://[::1]:2/v2");
+        let err = resolve_with(&request, &[(env::TOKEN, &t), (env::ENV, "qa")]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationIssue);
+        assert_eq!(
+            err.headline,
+            "ASTRA_ENV='qa' is not one of prod, dev, test, local."
+        );
+        let err = resolve_with(&request, &[(env::TOKEN, "nope")]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidToken);
+    }
+
+    #[test]
+    fn a_profile_is_chosen_by_flag_or_variable_and_its_keys_yield_to_flags() {
+        let (_dir, path) = astrarc(&profiles());
+        let vars = [(env::ASTRARC, path.as_str()), (env::ASTRA_PROFILE, "dev")];
+        let by_variable = resolve_with(&ConnectionRequest::default(), &vars).unwrap();
+        assert_eq!(by_variable.token, Token::parse(&token('e')).unwrap());
+        assert_eq!(by_variable.env, Env::Dev);
+        let by_flag = ConnectionRequest {
+            profile: Some("nolocal".into()),
+            ..Default::default()
+        };
+        let local = resolve_with(&by_flag, &vars).unwrap();
+        assert_eq!(
+            (local.env, local.base_url.as_str()),
+            (Env::Local, "http://127.0.0.1:9/v2")
+        );
+        let overridden = ConnectionRequest {
+            profile: Some("nolocal".into()),
+            local_endpoint: Some("http://127.0.0.1:7/v2".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            resolve_with(&overridden, &vars).unwrap().base_url,
+            "http://127.0.0.1:7/v2"
+        );
+        let flag_env = ConnectionRequest {
+            profile: Some("dev".into()),
+            env: Some(Env::Test),
+            ..Default::default()
+        };
+        assert_eq!(resolve_with(&flag_env, &vars).unwrap().env, Env::Test);
+        let broken = ConnectionRequest {
+            profile: Some("local".into()),
+            ..Default::default()
+        };
+        let err = resolve_with(&broken, &vars).unwrap_err();
+        assert_eq!(err.code, ErrorCode::ParseIssue);
+        assert_eq!(
+            err.headline,
+            format!("Profile 'local' in '{path}': ASTRA_ENV is local but the key ASTRA_LOCAL_ENDPOINT is missing.")
+        );
+        let conflict = ConnectionRequest {
+            profile: Some("nolocal".into()),
+            env: Some(Env::Dev),
+            ..Default::default()
+        };
+        let err = resolve_with(&conflict, &vars).unwrap_err();
+        assert_eq!(
+            err.code,
+            ErrorCode::Usage,
+            "a flag in the conflict makes it a usage error"
+        );
+        assert!(
+            err.headline
+                .contains("(the profile key ASTRA_LOCAL_ENDPOINT)"),
+            "{}",
+            err.headline
+        );
+        assert!(err.headline.contains("'dev' (--env)"), "{}", err.headline);
+    }
+
+    #[test]
+    fn conflicts_name_where_each_setting_came_from() {
+        let err = target(
+            Some((Env::Dev, Origin::Variable)),
+            Some(("http://x/v2".into(), Origin::Variable)),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.headline,
+            "the endpoint 'http://x/v2' (ASTRA_LOCAL_ENDPOINT) is only for the local environment, but the environment is 'dev' (ASTRA_ENV)."
+        );
+        let err = target(
+            Some((Env::Test, Origin::Profile)),
+            Some(("http://x/v2".into(), Origin::Flag)),
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Usage);
+        assert_eq!(
+            err.headline,
+            "the endpoint 'http://x/v2' (--local-endpoint) is only for the local environment, but the environment is 'test' (the profile key ASTRA_ENV)"
+        );
+        let err = target(Some((Env::Local, Origin::Flag)), None).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Usage);
+        assert_eq!(
+            err.headline,
+            "the local environment needs an endpoint: pass --local-endpoint URL or set ASTRA_LOCAL_ENDPOINT"
+        );
+        assert_eq!(
+            target(
+                Some((Env::Local, Origin::Flag)),
+                Some(("https://h:1/v2".into(), Origin::Variable))
+            )
+            .unwrap(),
+            (Env::Local, "https://h:1/v2".to_owned())
+        );
+        let why = |url: &str| check_endpoint(url).unwrap_err();
+        assert_eq!(
+            why("ftp://x/v2"),
+            "the endpoint 'ftp://x/v2' is not usable: it must start with http:// or https://"
+        );
+        assert_eq!(
+            why("http://u@x/v2"),
+            "the endpoint 'http://u@x/v2' is not usable: it must not hold credentials"
+        );
+        assert_eq!(
+            why("http://:p@x/v2"),
+            "the endpoint 'http://:p@x/v2' is not usable: it must not hold credentials"
+        );
+        assert!(why("http://").contains("is not usable"));
+    }
+
+    #[test]
+    fn the_default_file_is_astrarc_then_xdg_then_home() {
+        let (dir, path) = astrarc("");
+        with_vars(
+            &[
+                (env::ASTRARC, &path),
+                (env::XDG_CONFIG_HOME, "/nonexistent"),
+            ],
+            || {
+                assert_eq!(default_file(), Some(PathBuf::from(&path)));
+            },
+        );
+        std::fs::create_dir(dir.path().join("astra")).unwrap();
+        let xdg = dir.path().to_string_lossy().into_owned();
+        let home = dirs::home_dir().map(|h| h.join(".astrarc"));
+        with_vars(&[(env::XDG_CONFIG_HOME, &xdg)], || {
+            assert_eq!(
+                default_file(),
+                home,
+                "no astra/.astrarc under XDG_CONFIG_HOME"
+            );
+        });
+        std::fs::write(dir.path().join("astra/.astrarc"), "").unwrap();
+        with_vars(&[(env::XDG_CONFIG_HOME, &xdg)], || {
+            assert_eq!(default_file(), Some(dir.path().join("astra/.astrarc")));
+        });
+    }
+
+    #[test]
+    fn a_missing_or_unreadable_file_is_a_file_issue_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none").to_string_lossy().into_owned();
+        let err =
+            resolve_with(&ConnectionRequest::default(), &[(env::ASTRARC, &missing)]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::FileIssue);
+        assert_eq!(
+            err.headline,
+            format!("The configuration file '{missing}' does not exist.")
+        );
+        assert!(err.details[0].contains("[default]\n    ASTRA_DB_APPLICATION_TOKEN=AstraCS:..."));
+        assert_eq!(err.suggestions.len(), 1);
+        let folder = dir.path().to_string_lossy().into_owned();
+        let err =
+            resolve_with(&ConnectionRequest::default(), &[(env::ASTRARC, &folder)]).unwrap_err();
+        assert_eq!(err.code, ErrorCode::FileIssue);
+        assert_eq!(
+            err.headline,
+            format!("Cannot read the configuration file '{folder}': Is a directory.")
+        );
+        let given = ConnectionRequest {
+            config_file: Some(missing.clone()),
+            ..Default::default()
+        };
+        let err = resolve_with(&given, &[]).unwrap_err();
+        assert_eq!(
+            err.headline,
+            format!("Cannot read the configuration file '{missing}': No such file or directory.")
+        );
+    }
+
+    #[test]
+    fn a_token_file_gives_its_first_line_and_an_empty_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let ui = Ui::new(UiSettings::default());
+        let file = dir.path().join("t.txt");
+        std::fs::write(&file, format!("  {}  \nsecond line\n", token('f'))).unwrap();
+        let shown = file.to_string_lossy().into_owned();
+        let (raw, source) = read_token_flag(&TokenArg::File(shown.clone()), &ui).unwrap();
+        assert_eq!(raw, token('f'));
+        assert_eq!(source, TokenSource::File(shown.clone()));
+        std::fs::write(&file, "\n\n").unwrap();
+        let err = read_token_flag(&TokenArg::File(shown.clone()), &ui).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidToken);
+        assert_eq!(
+            err.headline,
+            format!("The token is invalid: --token @{shown} is empty.")
+        );
+        let missing = format!("{shown}.none");
+        let err = read_token_flag(&TokenArg::File(missing.clone()), &ui).unwrap_err();
+        assert_eq!(err.code, ErrorCode::FileIssue);
+        assert_eq!(
+            err.headline,
+            format!("Cannot read the token file '{missing}': No such file or directory.")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_token_file_other_users_can_read_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.txt");
+        std::fs::write(&file, "x").unwrap();
+        for (mode, warned) in [(0o600, false), (0o640, true), (0o604, true), (0o400, false)] {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(
+                shared_file_warning(&file, "my t.txt").is_some(),
+                warned,
+                "{mode:o}"
+            );
+        }
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(
+            shared_file_warning(&file, "my t.txt").unwrap(),
+            "the token file 'my t.txt' is readable by other users; restrict it with: chmod 600 'my t.txt'"
+        );
+        assert_eq!(shared_file_warning(&dir.path().join("none"), "none"), None);
+    }
+
+    #[test]
+    fn tilde_means_home_and_os_reasons_lose_their_error_number() {
+        let home = dirs::home_dir().unwrap();
+        assert_eq!(expand_tilde("~/a/b"), home.join("a/b"));
+        assert_eq!(expand_tilde("~"), home);
+        assert_eq!(expand_tilde("~x/a"), PathBuf::from("~x/a"));
+        assert_eq!(expand_tilde("a/~/b"), PathBuf::from("a/~/b"));
+        let err = std::io::Error::from_raw_os_error(2);
+        assert_eq!(os_reason(&err), "No such file or directory");
+        let custom = std::io::Error::other("plain");
+        assert_eq!(os_reason(&custom), "plain");
     }
 }
