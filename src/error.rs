@@ -237,4 +237,137 @@ mod tests {
         assert!(cause.to_string().contains("502 Bad Gateway"));
         assert!(CliError::usage("x").source().is_none());
     }
+
+    /// SPEC §5's table, row by row: scripts branch on these.
+    #[test]
+    fn every_code_has_its_documented_name_and_exit_status() {
+        use ErrorCode::*;
+        let table = [
+            (Ok, "OK", 0),
+            (Uncaught, "UNCAUGHT", 1),
+            (OutputFailed, "OUTPUT_FAILED", 1),
+            (Usage, "USAGE", 2),
+            (InvalidToken, "INVALID_TOKEN", 3),
+            (ValidationIssue, "VALIDATION_ISSUE", 3),
+            (UnsupportedExecution, "UNSUPPORTED_EXECUTION", 3),
+            (FileIssue, "FILE_ISSUE", 4),
+            (ParseIssue, "PARSE_ISSUE", 4),
+            (ProfileNotFound, "PROFILE_NOT_FOUND", 4),
+            (TokenNotFound, "TOKEN_NOT_FOUND", 4),
+            (UserNotFound, "USER_NOT_FOUND", 5),
+            (RoleNotFound, "ROLE_NOT_FOUND", 5),
+            (Unauthorized, "UNAUTHORIZED", 6),
+            (Forbidden, "FORBIDDEN", 6),
+            (UserAlreadyInvited, "USER_ALREADY_INVITED", 7),
+            (ConnectionFailed, "CONNECTION_FAILED", 8),
+            (TimedOut, "TIMED_OUT", 8),
+            (ServerError, "SERVER_ERROR", 8),
+            (BadResponse, "BAD_RESPONSE", 8),
+            (RequestRejected, "REQUEST_REJECTED", 9),
+            (PartialFailure, "PARTIAL_FAILURE", 10),
+            (ExecutionCancelled, "EXECUTION_CANCELLED", 130),
+            (Terminated, "EXECUTION_CANCELLED", 143),
+        ];
+        for (code, name, exit) in table {
+            assert_eq!((code.code(), code.exit_status()), (name, exit), "{code:?}");
+        }
+    }
+
+    fn status(code: u16, message: Option<&str>) -> CliError {
+        CliError::from(ApiError::Status {
+            method: reqwest::Method::PUT,
+            path: "/organizations/users".into(),
+            status: reqwest::StatusCode::from_u16(code).unwrap(),
+            api_message: message.map(str::to_owned),
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn each_http_status_maps_to_its_code_with_the_apis_message() {
+        let cases = [
+            (401, ErrorCode::Unauthorized, "The token was rejected: PUT /organizations/users returned 401 Unauthorized: no."),
+            (403, ErrorCode::Forbidden, "The token is not allowed to do this: PUT /organizations/users returned 403 Forbidden: no."),
+            (429, ErrorCode::ServerError, "The Astra DevOps API failed: PUT /organizations/users returned 429 Too Many Requests: no."),
+            (500, ErrorCode::ServerError, "The Astra DevOps API failed: PUT /organizations/users returned 500 Internal Server Error: no."),
+            (599, ErrorCode::ServerError, "The Astra DevOps API failed: PUT /organizations/users returned 599 <unknown status code>: no."),
+            (400, ErrorCode::RequestRejected, "The Astra DevOps API rejected the request: PUT /organizations/users returned 400 Bad Request: no."),
+            (409, ErrorCode::RequestRejected, "The Astra DevOps API rejected the request: PUT /organizations/users returned 409 Conflict: no."),
+        ];
+        for (code, expected, headline) in cases {
+            let err = status(code, Some("no"));
+            assert_eq!((err.code, err.headline.as_str()), (expected, headline));
+            assert!(err.details.is_empty());
+        }
+        assert_eq!(
+            status(404, None).headline,
+            "The Astra DevOps API rejected the request: PUT /organizations/users returned 404 Not Found."
+        );
+    }
+
+    #[test]
+    fn transport_failures_say_what_was_tried_and_what_to_check() {
+        let get = reqwest::Method::GET;
+        let connect = CliError::from(ApiError::Connect {
+            method: get.clone(),
+            path: "/p".into(),
+            url: "http://h:1/v2".into(),
+            reason: "refused".into(),
+        });
+        assert_eq!(connect.code, ErrorCode::ConnectionFailed);
+        assert_eq!(
+            connect.headline,
+            "Cannot connect to the Astra DevOps API at http://h:1/v2: refused."
+        );
+        assert!(connect.details[0].contains("retried 3 times"));
+        let timeout = CliError::from(ApiError::Timeout {
+            method: get.clone(),
+            path: "/p".into(),
+            seconds: 30,
+        });
+        assert_eq!(timeout.code, ErrorCode::TimedOut);
+        assert_eq!(
+            timeout.headline,
+            "The Astra DevOps API did not answer: GET /p timed out after 30 s."
+        );
+        assert!(timeout.details[0].contains("ASTRA_HTTP_TIMEOUT"));
+        let untrusted = CliError::from(ApiError::Untrusted {
+            method: get.clone(),
+            path: "/p".into(),
+            url: "https://h".into(),
+            reason: "unknown issuer".into(),
+        });
+        assert_eq!(untrusted.code, ErrorCode::ConnectionFailed);
+        assert_eq!(
+            untrusted.headline,
+            "The certificate of https://h is not trusted: unknown issuer."
+        );
+        assert!(untrusted.details[0].contains("SSL_CERT_FILE"));
+        let file = CliError::from(ApiError::Setup {
+            reason: "no such file".into(),
+            file: Some(("SSL_CERT_FILE", "/x.pem".into())),
+        });
+        assert_eq!(file.code, ErrorCode::FileIssue);
+        assert_eq!(
+            file.headline,
+            "SSL_CERT_FILE points at '/x.pem', which cannot be read: no such file."
+        );
+        let setup = CliError::from(ApiError::Setup {
+            reason: "bad".into(),
+            file: None,
+        });
+        assert_eq!(setup.code, ErrorCode::ConnectionFailed);
+        assert_eq!(setup.headline, "Cannot set up the HTTPS client: bad.");
+        let bad = CliError::from(ApiError::BadResponse {
+            method: get,
+            path: "/p".into(),
+            reason: "EOF".into(),
+        });
+        assert_eq!(bad.code, ErrorCode::BadResponse);
+        assert_eq!(
+            bad.headline,
+            "Unexpected reply from the Astra DevOps API: the response to GET /p is not the documented JSON: EOF."
+        );
+        assert!(bad.details.is_empty());
+    }
 }

@@ -357,4 +357,26 @@ mod tests {
         assert!(diff.changed());
         assert!(!RoleDiff::new(&["a", "b"], &["b", "a"]).changed());
     }
+
+    #[test]
+    fn an_ascii_email_matches_one_whose_unicode_lower_case_is_ascii() {
+        // KELVIN SIGN lowercases to 'k': the ASCII shortcut must not apply when only one is ASCII.
+        assert!(same_email("\u{212A}im@x.io", "kim@x.io"));
+        assert!(same_email("kim@x.io", "\u{212A}IM@x.io"));
+    }
+
+    #[test]
+    fn an_invitation_takes_the_org_id_of_the_users_list() {
+        let list = UserList {
+            org_id: Some("org-1".into()),
+            ..Default::default()
+        };
+        assert_eq!(org_id(&list).unwrap(), "org-1");
+        let err = org_id(&UserList::default()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadResponse);
+        assert_eq!(
+            err.headline,
+            "Unexpected reply from the Astra DevOps API: the users list has no OrgID."
+        );
+    }
 }
