@@ -452,4 +452,30 @@ mod tests {
             "astra user delete --if-exists -- -x@y.z"
         );
     }
+
+    #[test]
+    fn fixed_hints_stay_as_written_and_edits_apply_to_the_typed_line() {
+        let typed = line(&["user", "get", "jo@x.io", "-p", "prod"]);
+        let hints = typed.hints(&[
+            Suggestion::Fixed(Hint::new("See all users:", "astra user list")),
+            Suggestion::edit(
+                "Use the default profile:",
+                Edit::SetOption {
+                    id: "profile",
+                    flag: "-p",
+                    value: "default".into(),
+                },
+            ),
+        ]);
+        assert_eq!(
+            hints,
+            [
+                Hint::new("See all users:", "astra user list"),
+                Hint::new(
+                    "Use the default profile:",
+                    "astra user get jo@x.io -p default"
+                ),
+            ]
+        );
+    }
 }
