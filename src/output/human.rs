@@ -377,4 +377,260 @@ mod tests {
 ";
         assert_eq!(table(&t), expected);
     }
+
+    use crate::error::ErrorCode;
+    use crate::hints::Suggestion;
+    use crate::output::views::Deleted;
+    use crate::output::{Batch, BatchItem, Format, Record};
+
+    fn plain() -> Style {
+        Style {
+            format: Format::Human,
+            color: false,
+            quiet: false,
+            width: None,
+        }
+    }
+
+    fn colored() -> Style {
+        Style {
+            color: true,
+            ..plain()
+        }
+    }
+
+    fn deleted(message: &str, hint: Option<(&str, &str)>) -> Response {
+        let mut response = Response::new(message, Deleted { was_deleted: true });
+        if let Some((comment, command)) = hint {
+            response = response.suggest(Hint::new(comment, command));
+        }
+        response
+    }
+
+    fn item(user: &str, result: ItemResult) -> BatchItem {
+        BatchItem {
+            user: user.to_owned(),
+            result,
+        }
+    }
+
+    fn batch(items: Vec<BatchItem>) -> Outcome {
+        Outcome::Batch(Batch::new(items, Deleted::COLUMNS))
+    }
+
+    const LIST: (&str, &str) = ("See all existing users:", "astra user list");
+
+    #[test]
+    fn a_batch_prints_each_change_once_its_hints_once_and_its_failures_on_stderr() {
+        let mut routine = deleted("'c@x.io' is unchanged.", None);
+        routine.routine = true;
+        let outcome = batch(vec![
+            item(
+                "a@x.io",
+                ItemResult::Done(deleted("User 'a@x.io' has been deleted.", Some(LIST))),
+            ),
+            item(
+                "b@x.io",
+                ItemResult::Failed(CliError::new(
+                    ErrorCode::UserNotFound,
+                    "User 'b@x.io' not found.",
+                )),
+            ),
+            item("c@x.io", ItemResult::Done(routine)),
+            item(
+                "d@x.io",
+                ItemResult::Done(deleted("User 'd@x.io' has been deleted.", Some(LIST))),
+            ),
+            item("e\u{1b}@x.io", ItemResult::NotStarted),
+        ]);
+        let rendered = outcome_text(&outcome, plain());
+        assert_eq!(
+            rendered.stdout,
+            "User 'a@x.io' has been deleted.\nUser 'd@x.io' has been deleted.\n\n# See all existing users:\n$ astra user list\n"
+        );
+        assert_eq!(
+            rendered.stderr,
+            "Error: User 'b@x.io' not found.\nNot started: 'e\\u{1b}@x.io'.\nError: 1 of 5 users failed; the others are done.\n"
+        );
+        let quiet = outcome_text(
+            &outcome,
+            Style {
+                quiet: true,
+                ..plain()
+            },
+        );
+        assert_eq!(
+            quiet.stdout,
+            "User 'a@x.io' has been deleted.\nUser 'd@x.io' has been deleted.\n"
+        );
+    }
+
+    #[test]
+    fn a_successful_batch_ends_with_its_own_headline_if_it_has_one() {
+        let items = || {
+            vec![item(
+                "a@x.io",
+                ItemResult::Done(deleted("Deleted 'a@x.io'.", None)),
+            )]
+        };
+        assert_eq!(
+            outcome_text(&batch(items()), plain()).stdout,
+            "Deleted 'a@x.io'.\n"
+        );
+        let mut with_headline = Batch::new(items(), Deleted::COLUMNS);
+        with_headline.headline = Some("Applied 't.csv': 1 change (1 delete), 0 unchanged.".into());
+        let rendered = outcome_text(&Outcome::Batch(with_headline), plain());
+        assert_eq!(
+            rendered.stdout,
+            "Deleted 'a@x.io'.\nApplied 't.csv': 1 change (1 delete), 0 unchanged.\n"
+        );
+        assert_eq!(rendered.stderr, "");
+    }
+
+    fn outcome_text(outcome: &Outcome, style: Style) -> Rendered {
+        super::outcome(outcome, &CommandLine::default(), style)
+    }
+
+    #[test]
+    fn a_response_shows_its_message_then_its_hints_unless_quiet() {
+        let outcome = Outcome::Response(deleted("User 'a\u{7}' has been deleted.", Some(LIST)));
+        let rendered = outcome_text(&outcome, plain());
+        assert_eq!(
+            rendered.stdout,
+            "User 'a\\u{7}' has been deleted.\n\n# See all existing users:\n$ astra user list\n"
+        );
+        assert_eq!(rendered.stderr, "");
+        let quiet = outcome_text(
+            &outcome,
+            Style {
+                quiet: true,
+                ..plain()
+            },
+        );
+        assert_eq!(quiet.stdout, "User 'a\\u{7}' has been deleted.\n");
+        let document = outcome_text(&Outcome::Document("[x]\n".into()), plain());
+        assert_eq!(document.stdout, "[x]\n");
+    }
+
+    const RED: &str = "\u{1b}[1m\u{1b}[31m";
+    const CYAN: &str = "\u{1b}[1m\u{1b}[36m";
+    const RESET: &str = "\u{1b}[0m";
+
+    #[test]
+    fn a_coloured_error_has_a_red_headline_highlighted_values_and_dimmed_hints() {
+        let err = CliError::new(ErrorCode::UserNotFound, "User 'jo@x.io' not found.")
+            .detail("Use 'astra user list' to see them.");
+        let hint = Hint::new("See all existing users:", "astra user list");
+        let text = error(&err, std::slice::from_ref(&hint), colored());
+        assert_eq!(
+            text,
+            format!(
+                "{RED}Error: User {RESET}{CYAN}jo@x.io{RESET}{RED} not found.{RESET}\n\nUse {CYAN}astra user list{RESET} to see them.\n\n\u{1b}[2m# See all existing users:{RESET}\n\u{1b}[1m$ astra user list{RESET}\n"
+            )
+        );
+        assert_eq!(
+            error(&err, std::slice::from_ref(&hint), plain()),
+            "Error: User 'jo@x.io' not found.\n\nUse 'astra user list' to see them.\n\n# See all existing users:\n$ astra user list\n"
+        );
+        let quiet = error(
+            &err,
+            &[hint],
+            Style {
+                quiet: true,
+                ..plain()
+            },
+        );
+        assert_eq!(
+            quiet,
+            "Error: User 'jo@x.io' not found.\n\nUse 'astra user list' to see them.\n"
+        );
+    }
+
+    #[test]
+    fn a_coloured_success_highlights_its_values_only() {
+        let outcome = Outcome::Response(deleted("User 'a@x.io' has been deleted.", None));
+        assert_eq!(
+            outcome_text(&outcome, colored()).stdout,
+            format!("User {CYAN}a@x.io{RESET} has been deleted.\n")
+        );
+        let failed = batch(vec![
+            item(
+                "a",
+                ItemResult::Failed(CliError::new(
+                    ErrorCode::UserNotFound,
+                    "User 'a' not found.",
+                )),
+            ),
+            item(
+                "b",
+                ItemResult::Done(deleted("User 'b' has been deleted.", None)),
+            ),
+        ]);
+        let rendered = outcome_text(&failed, colored());
+        assert_eq!(
+            rendered.stdout,
+            format!("User {CYAN}b{RESET} has been deleted.\n")
+        );
+        assert_eq!(
+            rendered.stderr,
+            format!("{RED}Error: User {RESET}{CYAN}a{RESET}{RED} not found.{RESET}\n{RED}Error: 1 of 2 users failed; the others are done.{RESET}\n")
+        );
+    }
+
+    #[test]
+    fn usage_errors_look_like_clap_and_control_characters_never_reach_the_terminal() {
+        let err = CliError::usage("unexpected argument '\u{1b}[2J'");
+        assert_eq!(
+            usage_error(&err),
+            "error: unexpected argument '\\u{1b}[2J'\n\nFor more information, try '--help'.\n"
+        );
+        let hint = Hint::new("Try \u{9b}this:", "astra user get '\u{1b}'");
+        assert_eq!(
+            hints_text(&[hint], false),
+            "\n# Try \\u{9b}this:\n$ astra user get '\\u{1b}'\n"
+        );
+        let line = CommandLine::default();
+        let suggestion = [Suggestion::Fixed(Hint::new("c", "astra x"))];
+        assert_eq!(line.hints(&suggestion).len(), 1);
+    }
+
+    #[test]
+    fn a_cell_without_values_still_takes_a_line_and_line_feeds_are_shown_escaped() {
+        let mut t = Table::new(&["Id", "Roles"]);
+        t.row(vec![vec!["u1".into()], vec![]]);
+        t.row(vec![vec!["u2\n\u{1b}".into()], vec!["日本".into()]]);
+        let expected = "\
+┌───────────────┬────────┐
+│ Id            │ Roles  │
+├───────────────┼────────┤
+│ u1            │        │
+│ u2\\u{a}\\u{1b} │ 日本   │
+└───────────────┴────────┘
+";
+        assert_eq!(table(&t), expected);
+    }
+
+    #[test]
+    fn a_narrow_terminal_wraps_the_widest_column_and_keeps_the_box_whole() {
+        let mut users = Table::new(&["User Id", "User Email", "Status"]);
+        users.row(vec![
+            vec!["ae2f3b2c-4d5e-6f7g-8h9i-0j1k2l3m4n5o".into()],
+            vec!["alice@example.bob".into()],
+            vec!["active".into()],
+        ]);
+        let text = table_within(&users, Some(40));
+        let lines: Vec<&str> = text.lines().collect();
+        use unicode_width::UnicodeWidthStr;
+        assert!(lines.iter().all(|l| l.width() <= 40), "{text}");
+        assert!(lines.len() > 5, "something wrapped: {text}");
+        assert!(
+            lines[0].starts_with('┌') && lines[0].ends_with('┐'),
+            "{text}"
+        );
+        assert!(lines[lines.len() - 1].starts_with('└') && lines[lines.len() - 1].ends_with('┘'));
+        assert!(text.ends_with("┘\n"));
+        assert!(text.contains("│ User Id"), "{text}");
+        let huge = table_within(&users, Some(100_000));
+        assert_eq!(huge, table(&users), "wider than u16 counts as unlimited");
+    }
 }
