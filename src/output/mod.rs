@@ -310,3 +310,167 @@ const NOT_STARTED: &str = "Not started: the command was interrupted.";
 fn next_steps(hints: &[Hint]) -> Option<&[Hint]> {
     (!hints.is_empty()).then_some(hints)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::views::{Deleted, RolesView};
+    use super::*;
+    use crate::fixtures::role;
+
+    fn style(format: Format) -> Style {
+        Style {
+            format,
+            color: false,
+            quiet: false,
+            width: None,
+        }
+    }
+
+    fn render_as(outcome: &Outcome, format: Format) -> String {
+        let rendered = render(outcome, &CommandLine::default(), style(format));
+        assert_eq!(rendered.stderr, "", "machine formats write stdout only");
+        rendered.stdout
+    }
+
+    fn deleted(user: &str) -> Response {
+        Response::new(
+            format!("User '{user}' has been deleted."),
+            Deleted { was_deleted: true },
+        )
+        .suggest(Hint::new("See all existing users:", "astra user list"))
+    }
+
+    fn mixed_batch() -> Outcome {
+        let item = |user: &str, result| BatchItem {
+            user: user.to_owned(),
+            result,
+        };
+        Outcome::Batch(Batch::new(
+            vec![
+                item("a@x.io", ItemResult::Done(deleted("a@x.io"))),
+                item(
+                    "b@x.io",
+                    ItemResult::Failed(
+                        CliError::new(ErrorCode::UserNotFound, "User 'b@x.io' not found.")
+                            .detail("Use 'astra user list'."),
+                    ),
+                ),
+                item("c@x.io", ItemResult::NotStarted),
+            ],
+            Deleted::COLUMNS,
+        ))
+    }
+
+    #[test]
+    fn a_batch_in_json_lists_every_item_with_its_status_code_and_data() {
+        let json: Value = serde_json::from_str(&render_as(&mixed_batch(), Format::Json)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "PARTIAL_FAILURE",
+                "message": "1 of 3 users failed; the others are done.",
+                "data": [
+                    {"user": "a@x.io", "status": "done", "code": "OK",
+                     "message": "User 'a@x.io' has been deleted.", "wasDeleted": true},
+                    {"user": "b@x.io", "status": "failed", "code": "USER_NOT_FOUND",
+                     "message": "Error: User 'b@x.io' not found.\n\nUse 'astra user list'."},
+                    {"user": "c@x.io", "status": "not started", "code": "EXECUTION_CANCELLED",
+                     "message": "Not started: the command was interrupted."}
+                ],
+                "nextSteps": null
+            })
+        );
+    }
+
+    #[test]
+    fn a_batch_in_csv_blanks_the_data_of_items_that_did_not_happen() {
+        assert_eq!(
+            render_as(&mixed_batch(), Format::Csv),
+            "code,message,was_deleted\n\
+             OK,User 'a@x.io' has been deleted.,true\n\
+             USER_NOT_FOUND,\"Error: User 'b@x.io' not found.\n\nUse 'astra user list'.\",\n\
+             EXECUTION_CANCELLED,Not started: the command was interrupted.,\n"
+        );
+    }
+
+    #[test]
+    fn a_response_has_all_four_keys_and_its_hints_as_next_steps() {
+        let outcome = Outcome::Response(deleted("a@x.io"));
+        let json: Value = serde_json::from_str(&render_as(&outcome, Format::Json)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "OK",
+                "message": "User 'a@x.io' has been deleted.",
+                "data": {"wasDeleted": true},
+                "nextSteps": [{"comment": "See all existing users:", "command": "astra user list"}]
+            })
+        );
+        assert_eq!(
+            render_as(&outcome, Format::Csv),
+            "code,message,was_deleted\nOK,User 'a@x.io' has been deleted.,true\n"
+        );
+        let bare = Outcome::Response(Response::new("Done.", Deleted { was_deleted: false }));
+        let json: Value = serde_json::from_str(&render_as(&bare, Format::Json)).unwrap();
+        assert_eq!(json["nextSteps"], Value::Null, "no hints: null, not []");
+    }
+
+    #[test]
+    fn values_are_enveloped_in_json_and_rows_in_csv() {
+        let outcome = Outcome::value(RolesView {
+            roles: vec![role("r1", "RO User"), role("r2", "R/W, \"Admin\"")],
+        });
+        let json: Value = serde_json::from_str(&render_as(&outcome, Format::Json)).unwrap();
+        assert_eq!(json["code"], "OK");
+        assert_eq!(
+            json["data"][1],
+            serde_json::json!({"ID": "r2", "Name": "R/W, \"Admin\""})
+        );
+        assert_eq!(
+            render_as(&outcome, Format::Csv),
+            "code,message,role_id,role_name\nOK,,r1,RO User\nOK,,r2,\"R/W, \"\"Admin\"\"\"\n"
+        );
+        let document = Outcome::Document("email,roles\n".into());
+        for format in [Format::Human, Format::Json, Format::Csv] {
+            assert_eq!(
+                render(&document, &CommandLine::default(), style(format)).stdout,
+                "email,roles\n"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_carry_their_code_message_and_hints_in_each_format() {
+        let err = CliError::new(ErrorCode::RoleNotFound, "Role 'x' not found.")
+            .detail("Use 'astra role list'.")
+            .hint("See all roles:", "astra role list");
+        let line = CommandLine::default();
+        let json: Value =
+            serde_json::from_str(&render_error(&err, &line, style(Format::Json)).stdout).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "ROLE_NOT_FOUND",
+                "message": "Error: Role 'x' not found.\n\nUse 'astra role list'.",
+                "data": null,
+                "nextSteps": [{"comment": "See all roles:", "command": "astra role list"}]
+            })
+        );
+        assert_eq!(
+            render_error(&err, &line, style(Format::Csv)).stdout,
+            "code,message\nROLE_NOT_FOUND,\"Error: Role 'x' not found.\n\nUse 'astra role list'.\"\n"
+        );
+        let human = render_error(&err, &line, style(Format::Human));
+        assert_eq!(human.stdout, "");
+        assert!(human.stderr.starts_with("Error: Role 'x' not found."));
+        let usage = render_error(&CliError::usage("bad"), &line, style(Format::Json));
+        assert_eq!(
+            usage,
+            Rendered {
+                stdout: String::new(),
+                stderr: "error: bad\n\nFor more information, try '--help'.\n".into()
+            },
+            "usage errors look like clap's in every format"
+        );
+    }
+}
