@@ -126,4 +126,113 @@ mod tests {
         );
         assert_eq!(retry_after(&headers("soon")), None);
     }
+
+    use std::sync::{Arc, Mutex};
+
+    fn status(code: u16, retry_after: Option<u64>) -> ApiError {
+        ApiError::Status {
+            method: reqwest::Method::GET,
+            path: "/p".into(),
+            status: StatusCode::from_u16(code).unwrap(),
+            api_message: None,
+            retry_after: retry_after.map(Duration::from_secs),
+        }
+    }
+
+    fn connect() -> ApiError {
+        ApiError::Connect {
+            method: reqwest::Method::GET,
+            path: "/p".into(),
+            url: "http://h".into(),
+            reason: "refused".into(),
+        }
+    }
+
+    fn timeout() -> ApiError {
+        ApiError::Timeout {
+            method: reqwest::Method::GET,
+            path: "/p".into(),
+            seconds: 1,
+        }
+    }
+
+    /// Runs an attempt that always fails with `make()`: how many attempts, and the spinner lines.
+    fn attempts(make: fn() -> ApiError) -> (usize, Vec<String>) {
+        let calls = Arc::new(Mutex::new(0));
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let seen = lines.clone();
+        let listener: super::super::RetryListener =
+            Arc::new(move |line: &str| seen.lock().unwrap().push(line.to_owned()));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let counter = calls.clone();
+        let result: Result<(), ApiError> = runtime.block_on(run(true, Some(&listener), || {
+            *counter.lock().unwrap() += 1;
+            async move { Err(make()) }
+        }));
+        assert!(result.is_err());
+        let count = *calls.lock().unwrap();
+        let lines = lines.lock().unwrap().clone();
+        (count, lines)
+    }
+
+    #[test]
+    fn transient_failures_are_tried_four_times_and_others_once() {
+        let transient: [fn() -> ApiError; 6] = [
+            || status(429, None),
+            || status(502, None),
+            || status(503, None),
+            || status(504, None),
+            connect,
+            timeout,
+        ];
+        for make in transient {
+            assert_eq!(attempts(make).0, 4, "{}", make());
+        }
+        let final_: [fn() -> ApiError; 6] = [
+            || status(500, None),
+            || status(400, None),
+            || status(404, None),
+            || ApiError::BadResponse {
+                method: reqwest::Method::GET,
+                path: "/p".into(),
+                reason: "x".into(),
+            },
+            || ApiError::Untrusted {
+                method: reqwest::Method::GET,
+                path: "/p".into(),
+                url: "https://h".into(),
+                reason: "x".into(),
+            },
+            || ApiError::Setup {
+                reason: "x".into(),
+                file: None,
+            },
+        ];
+        for make in final_ {
+            let (count, lines) = attempts(make);
+            assert_eq!((count, lines.len()), (1, 0), "{}", make());
+        }
+    }
+
+    #[test]
+    fn each_retry_is_announced_with_its_delay_and_reason() {
+        let (_, lines) = attempts(|| status(503, None));
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            lines[0], "Retrying in 1 s (503 Service Unavailable)…",
+            "about 200 ms, shown rounded up"
+        );
+        let (_, lines) = attempts(|| status(429, Some(7)));
+        assert_eq!(
+            lines, ["Retrying in 7 s (429 Too Many Requests)…"; 3],
+            "Retry-After wins"
+        );
+        let (_, lines) = attempts(timeout);
+        assert_eq!(lines[0], "Retrying in 1 s (timed out)…");
+        let (_, lines) = attempts(connect);
+        assert_eq!(lines[0], "Retrying in 1 s (cannot connect)…");
+    }
 }

@@ -338,4 +338,20 @@ mod tests {
             prop_assert_eq!(read(&text, "p").unwrap().token, value);
         }
     }
+
+    #[test]
+    fn empty_env_and_endpoint_keys_count_as_absent() {
+        let profile = read(
+            "[a]\nASTRA_DB_APPLICATION_TOKEN=t\nASTRA_ENV=\nASTRA_LOCAL_ENDPOINT=\n",
+            "a",
+        )
+        .unwrap();
+        assert_eq!((profile.env, profile.local_endpoint), (None, None));
+        let profile = read(
+            "[a]\nASTRA_DB_APPLICATION_TOKEN=t\nASTRA_LOCAL_ENDPOINT=http://h/v2\n",
+            "a",
+        )
+        .unwrap();
+        assert_eq!(profile.local_endpoint.as_deref(), Some("http://h/v2"));
+    }
 }

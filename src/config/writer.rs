@@ -126,7 +126,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .unwrap_or_else(|| ".astrarc".to_owned());
     let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = write_private(&temporary, text).and_then(|()| {
-        if std::env::var_os(crate::env::TEST_FAIL_RENAME).is_some() {
+        if crate::env::var(crate::env::TEST_FAIL_RENAME).is_some() {
             return Err(std::io::Error::other("rename refused (test knob)"));
         }
         std::fs::rename(&temporary, path)
@@ -236,5 +236,29 @@ mod tests {
         );
         assert_eq!(remove_profile(text, "a").unwrap(), "[b]\nK=2\n");
         assert!(has_profile(text, "b") && !has_profile(text, "c"));
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_the_file_as_it_was_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".astrarc");
+        std::fs::write(&path, "[a]\nK=1\n").unwrap();
+        let result =
+            crate::env::hermetic::with_vars(&[(crate::env::TEST_FAIL_RENAME, "1")], || {
+                write_atomically(&path, "[b]\n")
+            });
+        assert!(result.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[a]\nK=1\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_bom_before_a_header_is_no_obstacle_and_notes_after_the_keys_stay() {
+        assert!(has_profile("\u{feff}[a]\nK=1\n", "a"));
+        assert_eq!(
+            set_profile("[a]\nK=1\n# note\n\n[b]\nK=2\n", "a", &[("K", "9")]),
+            "[a]\nK=9\n# note\n\n[b]\nK=2\n",
+            "the comment and blank line after the old keys stay"
+        );
     }
 }
