@@ -532,6 +532,12 @@ mod tests {
             error(&err, std::slice::from_ref(&hint), plain()),
             "Error: User 'jo@x.io' not found.\n\nUse 'astra user list' to see them.\n\n# See all existing users:\n$ astra user list\n"
         );
+        let ends_with_value = CliError::new(ErrorCode::RoleNotFound, "No role named 'x'");
+        assert_eq!(
+            error(&ends_with_value, &[], colored()),
+            format!("{RED}Error: No role named {RESET}{CYAN}x{RESET}\n"),
+            "nothing painted after the last value"
+        );
         let quiet = error(
             &err,
             &[hint],
