@@ -316,14 +316,19 @@ impl Drop for Emulator {
     }
 }
 
-/// The emulator binary beside `astra`; built on demand when only this package was built.
+/// The emulator binary beside `astra`; built on demand, with the same profile, when only this
+/// package was built (`cargo test -p astra-cli`, cargo-mutants' `mutants` profile).
 fn emulator_binary() -> PathBuf {
-    let binary = Path::new(env!("CARGO_BIN_EXE_astra"))
-        .with_file_name(format!("astra-emulator{}", std::env::consts::EXE_SUFFIX));
+    let astra = Path::new(env!("CARGO_BIN_EXE_astra"));
+    let binary = astra.with_file_name(format!("astra-emulator{}", std::env::consts::EXE_SUFFIX));
     if !binary.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let profile = match astra.parent().and_then(Path::file_name) {
+            Some(dir) if dir != "debug" => dir.to_string_lossy().into_owned(),
+            _ => "dev".to_owned(),
+        };
         let status = std::process::Command::new(cargo)
-            .args(["build", "-q", "-p", "astra-emulator"])
+            .args(["build", "-q", "-p", "astra-emulator", "--profile", &profile])
             .status()
             .expect("cargo build");
         assert!(status.success(), "cannot build astra-emulator");
