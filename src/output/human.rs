@@ -302,14 +302,19 @@ fn paint(text: &str, style: Ansi) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn tables_follow_the_original_width_rule() {
+    fn one_user() -> Table {
         let mut users = Table::new(&["User Id", "User Email", "Status"]);
         users.row(vec![
             vec!["ae2f3b2c-4d5e-6f7g-8h9i-0j1k2l3m4n5o".into()],
             vec!["alice@example.bob".into()],
             vec!["active".into()],
         ]);
+        users
+    }
+
+    #[test]
+    fn tables_follow_the_original_width_rule() {
+        let users = one_user();
         let expected = "\
 ┌──────────────────────────────────────┬───────────────────┬─────────┐
 │ User Id                              │ User Email        │ Status  │
@@ -618,12 +623,7 @@ mod tests {
 
     #[test]
     fn a_narrow_terminal_wraps_the_widest_column_and_keeps_the_box_whole() {
-        let mut users = Table::new(&["User Id", "User Email", "Status"]);
-        users.row(vec![
-            vec!["ae2f3b2c-4d5e-6f7g-8h9i-0j1k2l3m4n5o".into()],
-            vec!["alice@example.bob".into()],
-            vec!["active".into()],
-        ]);
+        let users = one_user();
         let text = table_within(&users, Some(40));
         let lines: Vec<&str> = text.lines().collect();
         use unicode_width::UnicodeWidthStr;
