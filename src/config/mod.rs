@@ -300,6 +300,7 @@ pub fn read_token_flag(value: &TokenArg, ui: &Ui) -> Result<(String, TokenSource
                     format!("Cannot read the token file '{path}': {}.", os_reason(&err)),
                 )
             })?;
+            #[cfg(unix)]
             if let Some(warning) = shared_file_warning(&expanded, path) {
                 ui.warn(&warning);
             }
@@ -335,7 +336,7 @@ pub fn ask_token(ui: &Ui) -> Result<String, CliError> {
     }
 }
 
-/// The warning for a token file other users can read, if it is one.
+/// The warning for a token file other users can read, if it is one (Unix modes only).
 #[cfg(unix)]
 fn shared_file_warning(path: &Path, shown: &str) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
@@ -346,11 +347,6 @@ fn shared_file_warning(path: &Path, shown: &str) -> Option<String> {
             crate::text::shell_quote(shown)
         )
     })
-}
-
-#[cfg(not(unix))]
-fn shared_file_warning(_path: &Path, _shown: &str) -> Option<String> {
-    None
 }
 
 fn from_profile(

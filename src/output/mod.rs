@@ -473,4 +473,38 @@ mod tests {
             "usage errors look like clap's in every format"
         );
     }
+
+    #[test]
+    fn a_batch_decides_the_exit_status_and_a_signal_marks_it_or_ends_the_command() {
+        assert_eq!(
+            mixed_batch().exit_status(),
+            10,
+            "a failed item: partial failure"
+        );
+        assert_eq!(Outcome::Response(deleted("a")).exit_status(), 0);
+        let all_done = Outcome::Batch(Batch::new(
+            vec![BatchItem {
+                user: "a".into(),
+                result: ItemResult::Done(deleted("a")),
+            }],
+            Deleted::COLUMNS,
+        ));
+        assert_eq!(all_done.exit_status(), 0);
+        let stopped = mixed_batch().cancelled(ErrorCode::Terminated).ok().unwrap();
+        assert_eq!(stopped.exit_status(), 143);
+        let Outcome::Batch(batch) = &stopped else {
+            panic!("a batch stays a batch");
+        };
+        assert_eq!(batch.items.len(), 3);
+        assert_eq!(
+            batch.summary(),
+            "Interrupted: 1 done, 1 failed, 1 not started."
+        );
+        let err = Outcome::Response(deleted("a"))
+            .cancelled(ErrorCode::ExecutionCancelled)
+            .err()
+            .unwrap();
+        assert_eq!(err.code, ErrorCode::ExecutionCancelled);
+        assert_eq!(err.headline, "Interrupted; nothing more was sent.");
+    }
 }
