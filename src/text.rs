@@ -37,12 +37,22 @@ fn is_unsafe_control(c: char) -> bool {
 /// Shows control characters as `\u{1b}` so that text from the API cannot drive the terminal.
 /// Line feeds and tabs stay (they are layout, not commands).
 pub fn escape_control(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe_control) {
+    escape(text, is_unsafe_control)
+}
+
+/// [`escape_control`] for text that must stay on one line (a table cell): line feeds are shown as
+/// `\u{a}` too.
+pub fn escape_control_in_line(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c == '\n' || is_unsafe_control(c))
+}
+
+fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_unsafe_control(c) {
+        if unsafe_char(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);

@@ -6,7 +6,7 @@ use comfy_table::{ContentArrangement, Table as Comfy};
 use super::{ItemResult, Outcome, Rendered, Response, Style, Table};
 use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
-use crate::text::escape_control;
+use crate::text::{escape_control, escape_control_in_line};
 
 /// `┌─┬─┐` borders, a `├─┼─┤` line under the header only, no lines between rows.
 const BOX: &str = "││──├─┼┤│    ┬┴┌┐└┘";
@@ -113,10 +113,7 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
 fn cell_lines(values: &[String]) -> Vec<std::borrow::Cow<'_, str>> {
     values
         .iter()
-        .map(|value| match escape_control(value) {
-            text if text.contains('\n') => text.replace('\n', "\\u{a}").into(),
-            text => text,
-        })
+        .map(|value| escape_control_in_line(value))
         .collect()
 }
 
@@ -228,8 +225,8 @@ fn quoted_segments(line: &str) -> Vec<(bool, &str)> {
     let bytes = line.as_bytes();
     let opens = |at: usize| at == 0 || matches!(bytes[at - 1], b' ' | b'(' | b'\t' | b'[');
     let closes = |at: usize| {
-        at > 0
-            && bytes[at - 1] != b' '
+        // `at` is past an opening quote, so there is a byte before it.
+        bytes[at - 1] != b' '
             && bytes.get(at + 1).is_none_or(|next| {
                 matches!(
                     next,
@@ -247,7 +244,7 @@ fn quoted_segments(line: &str) -> Vec<(bool, &str)> {
                     segments.push((false, &line[start..at]));
                     segments.push((true, &line[at + 1..end]));
                     start = end + 1;
-                    at = end + 1;
+                    at = start;
                     continue;
                 }
             }
@@ -360,6 +357,16 @@ mod tests {
             ["--if-exists"]
         );
         assert_eq!(values("it's 'x"), Vec::<&str>::new());
+        assert_eq!(
+            values("a 'b ' c'"),
+            ["b ' c"],
+            "a quote after a space does not close"
+        );
+        assert_eq!(
+            values("(' x')"),
+            [" x"],
+            "the opening quote does not close itself"
+        );
         assert_eq!(values("''"), Vec::<&str>::new());
         let painted = highlight("User 'a' left.", None);
         assert_eq!(painted, "User \u{1b}[1m\u{1b}[36ma\u{1b}[0m left.");
