@@ -254,6 +254,38 @@ async fn status_and_body_faults_give_their_documented_errors() {
     }
 }
 
+/// By id, `user get` and `user roles` read `GET /users/{id}`: only a 404 means "no such user";
+/// any other failure is the API's error, not a false USER_NOT_FOUND.
+#[tokio::test]
+async fn a_user_looked_up_by_id_is_missing_only_on_404() {
+    let id = "4f8a0b1c-2d3e-4f50-8a6b-7c8d9e0f1a2b";
+    let route = format!("{USERS}/{id}");
+    for command in ["get", "roles"] {
+        for (name, status, want) in [
+            ("404", 404, expect(5, "USER_NOT_FOUND", "not found", 1)),
+            (
+                "500",
+                500,
+                expect(8, "SERVER_ERROR", "500 Internal Server Error", 1),
+            ),
+            (
+                "400",
+                400,
+                expect(9, "REQUEST_REJECTED", "400 Bad Request", 1),
+            ),
+        ] {
+            let server = serve("GET", &route, vec![always(ResponseTemplate::new(status))]).await;
+            run_row(
+                &format!("user {command}: {name}"),
+                &server,
+                &["user", command, id],
+                want,
+            )
+            .await;
+        }
+    }
+}
+
 #[tokio::test]
 async fn transient_faults_recover_within_four_attempts() {
     for (name, first, times) in [
