@@ -32,7 +32,9 @@ files=(
   src/output/human.rs
   src/output/csv.rs
   src/output/json.rs
+  src/output/views.rs
   src/teamfile.rs
+  src/commands/user/mod.rs
   src/commands/user/apply.rs
   src/commands/user/roles.rs
 )

@@ -386,3 +386,245 @@ impl Record for ProfileChange {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{role, user};
+    use serde_json::{json, Value};
+
+    fn rows(table: &Table) -> Vec<Vec<String>> {
+        table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|v| v.join("|")).collect())
+            .collect()
+    }
+
+    fn admin() -> Role {
+        let mut admin = role("r2", "Admin");
+        admin.policy = Some(Box::new(Policy {
+            description: Some("All".into()),
+            effect: Some("allow".into()),
+            resources: Some(vec!["drn:a".into(), "drn:b".into()]),
+            actions: Some(vec!["org-read".into()]),
+        }));
+        admin
+    }
+
+    /// One active user with two roles, and one the API sent with nothing but an id.
+    fn users() -> UsersView {
+        let (ro, rw) = (role("r1", "RO User"), role("r2", "R/W User"));
+        let bare = User {
+            id: "u2".into(),
+            email: None,
+            status: None,
+            roles: None,
+        };
+        UsersView {
+            users: vec![user("u1", "a@x.io", "active", &[&ro, &rw]), bare],
+        }
+    }
+
+    #[test]
+    fn users_keep_the_originals_keys_in_order_and_omit_what_is_absent() {
+        let view = users();
+        assert_eq!(
+            view.json(),
+            r#"{
+  "code": "OK",
+  "data": [
+    {
+      "UserID": "u1",
+      "Email": "a@x.io",
+      "Status": "active",
+      "Roles": [
+        {
+          "ID": "r1",
+          "Name": "RO User"
+        },
+        {
+          "ID": "r2",
+          "Name": "R/W User"
+        }
+      ]
+    },
+    {
+      "UserID": "u2"
+    }
+  ]
+}
+"#
+        );
+        assert_eq!(view.table().columns, ["User Id", "User Email", "Status"]);
+        assert_eq!(
+            rows(&view.table()),
+            [["u1", "a@x.io", "active"], ["u2", "", ""]]
+        );
+        let csv = view.csv();
+        assert_eq!(csv.columns, ["user_id", "user_email", "status"]);
+        assert_eq!(csv.rows, [["u1", "a@x.io", "active"], ["u2", "", ""]]);
+    }
+
+    #[test]
+    fn one_user_is_an_attribute_table_with_a_line_per_role() {
+        let view = UserView {
+            user: users().users.remove(0),
+        };
+        let json: Value = serde_json::from_str(&view.json()).unwrap();
+        assert_eq!(json["data"]["UserID"], "u1");
+        assert_eq!(
+            json["data"]["Roles"][1],
+            json!({"ID": "r2", "Name": "R/W User"})
+        );
+        assert_eq!(
+            rows(&view.table()),
+            [
+                ["User Id", "u1"],
+                ["User Email", "a@x.io"],
+                ["Status", "active"],
+                ["Roles", "RO User|R/W User"]
+            ]
+        );
+        let csv = view.csv();
+        assert_eq!(csv.columns, ["attribute", "value"]);
+        assert_eq!(csv.rows[3], ["Roles", "RO User,R/W User"]);
+    }
+
+    #[test]
+    fn roles_show_their_policy_when_there_is_one() {
+        let list = RolesView {
+            roles: vec![role("r1", "RO User"), admin()],
+        };
+        let json: Value = serde_json::from_str(&list.json()).unwrap();
+        assert_eq!(json["data"][0], json!({"ID": "r1", "Name": "RO User"}));
+        assert_eq!(
+            json["data"][1]["Policy"],
+            json!({"description": "All", "effect": "allow", "resources": ["drn:a", "drn:b"], "actions": ["org-read"]})
+        );
+        assert_eq!(rows(&list.table()), [["r1", "RO User"], ["r2", "Admin"]]);
+        assert_eq!(list.csv().columns, ["role_id", "role_name"]);
+        assert_eq!(list.csv().rows, [["r1", "RO User"], ["r2", "Admin"]]);
+        let one = RoleView { role: admin() };
+        let json: Value = serde_json::from_str(&one.json()).unwrap();
+        assert_eq!(json["data"]["Policy"]["effect"], "allow");
+        assert_eq!(
+            rows(&one.table()),
+            [
+                ["Identifier", "r2"],
+                ["Name", "Admin"],
+                ["Description", "All"],
+                ["Effect", "allow"],
+                ["Resources", "drn:a|drn:b"],
+                ["Actions", "org-read"]
+            ]
+        );
+        assert_eq!(one.csv().rows[4], ["Resources", "drn:a,drn:b"]);
+        let bare = RoleView {
+            role: role("r1", "RO User"),
+        };
+        assert_eq!(
+            rows(&bare.table())[2..],
+            [
+                ["Description", ""],
+                ["Effect", ""],
+                ["Resources", ""],
+                ["Actions", ""]
+            ]
+        );
+    }
+
+    #[test]
+    fn each_change_names_its_csv_cells_in_column_order() {
+        let invited = Invited {
+            was_invited: true,
+            role_ids: Some(vec!["r1".into(), "r2".into()]),
+        };
+        assert_eq!(invited.cells(), ["true", "r1,r2"]);
+        assert_eq!(
+            serde_json::to_value(&invited).unwrap(),
+            json!({"wasInvited": true, "roleIds": ["r1", "r2"]})
+        );
+        let skipped = Invited {
+            was_invited: false,
+            role_ids: None,
+        };
+        assert_eq!(skipped.cells(), ["false", ""]);
+        assert_eq!(Deleted { was_deleted: true }.cells(), ["true"]);
+        assert_eq!(Deleted { was_deleted: false }.cells(), ["false"]);
+        let changed = RolesChanged {
+            user_id: "u1".into(),
+            email: "a@x.io".into(),
+            before: vec!["r1".into()],
+            after: vec!["r1".into(), "r2".into()],
+            added: vec!["r2".into()],
+            removed: vec![],
+            changed: true,
+            added_names: vec!["R/W User".into(), "X".into()],
+            removed_names: vec![],
+        };
+        assert_eq!(
+            changed.cells(),
+            [
+                "u1",
+                "a@x.io",
+                "r1",
+                "r1,r2",
+                "r2",
+                "",
+                "true",
+                "R/W User,X",
+                ""
+            ]
+        );
+        assert_eq!(changed.cells().len(), RolesChanged::COLUMNS.len());
+        let applied = Applied {
+            email: "a@x.io".into(),
+            action: "invite",
+            roles: vec!["A".into(), "B".into()],
+        };
+        assert_eq!(applied.cells(), ["a@x.io", "invite", "A,B"]);
+        let change = ProfileChange {
+            name: "dev".into(),
+            env: None,
+            token: Some("AstraCS:aaaa****bbbb".into()),
+            path: "/h/.astrarc".into(),
+        };
+        assert_eq!(
+            change.cells(),
+            ["dev", "", "AstraCS:aaaa****bbbb", "/h/.astrarc"]
+        );
+        let with_env = ProfileChange {
+            env: Some("dev".into()),
+            token: None,
+            ..change
+        };
+        assert_eq!(with_env.cells(), ["dev", "dev", "", "/h/.astrarc"]);
+    }
+
+    #[test]
+    fn profiles_list_name_env_and_masked_token() {
+        let view = ProfilesView {
+            profiles: vec![ProfileRow {
+                name: "default".into(),
+                env: "prod".into(),
+                token: "AstraCS:aaaa****bbbb".into(),
+            }],
+        };
+        let json: Value = serde_json::from_str(&view.json()).unwrap();
+        assert_eq!(
+            json,
+            json!({"code": "OK", "data": [{"name": "default", "env": "prod", "token": "AstraCS:aaaa****bbbb"}]})
+        );
+        assert_eq!(view.table().columns, ["Name", "Env", "Token"]);
+        assert_eq!(
+            rows(&view.table()),
+            [["default", "prod", "AstraCS:aaaa****bbbb"]]
+        );
+        assert_eq!(view.csv().columns, ["name", "env", "token"]);
+        assert_eq!(
+            view.csv().rows,
+            [["default", "prod", "AstraCS:aaaa****bbbb"]]
+        );
+    }
+}
