@@ -307,67 +307,53 @@ mod tests {
 
     #[test]
     fn transport_failures_say_what_was_tried_and_what_to_check() {
-        let get = reqwest::Method::GET;
-        let connect = CliError::from(ApiError::Connect {
-            method: get.clone(),
-            path: "/p".into(),
-            url: "http://h:1/v2".into(),
-            reason: "refused".into(),
-        });
-        assert_eq!(connect.code, ErrorCode::ConnectionFailed);
-        assert_eq!(
-            connect.headline,
-            "Cannot connect to the Astra DevOps API at http://h:1/v2: refused."
-        );
-        assert!(connect.details[0].contains("retried 3 times"));
-        let timeout = CliError::from(ApiError::Timeout {
-            method: get.clone(),
-            path: "/p".into(),
-            seconds: 30,
-        });
-        assert_eq!(timeout.code, ErrorCode::TimedOut);
-        assert_eq!(
-            timeout.headline,
-            "The Astra DevOps API did not answer: GET /p timed out after 30 s."
-        );
-        assert!(timeout.details[0].contains("ASTRA_HTTP_TIMEOUT"));
-        let untrusted = CliError::from(ApiError::Untrusted {
-            method: get.clone(),
-            path: "/p".into(),
-            url: "https://h".into(),
-            reason: "unknown issuer".into(),
-        });
-        assert_eq!(untrusted.code, ErrorCode::ConnectionFailed);
-        assert_eq!(
-            untrusted.headline,
-            "The certificate of https://h is not trusted: unknown issuer."
-        );
-        assert!(untrusted.details[0].contains("SSL_CERT_FILE"));
-        let file = CliError::from(ApiError::Setup {
-            reason: "no such file".into(),
-            file: Some(("SSL_CERT_FILE", "/x.pem".into())),
-        });
-        assert_eq!(file.code, ErrorCode::FileIssue);
-        assert_eq!(
-            file.headline,
-            "SSL_CERT_FILE points at '/x.pem', which cannot be read: no such file."
-        );
-        let setup = CliError::from(ApiError::Setup {
-            reason: "bad".into(),
-            file: None,
-        });
-        assert_eq!(setup.code, ErrorCode::ConnectionFailed);
-        assert_eq!(setup.headline, "Cannot set up the HTTPS client: bad.");
-        let bad = CliError::from(ApiError::BadResponse {
-            method: get,
-            path: "/p".into(),
-            reason: "EOF".into(),
-        });
-        assert_eq!(bad.code, ErrorCode::BadResponse);
-        assert_eq!(
-            bad.headline,
-            "Unexpected reply from the Astra DevOps API: the response to GET /p is not the documented JSON: EOF."
-        );
-        assert!(bad.details.is_empty());
+        let get = || reqwest::Method::GET;
+        let path = || "/p".to_owned();
+        let table = [
+            (
+                ApiError::Connect { method: get(), path: path(), url: "http://h:1/v2".into(), reason: "refused".into() },
+                ErrorCode::ConnectionFailed,
+                "Cannot connect to the Astra DevOps API at http://h:1/v2: refused.",
+                Some("retried 3 times"),
+            ),
+            (
+                ApiError::Timeout { method: get(), path: path(), seconds: 30 },
+                ErrorCode::TimedOut,
+                "The Astra DevOps API did not answer: GET /p timed out after 30 s.",
+                Some("ASTRA_HTTP_TIMEOUT"),
+            ),
+            (
+                ApiError::Untrusted { method: get(), path: path(), url: "https://h".into(), reason: "unknown issuer".into() },
+                ErrorCode::ConnectionFailed,
+                "The certificate of https://h is not trusted: unknown issuer.",
+                Some("SSL_CERT_FILE"),
+            ),
+            (
+                ApiError::Setup { reason: "no such file".into(), file: Some(("SSL_CERT_FILE", "/x.pem".into())) },
+                ErrorCode::FileIssue,
+                "SSL_CERT_FILE points at '/x.pem', which cannot be read: no such file.",
+                Some("PEM file"),
+            ),
+            (
+                ApiError::Setup { reason: "bad".into(), file: None },
+                ErrorCode::ConnectionFailed,
+                "Cannot set up the HTTPS client: bad.",
+                Some("SSL_CERT_DIR"),
+            ),
+            (
+                ApiError::BadResponse { method: get(), path: path(), reason: "EOF".into() },
+                ErrorCode::BadResponse,
+                "Unexpected reply from the Astra DevOps API: the response to GET /p is not the documented JSON: EOF.",
+                None,
+            ),
+        ];
+        for (api, code, headline, detail) in table {
+            let err = CliError::from(api);
+            assert_eq!((err.code, err.headline.as_str()), (code, headline));
+            match detail {
+                Some(fragment) => assert!(err.details[0].contains(fragment), "{headline}"),
+                None => assert!(err.details.is_empty(), "{headline}"),
+            }
+        }
     }
 }
