@@ -63,8 +63,14 @@ fi
 unit_minutes=$(( (SECONDS - start) / 60 ))
 echo "== pass 2: the survivors against the whole suite"
 run_mutants "${args[@]}" -j 1 --iterate "$@"
-mkdir -p mutants.out
-mv mutants.out.old mutants.out/unit
+if [ -d mutants.out.old ]; then
+  mkdir -p mutants.out
+  mv mutants.out.old mutants.out/unit
+else  # pass 1 caught everything: pass 2 had nothing to test and left pass 1's results in place
+  mv mutants.out mutants.out.unit
+  mkdir mutants.out
+  mv mutants.out.unit mutants.out/unit
+fi
 echo "pass 1: ${unit_minutes} min; both passes: $(( (SECONDS - start) / 60 )) min"
 
 python3 - mutants.out/unit/outcomes.json mutants.out/outcomes.json <<'PY'
