@@ -310,18 +310,13 @@ async fn a_10_kb_value_and_invalid_utf8_are_handled_cleanly() {
     let env = TestEnv::new();
     let long = format!("{}@example.com", "a".repeat(10 * 1024));
     let output = env.run_at(&endpoint(&server), &["user", "get", &long, "-o", "json"]);
-    assert_eq!(output.status.code(), Some(5), "{}", transcript(&output));
+    assert_exit(&output, 5, "");
     assert_eq!(parse_json(&output)["code"], "USER_NOT_FOUND");
     let invite = env.run_at(
         &endpoint(&server),
         &["user", "invite", &long, "-r", "R/W User", "-o", "json"],
     );
-    assert_eq!(
-        invite.status.code(),
-        Some(0),
-        "a long but valid email is invited: {}",
-        transcript(&invite)
-    );
+    assert_exit(&invite, 0, "a long but valid email is invited");
 
     let before = received(&server).await.len();
     let invalid = std::ffi::OsStr::from_bytes(b"caf\xe9@example.com");
@@ -331,7 +326,7 @@ async fn a_10_kb_value_and_invalid_utf8_are_handled_cleanly() {
         .arg(invalid)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    assert_exit(&output, 2, "");
     assert!(
         stderr(&output).starts_with("error: invalid UTF-8"),
         "{}",

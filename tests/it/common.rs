@@ -205,6 +205,17 @@ pub fn transcript(output: &std::process::Output) -> String {
     )
 }
 
+/// Asserts the exit status; on a mismatch the message shows `context` and the whole run.
+#[track_caller]
+pub fn assert_exit(output: &std::process::Output, code: i32, context: impl std::fmt::Display) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{context}\n{}",
+        transcript(output)
+    );
+}
+
 pub fn parse_json(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|err| panic!("stdout is not JSON ({err}): {}", stdout(output)))

@@ -47,12 +47,7 @@ async fn each_level_of_precedence_beats_the_next() {
             .args(args)
             .output()
             .unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            transcript(&output)
-        );
+        assert_exit(&output, 0, format_args!("{args:?}"));
     };
     // 1. --token beats the variable and the file.
     run(

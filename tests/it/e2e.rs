@@ -23,7 +23,7 @@ async fn the_full_lifecycle_of_a_user() {
         ])
         .output()
         .unwrap();
-    assert_eq!(invited.status.code(), Some(0), "{}", transcript(&invited));
+    assert_exit(&invited, 0, "");
     assert_eq!(
         parse_json(&invited)["message"],
         "User 'jane@example.com' has been invited with roles 'R/W User', 'Billing Admin'."
@@ -159,12 +159,7 @@ async fn every_command_in_every_format_against_the_emulator() {
                 .args(["-o", format])
                 .output()
                 .unwrap();
-            assert_eq!(
-                output.status.code(),
-                Some(0),
-                "{args:?} {format}: {}",
-                transcript(&output)
-            );
+            assert_exit(&output, 0, format_args!("{args:?} {format}"));
             match format {
                 "json" => assert_eq!(parse_json(&output)["code"], "OK"),
                 "csv" => assert!(stdout(&output).starts_with("code,message,")),
@@ -245,12 +240,7 @@ async fn injected_faults_give_their_documented_codes() {
 
     emulator.fail(json!({"method": "GET", "path": "/v2/organizations/*", "action": "429", "count": 2, "retryAfter": "1"})).await;
     let output = env.run_at(&emulator.endpoint, &["role", "list", "-o", "json", "-V"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "two 429s are retried: {}",
-        transcript(&output)
-    );
+    assert_exit(&output, 0, "two 429s are retried");
     assert!(
         stderr(&output).contains("retrying in 1000 ms"),
         "{}",
@@ -303,7 +293,7 @@ async fn ctrl_c_while_waiting_is_execution_cancelled() {
         .unwrap();
     assert!(status.success());
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(130), "{}", transcript(&output));
+    assert_exit(&output, 130, "");
     assert_eq!(parse_json(&output)["code"], "EXECUTION_CANCELLED");
 }
 

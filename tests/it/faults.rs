@@ -302,12 +302,7 @@ async fn transient_faults_recover_within_four_attempts() {
         .await;
         let env = TestEnv::new();
         let output = env.run_at(&endpoint(&server), &["user", "list", "-o", "json"]);
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{name}: {}",
-            transcript(&output)
-        );
+        assert_exit(&output, 0, name);
         assert_eq!(parse_json(&output)["code"], "OK");
         assert_eq!(received(&server).await.len(), times as usize + 1, "{name}");
     }
@@ -358,12 +353,7 @@ async fn retry_after_is_honoured_in_seconds_and_as_an_http_date() {
             .args(["user", "list", "-o", "json"])
             .output()
             .unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{name}: {}",
-            transcript(&output)
-        );
+        assert_exit(&output, 0, name);
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 2, "{name}");
         let gap = seen[1] - seen[0];
@@ -387,7 +377,7 @@ async fn a_delete_whose_retry_gets_404_counts_as_deleted() {
     .await;
     let env = TestEnv::new();
     let output = env.run_at(&endpoint(&server), &["user", "delete", ALICE, "-o", "json"]);
-    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_exit(&output, 0, "");
     assert_eq!(parse_json(&output)["data"], json!({"wasDeleted": true}));
 }
 

@@ -28,7 +28,7 @@ async fn did_you_mean_replaces_the_role_item_and_never_the_email() {
             "billing,RO User",
         ],
     );
-    assert_eq!(output.status.code(), Some(5), "{}", transcript(&output));
+    assert_exit(&output, 5, "");
     assert!(
         stderr(&output).ends_with(
             "# Did you mean:\n$ astra user invite billing@example.com -r 'Billing Admin,RO User'\n"
@@ -145,7 +145,7 @@ async fn several_emails_in_one_argument_are_refused_before_any_request() {
         &endpoint(&server),
         &["user", "invite", "a@x.io,b@x.io", "-r", "R/W User"],
     );
-    assert_eq!(output.status.code(), Some(3), "{}", transcript(&output));
+    assert_exit(&output, 3, "");
     let text = stderr(&output);
     assert!(text.starts_with("Error: 'a@x.io,b@x.io' is not an email address: it looks like several emails in one argument."), "{text}");
     assert!(
@@ -180,7 +180,7 @@ async fn the_default_role_notice_appears_only_when_an_invitation_is_sent() {
         &endpoint(&server),
         &["user", "invite", "x@example.com", "y@example.com"],
     );
-    assert_eq!(several.status.code(), Some(0), "{}", transcript(&several));
+    assert_exit(&several, 0, "");
     assert_eq!(
         stderr(&several),
         "No role given: inviting with the default role 'Database Administrator' (pass -r ROLE to choose).\n",
@@ -205,6 +205,6 @@ async fn indented_keys_of_a_profile_are_read() {
         ),
     );
     let output = env.run(&["user", "list", "-cf", file.to_str().unwrap(), "-o", "csv"]);
-    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_exit(&output, 0, "");
     assert!(stdout(&output).starts_with("code,message,user_id,user_email,status\n"));
 }

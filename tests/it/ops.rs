@@ -75,7 +75,7 @@ async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
             "json",
         ],
     );
-    assert_eq!(added.status.code(), Some(0), "{}", transcript(&added));
+    assert_exit(&added, 0, "");
     let value = parse_json(&added);
     assert_eq!(value["data"]["added"], json!([ro]));
     assert_eq!(value["data"]["addedNames"], json!(["RO User"]));
@@ -102,12 +102,7 @@ async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
         let mut args = vec!["user", "roles", "bob@example.com"];
         args.extend(&flags);
         let output = run(&env, &emulator, &args);
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{flags:?}: {}",
-            transcript(&output)
-        );
+        assert_exit(&output, 0, format_args!("{flags:?}"));
         let sent = writes(&emulator).await;
         assert_eq!(sent.len(), 1, "{flags:?}");
         assert_eq!(sent[0]["body"], body, "{flags:?}");
@@ -153,7 +148,7 @@ async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
             "Billing Admin,RO User",
         ],
     );
-    assert_eq!(empty.status.code(), Some(3), "{}", transcript(&empty));
+    assert_exit(&empty, 3, "");
     assert!(
         stderr(&empty).contains("$ astra user delete bob@example.com"),
         "{}",
@@ -286,12 +281,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
             &emulator,
             &["user", "apply", file, "--dry-run", "-o", "json"],
         );
-        assert_eq!(
-            dry.status.code(),
-            Some(0),
-            "{format:?}: {}",
-            transcript(&dry)
-        );
+        assert_exit(&dry, 0, format_args!("{format:?}"));
         let value = parse_json(&dry);
         assert!(
             value["message"]
@@ -308,12 +298,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
         );
 
         let applied = run(&env, &emulator, &["user", "apply", file, "-o", "json"]);
-        assert_eq!(
-            applied.status.code(),
-            Some(0),
-            "{format:?}: {}",
-            transcript(&applied)
-        );
+        assert_exit(&applied, 0, format_args!("{format:?}"));
         let sent = writes(&emulator).await;
         assert_eq!(sent.len(), 199, "{format:?}");
         let applied = parse_json(&applied);
@@ -360,7 +345,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
                 "json",
             ],
         );
-        assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+        assert_exit(&output, 0, "");
         let sent = writes(&emulator).await;
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0]["method"], "DELETE");
@@ -378,7 +363,7 @@ async fn every_bad_row_is_reported_with_its_line_before_anything_is_sent() {
     let csv = "email,roles\nok@example.com,RO User\nnot-an-email,RO User\nx@example.com,R/W Usr\nOK@example.com,RO User\nempty@example.com,\nw@example.com,\"Wizard;RO User\"\n";
     let file = env.write("team.csv", csv);
     let output = run(&env, &emulator, &["user", "apply", file.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(3), "{}", transcript(&output));
+    assert_exit(&output, 3, "");
     let text = stderr(&output);
     for expected in [
         "has 5 problems; nothing was sent.",
@@ -426,7 +411,7 @@ async fn a_partial_failure_lists_each_failure_and_finishes_the_rest() {
         &emulator,
         &["user", "apply", file.to_str().unwrap(), "-o", "json"],
     );
-    assert_eq!(output.status.code(), Some(10), "{}", transcript(&output));
+    assert_exit(&output, 10, "");
     let value = parse_json(&output);
     assert_eq!(value["code"], "PARTIAL_FAILURE");
     let items = value["data"].as_array().unwrap();
@@ -446,12 +431,7 @@ async fn a_partial_failure_lists_each_failure_and_finishes_the_rest() {
             "RO User",
         ],
     );
-    assert_eq!(
-        human.status.code(),
-        Some(0),
-        "the faults are used up: {}",
-        transcript(&human)
-    );
+    assert_exit(&human, 0, "the faults are used up");
 }
 
 #[tokio::test]
@@ -480,7 +460,7 @@ async fn the_concurrency_cap_holds() {
                 "json",
             ],
         );
-        assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+        assert_exit(&output, 0, "");
         let seen = emulator
             .control(reqwest::Method::GET, "/_emulator/concurrency", None)
             .await;
@@ -499,7 +479,7 @@ async fn the_concurrency_cap_holds() {
         .control(reqwest::Method::DELETE, "/_emulator/concurrency", None)
         .await;
     let output = run(&env, &emulator, &args);
-    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_exit(&output, 0, "");
     let seen = emulator
         .control(reqwest::Method::GET, "/_emulator/concurrency", None)
         .await;
@@ -541,7 +521,7 @@ async fn export_then_apply_plans_zero_changes() {
     let emulator = Emulator::start(&["--state", state_file.to_str().unwrap(), "--users", "5"]);
     for (format, ext) in [("toml", "toml"), ("csv", "csv"), ("json", "json")] {
         let exported = run(&env, &emulator, &["user", "export", "--format", format]);
-        assert_eq!(exported.status.code(), Some(0), "{}", transcript(&exported));
+        assert_exit(&exported, 0, "");
         let text = stdout(&exported);
         assert!(
             text.contains("Custom Role") && text.contains("cccccccc-4e1a-4b5c-8d2e-000000000003"),
@@ -554,7 +534,7 @@ async fn export_then_apply_plans_zero_changes() {
             &emulator,
             &["user", "apply", file.to_str().unwrap(), "--prune"],
         );
-        assert_eq!(applied.status.code(), Some(0), "{}", transcript(&applied));
+        assert_exit(&applied, 0, "");
         assert!(
             stdout(&applied).contains(": 0 changes,"),
             "{format}: {}",
@@ -616,7 +596,7 @@ async fn ctrl_c_mid_apply_reports_what_was_done_and_what_was_not() {
         .status()
         .unwrap();
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(130), "{}", transcript(&output));
+    assert_exit(&output, 130, "");
     let value = parse_json(&output);
     assert_eq!(value["code"], "EXECUTION_CANCELLED");
     assert!(
@@ -653,7 +633,7 @@ async fn user_list_filters_combine() {
         let mut all = vec!["user", "list", "-o", "json"];
         all.extend(args);
         let output = run(&env, &emulator, &all);
-        assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+        assert_exit(&output, 0, "");
         parse_json(&output)["data"]
             .as_array()
             .unwrap()

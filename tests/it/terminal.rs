@@ -292,14 +292,14 @@ async fn setup_without_a_terminal_needs_a_token_and_never_saves_a_refused_one() 
     assert_eq!(no_token.status.code(), Some(3));
     assert_eq!(parse_json(&no_token)["code"], "UNSUPPORTED_EXECUTION");
     let refused = base(&["setup", "--token", TOKEN, "-o", "json"]);
-    assert_eq!(refused.status.code(), Some(6), "{}", transcript(&refused));
+    assert_exit(&refused, 6, "");
     assert!(parse_json(&refused)["message"]
         .as_str()
         .unwrap()
         .contains("Nothing was saved."));
     assert!(!rc.exists(), "a refused token is not saved");
     let saved = base(&["setup", "-p", "ci", "--token", TOKEN_B, "-o", "json"]);
-    assert_eq!(saved.status.code(), Some(0), "{}", transcript(&saved));
+    assert_exit(&saved, 0, "");
     assert_eq!(parse_json(&saved)["data"]["token"], "AstraCS:bbbb****0002");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
@@ -332,7 +332,7 @@ fn config_create_and_delete_keep_a_hand_written_file_byte_for_byte() {
         ])
         .output()
         .unwrap();
-    assert_eq!(created.status.code(), Some(0), "{}", transcript(&created));
+    assert_exit(&created, 0, "");
     let after = std::fs::read_to_string(&rc).unwrap();
     assert_eq!(
         after,
@@ -373,7 +373,7 @@ fn config_create_and_delete_keep_a_hand_written_file_byte_for_byte() {
         .args(["config", "delete", "emu", "-cf", cf])
         .output()
         .unwrap();
-    assert_eq!(deleted.status.code(), Some(0), "{}", transcript(&deleted));
+    assert_exit(&deleted, 0, "");
     let restored = std::fs::read_to_string(&rc).unwrap();
     assert_eq!(
         restored,
@@ -409,7 +409,7 @@ fn a_failed_rename_leaves_the_original_file_intact() {
         .args(["config", "delete", "staging", "-cf", rc.to_str().unwrap()])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(4), "{}", transcript(&output));
+    assert_exit(&output, 4, "");
     assert!(stderr(&output).contains("The file was left as it was."));
     assert_eq!(std::fs::read_to_string(&rc).unwrap(), HAND_WRITTEN);
     let leftovers: Vec<_> = std::fs::read_dir(rc.parent().unwrap())

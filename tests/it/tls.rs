@@ -38,14 +38,14 @@ fn https_is_trusted_through_ssl_cert_file_or_ssl_cert_dir() {
     let (emulator, env, ca) = emulator_with_ca();
     let ca_text = ca.to_str().unwrap();
     let by_file = https_run(&env, &emulator.endpoint, &[("SSL_CERT_FILE", ca_text)]);
-    assert_eq!(by_file.status.code(), Some(0), "{}", transcript(&by_file));
+    assert_exit(&by_file, 0, "");
     assert_eq!(parse_json(&by_file)["code"], "OK");
     let dir = ca.parent().unwrap().to_str().unwrap();
     let by_dir = https_run(&env, &emulator.endpoint, &[("SSL_CERT_DIR", dir)]);
-    assert_eq!(by_dir.status.code(), Some(0), "{}", transcript(&by_dir));
+    assert_exit(&by_dir, 0, "");
     let localhost = emulator.endpoint.replace("127.0.0.1", "localhost");
     let by_name = https_run(&env, &localhost, &[("SSL_CERT_FILE", ca_text)]);
-    assert_eq!(by_name.status.code(), Some(0), "{}", transcript(&by_name));
+    assert_exit(&by_name, 0, "");
 }
 
 #[tokio::test]
@@ -53,7 +53,7 @@ async fn an_untrusted_certificate_fails_at_once_naming_the_ca_variables() {
     let (emulator, env, _ca) = emulator_with_ca();
     emulator.clear_requests().await;
     let output = https_run(&env, &emulator.endpoint, &[]);
-    assert_eq!(output.status.code(), Some(8), "{}", transcript(&output));
+    assert_exit(&output, 8, "");
     let value = parse_json(&output);
     assert_eq!(value["code"], "CONNECTION_FAILED");
     let message = value["message"].as_str().unwrap();
@@ -78,7 +78,7 @@ async fn a_missing_ssl_cert_file_is_a_file_issue_only_for_https() {
     let missing = env.path("nope.pem");
     let missing = missing.to_str().unwrap();
     let output = https_run(&env, &emulator.endpoint, &[("SSL_CERT_FILE", missing)]);
-    assert_eq!(output.status.code(), Some(4), "{}", transcript(&output));
+    assert_exit(&output, 4, "");
     let value = parse_json(&output);
     assert_eq!(value["code"], "FILE_ISSUE");
     let message = value["message"].as_str().unwrap();
@@ -89,12 +89,7 @@ async fn a_missing_ssl_cert_file_is_a_file_issue_only_for_https() {
 
     let plain = Emulator::start(&[]);
     let output = https_run(&env, &plain.endpoint, &[("SSL_CERT_FILE", missing)]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "plain http never loads certificates: {}",
-        transcript(&output)
-    );
+    assert_exit(&output, 0, "plain http never loads certificates");
 }
 
 /// A CONNECT proxy on loopback that records the request heads it got and every byte it relayed.
@@ -188,12 +183,7 @@ fn https_goes_through_a_connect_proxy_that_never_sees_the_token() {
             &endpoint,
             &[("SSL_CERT_FILE", ca), (variable, &proxy.url)],
         );
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{variable}: {}",
-            transcript(&output)
-        );
+        assert_exit(&output, 0, variable);
         let heads = proxy.heads();
         assert!(!heads.is_empty(), "{variable}: the proxy was not used");
         for head in &heads {
@@ -223,7 +213,7 @@ fn https_goes_through_a_connect_proxy_that_never_sees_the_token() {
             ("NO_PROXY", "localhost"),
         ],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_exit(&output, 0, "");
     assert!(proxy.heads().is_empty(), "NO_PROXY is respected");
 
     let proxy = Proxy::start();
@@ -232,7 +222,7 @@ fn https_goes_through_a_connect_proxy_that_never_sees_the_token() {
         &endpoint,
         &[("SSL_CERT_FILE", ca), ("HTTP_PROXY", &proxy.url)],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_exit(&output, 0, "");
     assert!(
         proxy.heads().is_empty(),
         "HTTP_PROXY alone is not used for https"

@@ -529,7 +529,7 @@ async fn several_users_give_one_result_each_in_argument_order_and_exit_10_when_s
             "json",
         ],
     );
-    assert_eq!(output.status.code(), Some(10), "{}", transcript(&output));
+    assert_exit(&output, 10, "");
     let value = parse_json(&output);
     assert_eq!(value["code"], "PARTIAL_FAILURE");
     let items = value["data"].as_array().unwrap();
@@ -578,7 +578,7 @@ async fn several_users_give_one_result_each_in_argument_order_and_exit_10_when_s
             "csv",
         ],
     );
-    assert_eq!(csv.status.code(), Some(0), "{}", transcript(&csv));
+    assert_exit(&csv, 0, "");
     assert_eq!(
         stdout(&csv),
         "code,message,was_deleted\nOK,User 'nobody@example.com' does not exist; nothing to delete.,false\nOK,User 'alice@example.bob' has been deleted.,true\n"
