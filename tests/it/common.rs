@@ -205,6 +205,15 @@ pub fn transcript(output: &std::process::Output) -> String {
     )
 }
 
+/// The string `key` of every object in a JSON array (`data` of a list or a batch).
+pub fn field<'a>(array: &'a Value, key: &str) -> Vec<&'a str> {
+    let items = array.as_array().expect("a JSON array");
+    items
+        .iter()
+        .map(|item| item[key].as_str().unwrap())
+        .collect()
+}
+
 /// Asserts the exit status; on a mismatch the message shows `context` and the whole run.
 #[track_caller]
 pub fn assert_exit(output: &std::process::Output, code: i32, context: impl std::fmt::Display) {

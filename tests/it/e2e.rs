@@ -49,13 +49,7 @@ async fn the_full_lifecycle_of_a_user() {
         .unwrap();
     let user = &parse_json(&got)["data"];
     assert_eq!(user["Status"], "invited");
-    let names: Vec<&str> = user["Roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["Name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["R/W User", "Billing Admin"]);
+    assert_eq!(field(&user["Roles"], "Name"), ["R/W User", "Billing Admin"]);
 
     let id = user["UserID"].as_str().unwrap().to_owned();
     let human = astra().args(["user", "get", &id]).output().unwrap();

@@ -53,13 +53,7 @@ async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
         &["user", "roles", "bob@example.com", "-o", "json"],
     );
     let shown = parse_json(&shown);
-    let names: Vec<&str> = shown["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["Name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["R/W User", "Billing Admin"]);
+    assert_eq!(field(&shown["data"], "Name"), ["R/W User", "Billing Admin"]);
 
     emulator.clear_requests().await;
     let added = run(
@@ -302,12 +296,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
         let sent = writes(&emulator).await;
         assert_eq!(sent.len(), 199, "{format:?}");
         let applied = parse_json(&applied);
-        let actions: Vec<&str> = applied["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["action"].as_str().unwrap())
-            .collect();
+        let actions = field(&applied["data"], "action");
         assert_eq!(
             &actions[..3],
             ["set roles", "unchanged", "re-invite"],
@@ -485,13 +474,7 @@ async fn the_concurrency_cap_holds() {
         .await;
     assert!(seen["peak"].as_u64().unwrap() <= 3, "{seen}");
     let output = parse_json(&output);
-    let order: Vec<&str> = output["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["user"].as_str().unwrap())
-        .collect();
-    assert_eq!(order, users, "argument order");
+    assert_eq!(field(&output["data"], "user"), users, "argument order");
 }
 
 #[tokio::test]

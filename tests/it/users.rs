@@ -533,13 +533,14 @@ async fn several_users_give_one_result_each_in_argument_order_and_exit_10_when_s
     let value = parse_json(&output);
     assert_eq!(value["code"], "PARTIAL_FAILURE");
     let items = value["data"].as_array().unwrap();
-    let users: Vec<&str> = items.iter().map(|i| i["user"].as_str().unwrap()).collect();
     assert_eq!(
-        users,
+        field(&value["data"], "user"),
         ["new@example.com", "alice@example.bob", "other@example.com"]
     );
-    let codes: Vec<&str> = items.iter().map(|i| i["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["OK", "USER_ALREADY_INVITED", "OK"]);
+    assert_eq!(
+        field(&value["data"], "code"),
+        ["OK", "USER_ALREADY_INVITED", "OK"]
+    );
     assert_eq!(items[0]["wasInvited"], true);
     assert_eq!(items[0]["roleIds"], json!([RW_USER]));
     let calls = calls(&server).await;
