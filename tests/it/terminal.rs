@@ -17,6 +17,11 @@ struct Tmux {
 impl Tmux {
     fn start(env: &[(&str, &str)], args: &[&str]) -> Option<Self> {
         if Command::new("tmux").arg("-V").output().is_err() {
+            // A terminal test that passes without a terminal proves nothing: CI must have tmux.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "tmux is not installed, and CI must run the terminal tests (bash .ci/run installs it)"
+            );
             eprintln!("SKIPPED: tmux is not installed (bash .ci/run installs it)");
             return None;
         }
