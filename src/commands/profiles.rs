@@ -117,20 +117,35 @@ pub fn save(
     ))
 }
 
+/// The token being saved (`config create`, `setup`), checked: `--token`'s, else asked for on a
+/// terminal (after the `before_asking` notice, if any), else the `missing` error.
+pub fn token_to_save(
+    context: &Context,
+    before_asking: Option<&str>,
+    missing: impl FnOnce() -> CliError,
+) -> Result<Token, CliError> {
+    let raw = match &context.request().token {
+        Some(value) => read_token_flag(value, &context.ui)?.0,
+        None if context.ui.can_prompt() => {
+            if let Some(notice) = before_asking {
+                context.ui.notice(notice);
+            }
+            ask_token(&context.ui)?
+        }
+        None => return Err(missing()),
+    };
+    Token::parse(&raw)
+}
+
 pub fn create(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliError> {
     let request = context.request();
     let target = config::flags_or_variables(request.env, request.local_endpoint.clone())?;
-    let raw = match &request.token {
-        Some(value) => read_token_flag(value, &context.ui)?.0,
-        None if context.ui.can_prompt() => ask_token(&context.ui)?,
-        None => {
-            return Err(CliError::new(
-                ErrorCode::UnsupportedExecution,
-                "No token to save: pass --token TOKEN, --token @FILE or --token @-.",
-            ))
-        }
-    };
-    let token = Token::parse(&raw)?;
+    let token = token_to_save(context, None, || {
+        CliError::new(
+            ErrorCode::UnsupportedExecution,
+            "No token to save: pass --token TOKEN, --token @FILE or --token @-.",
+        )
+    })?;
     let path = file(context)?;
     let message = format!("Profile '{}' saved in '{}'.", args.name, path.display());
     save(&path, &args.name, &token, target, args.overwrite, message).map(Outcome::Response)

@@ -3,9 +3,9 @@
 //! it as a profile. A token that is refused is never saved.
 
 use crate::cli::SetupArgs;
-use crate::commands::profiles::{file, save};
+use crate::commands::profiles::{file, save, token_to_save};
 use crate::commands::Context;
-use crate::config::{self, ask_token, read_token_flag, Token};
+use crate::config;
 use crate::error::{CliError, ErrorCode};
 use crate::output::Outcome;
 
@@ -16,19 +16,17 @@ pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliErr
         .clone()
         .unwrap_or_else(|| "default".to_owned());
     let target = config::flags_or_variables(request.env, request.local_endpoint.clone())?;
-    let raw = match &request.token {
-        Some(value) => read_token_flag(value, &context.ui)?.0,
-        None if context.ui.can_prompt() => {
-            context.ui.notice("Create a token at https://astra.datastax.com/settings/tokens (role: Organization Administrator to manage users).");
-            ask_token(&context.ui)?
-        }
-        None => return Err(CliError::new(
-            ErrorCode::UnsupportedExecution,
-            "setup asks for the token on a terminal, and there is none (or --no-input was given).",
-        )
-        .detail("Pass it with --token TOKEN, --token @FILE or --token @-.")),
-    };
-    let token = Token::parse(&raw)?;
+    let token = token_to_save(
+        context,
+        Some("Create a token at https://astra.datastax.com/settings/tokens (role: Organization Administrator to manage users)."),
+        || {
+            CliError::new(
+                ErrorCode::UnsupportedExecution,
+                "setup asks for the token on a terminal, and there is none (or --no-input was given).",
+            )
+            .detail("Pass it with --token TOKEN, --token @FILE or --token @-.")
+        },
+    )?;
     let client = context.client_for(&target.1, &token)?;
     context.ui.step("Checking the token…");
     client.list_roles().await.map_err(|err| {
