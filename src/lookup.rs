@@ -6,6 +6,7 @@ use crate::api::ApiClient;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::refs::{RoleRef, UserRef};
+use crate::text::quoted_list;
 
 /// Email comparison: Unicode lower case (`JÖRG@EXÄMPLE.COM` finds `jörg@exämple.com`), without
 /// allocating for the ASCII emails that are nearly all of them.
@@ -22,6 +23,15 @@ pub fn find_in<'a>(users: &'a [User], user: &UserRef) -> Option<&'a User> {
         UserRef::Id { id, .. } => users.iter().find(|u| u.id.eq_ignore_ascii_case(id)),
         UserRef::Email(email) => users.iter().find(|u| same_email(u.email(), email)),
     }
+}
+
+/// `USER_NOT_FOUND` for a user that `find_user` did not find.
+pub fn user_not_found(user: &UserRef) -> CliError {
+    CliError::new(
+        ErrorCode::UserNotFound,
+        format!("User '{}' not found.", user.typed()),
+    )
+    .detail("Use 'astra user list' to see all available users.")
 }
 
 /// The organization id an invitation needs, from the users list (SPEC §1.5: no `/currentOrg`).
@@ -145,19 +155,17 @@ pub fn roles_error(problems: &[RoleProblem]) -> CliError {
         .detail(format!("Candidates:\n{}", listed.join("\n")))
         .detail("Nothing was sent. Pass the exact name or the role id.");
     }
-    let typed: Vec<String> = problems
-        .iter()
-        .map(|p| format!("'{}'", p.typed()))
-        .collect();
-    let (headline, detail) = match typed.as_slice() {
-        [one] => (
-            format!("Role {one} not found."),
+    let typed = quoted_list(problems.iter().map(RoleProblem::typed));
+    let (headline, detail) = if problems.len() == 1 {
+        (
+            format!("Role {typed} not found."),
             "The specified role does not exist.",
-        ),
-        several => (
-            format!("Roles {} not found.", several.join(", ")),
+        )
+    } else {
+        (
+            format!("Roles {typed} not found."),
             "The specified roles do not exist.",
-        ),
+        )
     };
     let mut err = CliError::new(ErrorCode::RoleNotFound, headline)
         .detail(detail)

@@ -28,6 +28,15 @@ pub fn shell_quote(arg: &str) -> Cow<'_, str> {
     }
 }
 
+/// `'a', 'b', 'c'`: names as messages quote them (SPEC §4.1), in order.
+pub fn quoted_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+    let quoted: Vec<String> = names
+        .into_iter()
+        .map(|name| format!("'{}'", name.as_ref()))
+        .collect();
+    quoted.join(", ")
+}
+
 /// Whether a character must not reach a terminal raw: C0 controls other than tab and line feed,
 /// DEL, and C1 controls.
 fn is_unsafe_control(c: char) -> bool {
@@ -123,5 +132,15 @@ mod tests {
         fn unquote_never_panics(text in any::<String>()) {
             let _ = unquote(&text);
         }
+    }
+
+    #[test]
+    fn a_list_of_names_is_quoted_in_order() {
+        assert_eq!(
+            quoted_list(["RO User", "R/W User"]),
+            "'RO User', 'R/W User'"
+        );
+        assert_eq!(quoted_list(["one"]), "'one'");
+        assert_eq!(quoted_list(Vec::<String>::new()), "");
     }
 }

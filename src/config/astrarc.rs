@@ -13,7 +13,7 @@ use super::Env;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::secret::redact;
-use crate::text::unquote;
+use crate::text::{quoted_list, unquote};
 
 /// The keys of one profile as written (trimmed and unquoted), not yet validated.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -167,16 +167,12 @@ fn profile_not_found(path: &Path, profile: &str, file: &Astrarc) -> CliError {
     let Some(first) = names.first() else {
         return err.detail("The file has no profiles.");
     };
-    let listed: Vec<String> = names
-        .iter()
-        .take(5)
-        .map(|name| format!("'{name}'"))
-        .collect();
+    let listed = quoted_list(names.iter().take(5));
     let more = match names.len() {
         n if n > 5 => format!(" and {} more", n - 5),
         _ => String::new(),
     };
-    err.detail(format!("Existing profiles: {}{more}.", listed.join(", ")))
+    err.detail(format!("Existing profiles: {listed}{more}."))
         .fix(
             "Use an existing profile:",
             Edit::SetOption {

@@ -16,6 +16,7 @@ use crate::output::views::Applied;
 use crate::output::{Batch, BatchItem, ItemResult, Outcome, Record, Response};
 use crate::refs::{email_problem, parse_role_ref, EmailProblem};
 use crate::teamfile::{self, Entry, RowProblem};
+use crate::text::quoted_list;
 
 use super::run_all;
 
@@ -229,12 +230,7 @@ struct Step {
 impl Step {
     fn response(&self, dry_run: bool) -> Response {
         let email = &self.email;
-        let roles = self
-            .role_names
-            .iter()
-            .map(|n| format!("'{n}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let roles = quoted_list(&self.role_names);
         let (done, would) = match self.action {
             Action::Invite => (
                 format!("Invited '{email}' with roles {roles}."),

@@ -2,20 +2,14 @@
 
 use crate::cli::UserGetArgs;
 use crate::commands::Context;
-use crate::error::{CliError, ErrorCode};
-use crate::lookup::find_user;
+use crate::error::CliError;
+use crate::lookup::{find_user, user_not_found};
 use crate::output::views::UserView;
 use crate::output::Outcome;
 
 pub async fn run(context: &Context, args: &UserGetArgs) -> Result<Outcome, CliError> {
     let user = find_user(context.client()?, &args.user)
         .await?
-        .ok_or_else(|| {
-            CliError::new(
-                ErrorCode::UserNotFound,
-                format!("User '{}' not found.", args.user.typed()),
-            )
-            .detail("Use 'astra user list' to see all available users.")
-        })?;
+        .ok_or_else(|| user_not_found(&args.user))?;
     Ok(Outcome::value(UserView { user }))
 }

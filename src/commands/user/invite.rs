@@ -11,7 +11,7 @@ use crate::lookup::{find_in, org_id, resolve_roles};
 use crate::output::views::Invited;
 use crate::output::{Outcome, Response};
 use crate::refs::{email_problem, split_list, EmailProblem, RoleRef, UserRef};
-use crate::text::shell_quote;
+use crate::text::{quoted_list, shell_quote};
 
 use super::{for_each_user, see_all_users};
 
@@ -107,15 +107,11 @@ async fn execute(
     };
     context.ui.step(&format!("Inviting '{typed}'…"));
     context.client()?.invite(&invitation).await?;
-    let names: Vec<String> = roles
-        .iter()
-        .map(|role| format!("'{}'", role.name()))
-        .collect();
-    let noun = if names.len() == 1 { "role" } else { "roles" };
+    let noun = if roles.len() == 1 { "role" } else { "roles" };
     Ok(Response::new(
         format!(
             "User '{typed}' has been invited with {noun} {}.",
-            names.join(", ")
+            quoted_list(roles.iter().map(|role| role.name()))
         ),
         Invited {
             was_invited: true,
@@ -147,15 +143,20 @@ fn requested_roles<'a>(
         // When the default role itself is missing, the way out is to name roles with -r.
         err.suggestions = vec![Suggestion::edit(
             "Pass the roles to assign with -r:",
-            Edit::SetOption {
-                id: "roles",
-                flag: "-r",
-                value: "ROLE".to_owned(),
-            },
+            name_roles_with_flag(),
         )];
         err
     })?;
     Ok((resolved, true))
+}
+
+/// The hint's edit when no usable role was named: the typed command with `-r ROLE`.
+fn name_roles_with_flag() -> Edit {
+    Edit::SetOption {
+        id: "roles",
+        flag: "-r",
+        value: "ROLE".to_owned(),
+    }
 }
 
 /// The role picker (SPEC §1.5): the organization's roles, `Database Administrator` selected.
@@ -187,14 +188,7 @@ fn pick_roles<'a>(context: &Context, roles: &'a [Role]) -> Result<Vec<&'a Role>,
             ErrorCode::ValidationIssue,
             "No role selected; nothing was sent.",
         )
-        .fix(
-            "Pass the roles with -r:",
-            Edit::SetOption {
-                id: "roles",
-                flag: "-r",
-                value: "ROLE".to_owned(),
-            },
-        ));
+        .fix("Pass the roles with -r:", name_roles_with_flag()));
     }
     // A name held by several roles picks the first: the picker shows names, and names are how
     // the organization's people know them.

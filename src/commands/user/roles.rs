@@ -7,11 +7,11 @@ use crate::cli::UserRolesArgs;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Hint;
-use crate::lookup::{find_user, resolve_all, roles_error, RoleDiff, RoleProblem};
+use crate::lookup::{find_user, resolve_all, roles_error, user_not_found, RoleDiff, RoleProblem};
 use crate::output::views::{RolesChanged, RolesView};
 use crate::output::{Outcome, Response};
 use crate::refs::RoleRef;
-use crate::text::shell_quote;
+use crate::text::{quoted_list, shell_quote};
 
 pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;
@@ -24,13 +24,7 @@ pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, Cli
     } else {
         (find_user(client, &args.user).await?, Vec::new())
     };
-    let user = user.ok_or_else(|| {
-        CliError::new(
-            ErrorCode::UserNotFound,
-            format!("User '{typed}' not found."),
-        )
-        .detail("Use 'astra user list' to see all available users.")
-    })?;
+    let user = user.ok_or_else(|| user_not_found(&args.user))?;
     if !changing {
         return Ok(Outcome::value(RolesView {
             roles: user.roles().to_vec(),
@@ -90,19 +84,12 @@ struct Change {
 
 impl Change {
     fn summary(&self) -> String {
-        let quoted = |names: &[String]| {
-            names
-                .iter()
-                .map(|n| format!("'{n}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let mut parts = Vec::new();
         if !self.added_names.is_empty() {
-            parts.push(format!("added {}", quoted(&self.added_names)));
+            parts.push(format!("added {}", quoted_list(&self.added_names)));
         }
         if !self.removed_names.is_empty() {
-            parts.push(format!("removed {}", quoted(&self.removed_names)));
+            parts.push(format!("removed {}", quoted_list(&self.removed_names)));
         }
         parts.join("; ")
     }
