@@ -66,7 +66,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Err(err) => {
             eprintln!(
                 "Error: cannot write to standard output: {}",
-                crate::config::os_reason(&err)
+                crate::text::os_reason(&err)
             );
             // A command that had already failed keeps its own code (SPEC §4).
             if failed {
@@ -260,7 +260,7 @@ fn dump_logs(buffer: &LogBuffer, target: Option<&std::path::Path>, quiet: bool) 
             "Warning: cannot write the log file {}: {}",
             path.map(|p| format!("'{}'", p.display()))
                 .unwrap_or_default(),
-            crate::config::os_reason(&err)
+            crate::text::os_reason(&err)
         ),
     }
 }

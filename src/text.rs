@@ -37,6 +37,15 @@ pub fn quoted_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String 
     quoted.join(", ")
 }
 
+/// The OS's reason without Rust's `(os error N)` suffix.
+pub fn os_reason(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(end) => text[..end].to_owned(),
+        None => text,
+    }
+}
+
 /// Whether a character must not reach a terminal raw: C0 controls other than tab and line feed,
 /// DEL, and C1 controls.
 fn is_unsafe_control(c: char) -> bool {
@@ -142,5 +151,13 @@ mod tests {
         );
         assert_eq!(quoted_list(["one"]), "'one'");
         assert_eq!(quoted_list(Vec::<String>::new()), "");
+    }
+
+    #[test]
+    fn os_reasons_lose_their_error_number() {
+        let err = std::io::Error::from_raw_os_error(2);
+        assert_eq!(os_reason(&err), "No such file or directory");
+        let custom = std::io::Error::other("plain");
+        assert_eq!(os_reason(&custom), "plain");
     }
 }

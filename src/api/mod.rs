@@ -323,12 +323,7 @@ fn check_ca_file() -> Result<(), ApiError> {
     std::fs::File::open(&path)
         .map(drop)
         .map_err(|err| ApiError::Setup {
-            reason: err
-                .to_string()
-                .split(" (os error")
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
+            reason: crate::text::os_reason(&err),
             file: Some(("SSL_CERT_FILE", shown)),
         })
 }

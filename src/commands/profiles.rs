@@ -7,14 +7,13 @@ use crate::cli::{ConfigCreateArgs, ConfigDeleteArgs};
 use crate::commands::Context;
 use crate::config::astrarc::Astrarc;
 use crate::config::writer::{has_profile, remove_profile, set_profile, write_atomically};
-use crate::config::{
-    self, ask_token, default_file, expand_tilde, os_reason, read_token_flag, Env, Token,
-};
+use crate::config::{self, ask_token, default_file, expand_tilde, read_token_flag, Env, Token};
 use crate::env;
 use crate::error::{CliError, ErrorCode};
 use crate::output::views::{ProfileChange, ProfileRow, ProfilesView};
 use crate::output::{Outcome, Response};
 use crate::secret::mask;
+use crate::text::os_reason;
 
 /// The file to read and write: `-cf PATH`, else the default file.
 pub fn file(context: &Context) -> Result<PathBuf, CliError> {

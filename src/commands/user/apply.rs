@@ -9,14 +9,14 @@ use std::io::Read;
 use crate::api::models::{Invitation, Role, RoleAssignment, User, UserList, UserStatus};
 use crate::cli::UserApplyArgs;
 use crate::commands::Context;
-use crate::config::{expand_tilde, os_reason};
+use crate::config::expand_tilde;
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::{org_id, resolve_all, same_email, RoleProblem};
 use crate::output::views::Applied;
 use crate::output::{Batch, BatchItem, ItemResult, Outcome, Record, Response};
 use crate::refs::{email_problem, parse_role_ref, EmailProblem};
 use crate::teamfile::{self, Entry, RowProblem};
-use crate::text::quoted_list;
+use crate::text::{os_reason, quoted_list};
 
 use super::run_all;
 
