@@ -110,6 +110,7 @@ impl Context {
         if let Some(connected) = self.connection.get() {
             return Ok(&connected.client);
         }
+        // A bad setting (ASTRA_HTTP_TIMEOUT) is reported before any token problem.
         self.settings.as_ref().map_err(Clone::clone)?;
         let connection = config::resolve(&self.request, &self.ui)?;
         tracing::debug!(
