@@ -202,9 +202,12 @@ pub struct UserApplyArgs {
     /// The file's format (default: from its extension)
     #[arg(long, value_enum, ignore_case = true)]
     pub format: Option<DocumentFormat>,
-    /// Also delete the users that are not in the file
+    /// Also delete the users that are not in the file (asks first; --yes without a terminal)
     #[arg(long)]
     pub prune: bool,
+    /// Delete without asking (needed for --prune without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Show the plan and send nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -98,6 +98,20 @@ pub struct CliError {
     pub details: Vec<String>,
     pub suggestions: Vec<Suggestion>,
     pub source: Option<Box<ApiError>>,
+    /// Every input problem a check found (SPEC §13.1): JSON `data.problems`, so that a script
+    /// can read them without parsing the message.
+    pub problems: Vec<Problem>,
+}
+
+/// One input problem: the item as written, what is wrong, and the closest valid value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub item: String,
+    pub problem: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 impl std::fmt::Display for CliError {
@@ -122,6 +136,7 @@ impl CliError {
             details: Vec::new(),
             suggestions: Vec::new(),
             source: None,
+            problems: Vec::new(),
         }
     }
 

@@ -122,6 +122,12 @@ impl Ui {
         prompt_result(answer)
     }
 
+    /// A yes/no question, no by default. `None` when the person cancelled.
+    pub fn confirm(&self, prompt: &str) -> std::io::Result<Option<bool>> {
+        let answer = self.suspend(|| inquire::Confirm::new(prompt).with_default(false).prompt());
+        prompt_result(answer)
+    }
+
     /// Removes the spinner line (at exit, on Ctrl+C).
     pub fn clear(&self) {
         if let Some(spinner) = self.lock().take() {

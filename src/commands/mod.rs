@@ -1,6 +1,7 @@
 //! The commands: each takes the [`Context`] and its arguments and returns an [`Outcome`] or a
 //! [`CliError`]. Commands never print to stdout; `app` renders what they return.
 
+pub mod batch;
 mod completions;
 mod profiles;
 mod role;

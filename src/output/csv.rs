@@ -21,25 +21,29 @@ pub fn outcome(outcome: &Outcome) -> String {
             write(data.columns(), std::iter::once(record))
         }
         Outcome::Batch(batch) => {
-            let blank = || batch.columns.iter().map(|_| String::new());
-            let rows = batch.items.iter().map(|item| match &item.result {
-                ItemResult::Done(Response { message, data, .. }) => {
-                    let mut record = vec!["OK".to_owned(), message.clone()];
-                    record.extend(data.cells());
-                    record
+            let rows = batch.items.iter().map(|item| {
+                let (code, message) = match &item.result {
+                    ItemResult::Done(Response { message, .. }) => ("OK", message.clone()),
+                    ItemResult::Failed(error) => (error.code.code(), error.message()),
+                    ItemResult::NotStarted => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
+                };
+                let mut record = vec![
+                    code.to_owned(),
+                    message,
+                    item.label.clone(),
+                    item.result.status().to_owned(),
+                ];
+                match item.record() {
+                    Some(data) => record.extend(data.cells()),
+                    None => record.extend(batch.columns.iter().map(|_| String::new())),
                 }
-                ItemResult::Failed(error) => {
-                    let mut record = vec![error.code.code().to_owned(), error.message()];
-                    record.extend(blank());
-                    record
-                }
-                ItemResult::NotStarted => {
-                    let mut record = vec!["EXECUTION_CANCELLED".to_owned(), NOT_STARTED.to_owned()];
-                    record.extend(blank());
-                    record
-                }
+                record
             });
-            write(batch.columns, rows)
+            let columns: Vec<&str> = [batch.kind.key(), "status"]
+                .into_iter()
+                .chain(batch.columns.iter().copied())
+                .collect();
+            write(&columns, rows)
         }
         Outcome::Document(text) => text.clone(),
     }

@@ -3,7 +3,7 @@
 use anstyle::{AnsiColor, Effects, Style as Ansi};
 use comfy_table::{ContentArrangement, Table as Comfy};
 
-use super::{ItemResult, Outcome, Rendered, Response, Style, Table};
+use super::{Batch, Effect, ItemResult, Outcome, Rendered, Response, Style, Table};
 use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
 use crate::text::{escape_control, escape_control_in_line};
@@ -19,42 +19,64 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
         Outcome::Response(response) => {
             rendered.stdout = response_text(response, line, style);
         }
-        Outcome::Batch(batch) => {
-            let mut hints: Vec<Hint> = Vec::new();
-            for item in &batch.items {
-                match &item.result {
-                    ItemResult::Done(response) if response.routine => {}
-                    ItemResult::Done(response) => {
-                        rendered
-                            .stdout
-                            .push_str(&message_text(&response.message, style));
-                        for hint in line.hints(&response.suggestions) {
-                            if !hints.contains(&hint) {
-                                hints.push(hint);
-                            }
-                        }
-                    }
-                    ItemResult::Failed(error) => {
-                        rendered.stderr.push_str(&headline(&error.message(), style))
-                    }
-                    ItemResult::NotStarted => rendered
-                        .stderr
-                        .push_str(&format!("Not started: '{}'.\n", escape_control(&item.user))),
-                }
-            }
-            if !style.quiet {
-                rendered.stdout.push_str(&hints_text(&hints, style.color));
-            }
-            if batch.code() != crate::error::ErrorCode::Ok {
-                rendered
-                    .stderr
-                    .push_str(&headline(&format!("Error: {}", batch.summary()), style));
-            } else if let Some(summary) = &batch.headline {
-                rendered
-                    .stdout
-                    .push_str(&format!("{}\n", escape_control(summary)));
+        Outcome::Batch(batch) => rendered = batch_text(batch, line, style),
+    }
+    rendered
+}
+
+/// Each item's line on stdout in input order, then the summary (stderr when something failed or
+/// a signal stopped the batch), then the hints once (SPEC §13.4).
+fn batch_text(batch: &Batch, line: &CommandLine, style: Style) -> Rendered {
+    let mut rendered = Rendered::default();
+    let mut hints: Vec<Hint> = Vec::new();
+    let mut add_hints = |suggestions: &[crate::hints::Suggestion]| {
+        for hint in line.hints(suggestions) {
+            if !hints.contains(&hint) {
+                hints.push(hint);
             }
         }
+    };
+    let noun = batch.kind.noun();
+    for item in &batch.items {
+        match &item.result {
+            ItemResult::Done(response) => {
+                if response.effect == Effect::Unchanged {
+                    if style.quiet {
+                        continue;
+                    }
+                    add_hints(&response.suggestions);
+                }
+                rendered
+                    .stdout
+                    .push_str(&message_text(&response.message, style));
+            }
+            ItemResult::Failed(error) => {
+                add_hints(&error.suggestions);
+                let text = format!("Error: {noun} '{}': {}", item.label, error.headline);
+                rendered.stdout.push_str(&headline(&text, style));
+            }
+            ItemResult::NotStarted => rendered.stdout.push_str(&format!(
+                "Not started: {noun} '{}'.\n",
+                escape_control(&item.label)
+            )),
+        }
+    }
+    let summary = if batch.failed() {
+        headline(&batch.summary(), style)
+    } else {
+        format!("{}\n", escape_control(&batch.summary()))
+    };
+    let hints = if style.quiet {
+        String::new()
+    } else {
+        hints_text(&hints, style.color)
+    };
+    if batch.failed() {
+        rendered.stderr.push_str(&summary);
+        rendered.stderr.push_str(&hints);
+    } else {
+        rendered.stdout.push_str(&summary);
+        rendered.stdout.push_str(&hints);
     }
     rendered
 }
@@ -393,7 +415,7 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::hints::Suggestion;
     use crate::output::views::Deleted;
-    use crate::output::{Batch, BatchItem, Format, Record};
+    use crate::output::{Batch, BatchItem, Format, ItemKind, Record};
 
     fn plain() -> Style {
         Style {
@@ -420,22 +442,18 @@ mod tests {
     }
 
     fn item(user: &str, result: ItemResult) -> BatchItem {
-        BatchItem {
-            user: user.to_owned(),
-            result,
-        }
+        BatchItem::new(user, result)
     }
 
     fn batch(items: Vec<BatchItem>) -> Outcome {
-        Outcome::Batch(Batch::new(items, Deleted::COLUMNS))
+        Outcome::Batch(Batch::new(ItemKind::User, items, Deleted::COLUMNS))
     }
 
     const LIST: (&str, &str) = ("See all existing users:", "astra user list");
 
     #[test]
     fn a_batch_prints_each_change_once_its_hints_once_and_its_failures_on_stderr() {
-        let mut routine = deleted("'c@x.io' is unchanged.", None);
-        routine.routine = true;
+        let routine = deleted("'c@x.io' is unchanged.", Some(LIST)).unchanged();
         let outcome = batch(vec![
             item(
                 "a@x.io",
@@ -458,11 +476,17 @@ mod tests {
         let rendered = outcome_text(&outcome, plain());
         assert_eq!(
             rendered.stdout,
-            "User 'a@x.io' has been deleted.\nUser 'd@x.io' has been deleted.\n\n# See all existing users:\n$ astra user list\n"
+            "User 'a@x.io' has been deleted.\n\
+             Error: User 'b@x.io': User 'b@x.io' not found.\n\
+             'c@x.io' is unchanged.\n\
+             User 'd@x.io' has been deleted.\n\
+             Not started: User 'e\\u{1b}@x.io'.\n",
+            "every item in input order, each named, done hints not repeated"
         );
         assert_eq!(
             rendered.stderr,
-            "Error: User 'b@x.io' not found.\nNot started: 'e\\u{1b}@x.io'.\nError: 1 of 5 users failed; the others are done.\n"
+            "Error: 1 of 4 changes failed; 2 done. 1 unchanged. Run the same command again to finish.\n\n# See all existing users:\n$ astra user list\n",
+            "the summary, then the hints once"
         );
         let quiet = outcome_text(
             &outcome,
@@ -473,28 +497,34 @@ mod tests {
         );
         assert_eq!(
             quiet.stdout,
-            "User 'a@x.io' has been deleted.\nUser 'd@x.io' has been deleted.\n"
+            "User 'a@x.io' has been deleted.\n\
+             Error: User 'b@x.io': User 'b@x.io' not found.\n\
+             User 'd@x.io' has been deleted.\n\
+             Not started: User 'e\\u{1b}@x.io'.\n"
         );
+        assert!(!quiet.stderr.contains('#'), "no hints under -q");
     }
 
     #[test]
-    fn a_successful_batch_ends_with_its_own_headline_if_it_has_one() {
+    fn a_successful_batch_ends_with_its_summary_on_stdout() {
         let items = || {
-            vec![item(
+            let mut done = item(
                 "a@x.io",
                 ItemResult::Done(deleted("Deleted 'a@x.io'.", None)),
-            )]
+            );
+            done.action = Some("delete");
+            vec![done]
         };
         assert_eq!(
             outcome_text(&batch(items()), plain()).stdout,
-            "Deleted 'a@x.io'.\n"
+            "Deleted 'a@x.io'.\n1 change done.\n"
         );
-        let mut with_headline = Batch::new(items(), Deleted::COLUMNS);
-        with_headline.headline = Some("Applied 't.csv': 1 change (1 delete), 0 unchanged.".into());
-        let rendered = outcome_text(&Outcome::Batch(with_headline), plain());
+        let mut titled = Batch::new(ItemKind::User, items(), Deleted::COLUMNS);
+        titled.title = Some("Applied 't.csv'".into());
+        let rendered = outcome_text(&Outcome::Batch(titled), plain());
         assert_eq!(
             rendered.stdout,
-            "Deleted 'a@x.io'.\nApplied 't.csv': 1 change (1 delete), 0 unchanged.\n"
+            "Deleted 'a@x.io'.\nApplied 't.csv': 1 change done (1 delete).\n"
         );
         assert_eq!(rendered.stderr, "");
     }
@@ -587,11 +617,11 @@ mod tests {
         let rendered = outcome_text(&failed, colored());
         assert_eq!(
             rendered.stdout,
-            format!("User {CYAN}b{RESET} has been deleted.\n")
+            format!("{RED}Error: User {RESET}{CYAN}a{RESET}{RED}: User {RESET}{CYAN}a{RESET}{RED} not found.{RESET}\nUser {CYAN}b{RESET} has been deleted.\n")
         );
         assert_eq!(
             rendered.stderr,
-            format!("{RED}Error: User {RESET}{CYAN}a{RESET}{RED} not found.{RESET}\n{RED}Error: 1 of 2 users failed; the others are done.{RESET}\n")
+            format!("{RED}Error: 1 of 2 changes failed; 1 done. Run the same command again to finish.{RESET}\n")
         );
     }
 

@@ -50,31 +50,24 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine) -> String {
     }
 }
 
-/// One object per user: `user`, `code`, `message`, then the change's own keys when it succeeded.
+/// One object per item: its key, `status`, `code`, `message`, then its data (SPEC §13.4).
 fn batch_items(batch: &Batch) -> Vec<Value> {
     batch
         .items
         .iter()
         .map(|item| {
             let mut object = Map::new();
-            object.insert("user".into(), item.user.clone().into());
+            object.insert(batch.kind.key().into(), item.label.clone().into());
             object.insert("status".into(), item.result.status().into());
-            match &item.result {
-                ItemResult::Done(Response { message, data, .. }) => {
-                    object.insert("code".into(), "OK".into());
-                    object.insert("message".into(), message.clone().into());
-                    if let Value::Object(fields) = data.json() {
-                        object.extend(fields);
-                    }
-                }
-                ItemResult::Failed(error) => {
-                    object.insert("code".into(), error.code.code().into());
-                    object.insert("message".into(), error.message().into());
-                }
-                ItemResult::NotStarted => {
-                    object.insert("code".into(), "EXECUTION_CANCELLED".into());
-                    object.insert("message".into(), NOT_STARTED.into());
-                }
+            let (code, message) = match &item.result {
+                ItemResult::Done(Response { message, .. }) => ("OK", message.clone()),
+                ItemResult::Failed(error) => (error.code.code(), error.message()),
+                ItemResult::NotStarted => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
+            };
+            object.insert("code".into(), code.into());
+            object.insert("message".into(), message.into());
+            if let Some(Value::Object(fields)) = item.record().map(|record| record.json()) {
+                object.extend(fields);
             }
             Value::Object(object)
         })
@@ -82,10 +75,15 @@ fn batch_items(batch: &Batch) -> Vec<Value> {
 }
 
 pub fn error(error: &CliError, hints: &[Hint]) -> String {
+    let data = if error.problems.is_empty() {
+        Value::Null
+    } else {
+        serde_json::json!({ "problems": error.problems })
+    };
     pretty(&ResponseEnvelope {
         code: error.code.code(),
         message: &error.message(),
-        data: Value::Null,
+        data,
         next_steps: next_steps(hints),
     })
 }

@@ -94,13 +94,21 @@ impl<T: Record> AnyRecord for T {
     }
 }
 
+/// What a successful call did: a change, nothing (the item was already as asked), or, in a dry
+/// run, a change that would be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Changed,
+    Unchanged,
+    Planned,
+}
+
 /// The outcome of a change: a message with hints, and its data (the response envelope).
 pub struct Response {
     pub message: String,
     pub suggestions: Vec<Suggestion>,
     pub data: Box<dyn AnyRecord>,
-    /// Nothing happened (an unchanged row of `apply`): human output leaves it out of a batch.
-    pub routine: bool,
+    pub effect: Effect,
 }
 
 impl Response {
@@ -109,7 +117,7 @@ impl Response {
             message: message.into(),
             suggestions: Vec::new(),
             data: Box::new(data),
-            routine: false,
+            effect: Effect::Changed,
         }
     }
 
@@ -117,9 +125,21 @@ impl Response {
         self.suggestions.push(suggestion.into());
         self
     }
+
+    /// Marks the response as one that changed nothing (`--if-exists` of a missing user).
+    pub fn unchanged(mut self) -> Self {
+        self.effect = Effect::Unchanged;
+        self
+    }
+
+    /// Marks the response as a dry run's plan.
+    pub fn planned(mut self) -> Self {
+        self.effect = Effect::Planned;
+        self
+    }
 }
 
-/// What happened to one item of a multi-item command.
+/// What happened to one item of a multi-item command (SPEC §13.4).
 pub enum ItemResult {
     Done(Response),
     Failed(CliError),
@@ -130,9 +150,20 @@ pub enum ItemResult {
 impl ItemResult {
     pub fn status(&self) -> &'static str {
         match self {
-            Self::Done(_) => "done",
+            Self::Done(response) => match response.effect {
+                Effect::Changed => "done",
+                Effect::Unchanged => "unchanged",
+                Effect::Planned => "planned",
+            },
             Self::Failed(_) => "failed",
             Self::NotStarted => "not started",
+        }
+    }
+
+    fn response(&self) -> Option<&Response> {
+        match self {
+            Self::Done(response) => Some(response),
+            _ => None,
         }
     }
 }
@@ -146,29 +177,101 @@ impl From<Result<Response, CliError>> for ItemResult {
     }
 }
 
-/// One item of a multi-item command: the user as typed and what happened to it.
+/// What kind of thing a batch changes: the key of its items in JSON and CSV, and the noun that
+/// names an item in human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    User,
+    Role,
+    Token,
+}
+
+impl ItemKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Role => "role",
+            Self::Token => "token",
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::User => "User",
+            Self::Role => "Role",
+            Self::Token => "Token",
+        }
+    }
+}
+
+/// One item of a multi-item command: what it is, what the plan said of it, what happened.
 pub struct BatchItem {
-    pub user: String,
+    /// The item as typed or as the file wrote it.
+    pub label: String,
+    /// The planned change (`invite`, `delete`, …), counted in the summary.
+    pub action: Option<&'static str>,
+    /// Data the plan knows whatever happens (apply's action and roles), so that a failed or
+    /// not-started item still says what it was meant to do. A done item shows its own data.
+    pub planned: Option<Box<dyn AnyRecord>>,
     pub result: ItemResult,
 }
 
-/// The outcome of a command over several users, one item per user in argument order.
+impl BatchItem {
+    pub fn new(label: impl Into<String>, result: ItemResult) -> Self {
+        Self {
+            label: label.into(),
+            action: None,
+            planned: None,
+            result,
+        }
+    }
+
+    /// The data columns of this item: the response's when it has one, else the plan's.
+    pub fn record(&self) -> Option<&dyn AnyRecord> {
+        self.result
+            .response()
+            .map(|r| r.data.as_ref())
+            .or(self.planned.as_deref())
+    }
+
+    fn is_change(&self) -> bool {
+        self.result.status() != "unchanged"
+    }
+}
+
+/// The order in which the summary counts actions (SPEC §13.4).
+const ACTION_ORDER: [&str; 7] = [
+    "invite",
+    "reinvite",
+    "set-roles",
+    "delete",
+    "create-role",
+    "update-role",
+    "delete-role",
+];
+
+/// The outcome of a command over several items, one per item in input order (SPEC §13).
 pub struct Batch {
+    pub kind: ItemKind,
     pub items: Vec<BatchItem>,
     /// The CSV columns of the items' data, for the header even when every item failed.
     pub columns: &'static [&'static str],
-    /// A headline of the command's own (`apply`'s counts), else a count of failures.
-    pub headline: Option<String>,
+    /// What the summary starts with for a command that names its input (`Applied 'team.toml'`).
+    pub title: Option<String>,
+    /// Nothing was sent: the items are a plan.
+    pub dry_run: bool,
     /// Set when a signal stopped the command: its code and exit status win.
     pub cancelled: Option<ErrorCode>,
 }
 
 impl Batch {
-    pub fn new(items: Vec<BatchItem>, columns: &'static [&'static str]) -> Self {
+    pub fn new(kind: ItemKind, items: Vec<BatchItem>, columns: &'static [&'static str]) -> Self {
         Self {
+            kind,
             items,
             columns,
-            headline: None,
+            title: None,
+            dry_run: false,
             cancelled: None,
         }
     }
@@ -192,24 +295,87 @@ impl Batch {
         }
     }
 
+    /// Whether the summary reports a failure (stderr in human output).
+    pub fn failed(&self) -> bool {
+        self.code() != ErrorCode::Ok
+    }
+
+    /// `(2 invite, 1 set-roles)`, or nothing when no item names an action.
+    fn counts(&self) -> String {
+        let kinds: Vec<String> = ACTION_ORDER
+            .iter()
+            .filter_map(|action| {
+                let n = self
+                    .items
+                    .iter()
+                    .filter(|item| item.is_change() && item.action == Some(*action))
+                    .count();
+                (n > 0).then(|| format!("{n} {action}"))
+            })
+            .collect();
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        }
+    }
+
+    /// The one summary line of SPEC §13.4: counts of changes, the unchanged counted apart.
     pub fn summary(&self) -> String {
-        let failed = self.failures();
-        let total = self.items.len();
+        let changes = self.items.iter().filter(|item| item.is_change()).count();
+        let unchanged = self.items.len() - changes;
+        let unchanged = if unchanged > 0 {
+            format!(" {unchanged} unchanged.")
+        } else {
+            String::new()
+        };
+        let (done, failed) = (self.count("done"), self.failures());
         if self.cancelled.is_some() {
+            let failed = if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            };
             return format!(
-                "Interrupted: {} done, {failed} failed, {} not started.",
-                self.count("done"),
+                "{done} of {changes} {} done{failed}, {} not started.{unchanged}",
+                plural(changes, "change"),
                 self.count("not started")
             );
         }
-        if let Some(headline) = &self.headline {
-            return headline.clone();
+        if failed > 0 {
+            let done = if self.dry_run {
+                format!("{} planned; nothing was sent.", self.count("planned"))
+            } else {
+                format!("{done} done.")
+            };
+            return format!(
+                "Error: {failed} of {changes} {} failed; {done}{unchanged} Run the same command again to finish.",
+                plural(changes, "change")
+            );
         }
-        if failed == 0 {
-            format!("All {total} users done.")
-        } else {
-            format!("{failed} of {total} users failed; the others are done.")
+        if self.dry_run {
+            return format!(
+                "Dry run: {changes} {} planned{}; nothing was sent.{unchanged}",
+                plural(changes, "change"),
+                self.counts()
+            );
         }
+        match &self.title {
+            Some(title) => format!(
+                "{title}: {changes} {} done{}.{unchanged}",
+                plural(changes, "change"),
+                self.counts()
+            ),
+            None => format!("{changes} {} done.{unchanged}", plural(changes, "change")),
+        }
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        noun.to_owned()
+    } else {
+        format!("{noun}s")
     }
 }
 
@@ -341,11 +507,9 @@ mod tests {
     }
 
     fn mixed_batch() -> Outcome {
-        let item = |user: &str, result| BatchItem {
-            user: user.to_owned(),
-            result,
-        };
+        let item = BatchItem::new;
         Outcome::Batch(Batch::new(
+            ItemKind::User,
             vec![
                 item("a@x.io", ItemResult::Done(deleted("a@x.io"))),
                 item(
@@ -368,7 +532,7 @@ mod tests {
             json,
             serde_json::json!({
                 "code": "PARTIAL_FAILURE",
-                "message": "1 of 3 users failed; the others are done.",
+                "message": "Error: 1 of 3 changes failed; 1 done. Run the same command again to finish.",
                 "data": [
                     {"user": "a@x.io", "status": "done", "code": "OK",
                      "message": "User 'a@x.io' has been deleted.", "wasDeleted": true},
@@ -386,11 +550,91 @@ mod tests {
     fn a_batch_in_csv_blanks_the_data_of_items_that_did_not_happen() {
         assert_eq!(
             render_as(&mixed_batch(), Format::Csv),
-            "code,message,was_deleted\n\
-             OK,User 'a@x.io' has been deleted.,true\n\
-             USER_NOT_FOUND,\"Error: User 'b@x.io' not found.\n\nUse 'astra user list'.\",\n\
-             EXECUTION_CANCELLED,Not started: the command was interrupted.,\n"
+            "code,message,user,status,was_deleted\n\
+             OK,User 'a@x.io' has been deleted.,a@x.io,done,true\n\
+             USER_NOT_FOUND,\"Error: User 'b@x.io' not found.\n\nUse 'astra user list'.\",b@x.io,failed,\n\
+             EXECUTION_CANCELLED,Not started: the command was interrupted.,c@x.io,not started,\n"
         );
+    }
+
+    fn batch_of(items: Vec<BatchItem>) -> Batch {
+        Batch::new(ItemKind::User, items, Deleted::COLUMNS)
+    }
+
+    fn change(label: &str, action: &'static str, result: ItemResult) -> BatchItem {
+        let mut item = BatchItem::new(label, result);
+        item.action = Some(action);
+        item
+    }
+
+    #[test]
+    fn the_summary_counts_changes_by_action_and_the_unchanged_apart() {
+        let done = |l: &str| ItemResult::Done(deleted(l));
+        let mut batch = batch_of(vec![
+            change("d", "delete", done("d")),
+            change("a", "invite", done("a")),
+            change("b", "invite", done("b")),
+            change("c", "set-roles", done("c")),
+            change("e", "reinvite", done("e")),
+            BatchItem::new("f", ItemResult::Done(deleted("f").unchanged())),
+        ]);
+        assert_eq!(batch.summary(), "5 changes done. 1 unchanged.");
+        batch.title = Some("Applied 'team.toml'".into());
+        assert_eq!(
+            batch.summary(),
+            "Applied 'team.toml': 5 changes done (2 invite, 1 reinvite, 1 set-roles, 1 delete). 1 unchanged."
+        );
+        let mut planned = batch_of(vec![change(
+            "a",
+            "delete",
+            ItemResult::Done(deleted("a").planned()),
+        )]);
+        planned.dry_run = true;
+        assert_eq!(
+            planned.summary(),
+            "Dry run: 1 change planned (1 delete); nothing was sent."
+        );
+        assert_eq!(planned.items[0].result.status(), "planned");
+        assert_eq!(planned.code(), ErrorCode::Ok);
+        let none = batch_of(vec![BatchItem::new(
+            "f",
+            ItemResult::Done(deleted("f").unchanged()),
+        )]);
+        assert_eq!(none.summary(), "0 changes done. 1 unchanged.");
+        let failed = batch_of(vec![
+            change(
+                "a",
+                "invite",
+                ItemResult::Failed(CliError::new(ErrorCode::ServerError, "x")),
+            ),
+            BatchItem::new("f", ItemResult::Done(deleted("f").unchanged())),
+        ]);
+        assert_eq!(
+            failed.summary(),
+            "Error: 1 of 1 change failed; 0 done. 1 unchanged. Run the same command again to finish."
+        );
+    }
+
+    #[test]
+    fn a_failed_or_unstarted_item_keeps_what_its_plan_said() {
+        let mut item = BatchItem::new("a@x.io", ItemResult::NotStarted);
+        item.planned = Some(Box::new(views::Applied {
+            action: "invite",
+            roles: vec!["RO User".into()],
+        }));
+        let mut batch = batch_of(vec![item]);
+        batch.columns = views::Applied::COLUMNS;
+        batch.cancelled = Some(ErrorCode::Terminated);
+        let outcome = Outcome::Batch(batch);
+        assert_eq!(
+            render_as(&outcome, Format::Csv),
+            "code,message,user,status,action,roles\n\
+             EXECUTION_CANCELLED,Not started: the command was interrupted.,a@x.io,not started,invite,RO User\n"
+        );
+        let json: Value = serde_json::from_str(&render_as(&outcome, Format::Json)).unwrap();
+        assert_eq!(json["message"], "0 of 1 change done, 1 not started.");
+        assert_eq!(json["data"][0]["action"], "invite");
+        assert_eq!(json["data"][0]["roles"], serde_json::json!(["RO User"]));
     }
 
     #[test]
@@ -483,10 +727,8 @@ mod tests {
         );
         assert_eq!(Outcome::Response(deleted("a")).exit_status(), 0);
         let all_done = Outcome::Batch(Batch::new(
-            vec![BatchItem {
-                user: "a".into(),
-                result: ItemResult::Done(deleted("a")),
-            }],
+            ItemKind::User,
+            vec![BatchItem::new("a", ItemResult::Done(deleted("a")))],
             Deleted::COLUMNS,
         ));
         assert_eq!(all_done.exit_status(), 0);
@@ -498,7 +740,7 @@ mod tests {
         assert_eq!(batch.items.len(), 3);
         assert_eq!(
             batch.summary(),
-            "Interrupted: 1 done, 1 failed, 1 not started."
+            "1 of 3 changes done, 1 failed, 1 not started."
         );
         let err = Outcome::Response(deleted("a"))
             .cancelled(ErrorCode::ExecutionCancelled)

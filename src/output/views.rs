@@ -306,20 +306,27 @@ impl Record for RolesChanged {
 /// One row of `user apply`: what was (or would be) done for a user.
 #[derive(Debug, Serialize)]
 pub struct Applied {
-    pub email: String,
     pub action: &'static str,
     pub roles: Vec<String>,
 }
 
 impl Record for Applied {
-    const COLUMNS: &'static [&'static str] = &["email", "action", "roles"];
+    const COLUMNS: &'static [&'static str] = &["action", "roles"];
 
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.email.clone(),
-            self.action.to_owned(),
-            self.roles.join(","),
-        ]
+        vec![self.action.to_owned(), self.roles.join(",")]
+    }
+}
+
+/// A command that ended with nothing done (a confirmation answered no): no data.
+#[derive(Debug, Serialize)]
+pub struct NoChange {}
+
+impl Record for NoChange {
+    const COLUMNS: &'static [&'static str] = &[];
+
+    fn cells(&self) -> Vec<String> {
+        Vec::new()
     }
 }
 
@@ -579,11 +586,14 @@ mod tests {
         );
         assert_eq!(changed.cells().len(), RolesChanged::COLUMNS.len());
         let applied = Applied {
-            email: "a@x.io".into(),
             action: "invite",
             roles: vec!["A".into(), "B".into()],
         };
-        assert_eq!(applied.cells(), ["a@x.io", "invite", "A,B"]);
+        assert_eq!(applied.cells(), ["invite", "A,B"]);
+        assert_eq!(
+            serde_json::to_value(&applied).unwrap(),
+            json!({"action": "invite", "roles": ["A", "B"]})
+        );
         let change = ProfileChange {
             name: "dev".into(),
             env: None,

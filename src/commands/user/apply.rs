@@ -11,14 +11,15 @@ use crate::cli::UserApplyArgs;
 use crate::commands::Context;
 use crate::config::expand_tilde;
 use crate::error::{CliError, ErrorCode};
+use crate::hints::Edit;
 use crate::lookup::{org_id, resolve_all, same_email, RoleProblem};
 use crate::output::views::Applied;
-use crate::output::{Batch, BatchItem, ItemResult, Outcome, Record, Response};
+use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{email_problem, parse_role_ref, EmailProblem};
 use crate::teamfile::{self, Entry, RowProblem};
 use crate::text::{os_reason, quoted_list};
 
-use super::run_all;
+use crate::commands::batch::{self, Planned};
 
 pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, CliError> {
     let format = teamfile::format_of(&args.file, args.format).ok_or_else(|| {
@@ -30,41 +31,132 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     })?;
     let text = read_input(&args.file)?;
     let entries = teamfile::parse(&text, format).map_err(|p| invalid(&args.file, &[p]))?;
+    if args.prune && entries.is_empty() {
+        return Err(CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("'{}' has no user entry; with --prune it would delete every user. Nothing was sent.", args.file),
+        )
+        .detail("Add the users to keep to the file, or leave out --prune."));
+    }
     let client = context.client()?;
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
     let desired = validate(&entries, &roles).map_err(|p| invalid(&args.file, &p))?;
     let steps = plan(&desired, &list.users, args.prune);
-    let headline = headline(&steps, &args.file, args.dry_run);
-    let results: Vec<ItemResult> = if args.dry_run {
-        steps
-            .iter()
-            .map(|step| ItemResult::Done(step.response(true)))
-            .collect()
+    keeps_an_admin(&steps, &list.users, &roles)?;
+    if !args.dry_run && !confirm_deletions(context, args, &steps)? {
+        return Ok(Outcome::Response(Response::new(
+            "Nothing was changed.",
+            crate::output::views::NoChange {},
+        )));
+    }
+    let planned: Vec<Planned> = steps.iter().map(Step::planned).collect();
+    let mut batch = if args.dry_run {
+        batch::preview(ItemKind::User, Applied::COLUMNS, planned, |i| {
+            Ok(steps[i].response(true))
+        })
     } else {
-        // One tick per row, changed or not: the bar counts the file's rows.
-        let bar = context.ui.progress(steps.len() as u64);
-        let results = run_all(
+        let changes = steps.iter().filter(|s| s.action != Action::Unchanged);
+        let bar = context.ui.progress(changes.count() as u64);
+        let batch = batch::run(
             context,
-            steps.len(),
+            ItemKind::User,
+            Applied::COLUMNS,
+            planned,
             args.concurrency,
-            &|i| execute(context, &list, &steps[i]),
-            |_| bar.inc(1),
+            |i| execute(context, &list, &steps[i]),
+            || bar.inc(1),
         )
         .await;
         bar.finish_and_clear();
-        results
+        batch
     };
-    let items = steps
+    batch.title = Some(format!("Applied '{}'", args.file));
+    Ok(Outcome::Batch(batch))
+}
+
+const ORG_ADMIN: &str = "Organization Administrator";
+
+/// SPEC §13.2: a plan that would leave no active user holding `Organization Administrator` is
+/// refused before anything is sent (a dry run reports the same).
+fn keeps_an_admin(steps: &[Step], users: &[User], roles: &[Role]) -> Result<(), CliError> {
+    let is_admin_role = |id: &str| roles.iter().any(|r| r.id == id && r.name() == ORG_ADMIN);
+    let active = |user: &User| matches!(user.status, Some(UserStatus::Active));
+    let admins_before: Vec<&User> = users
         .iter()
-        .zip(results)
-        .map(|(step, result)| BatchItem {
-            user: step.email.clone(),
-            result,
+        .filter(|u| {
+            active(u)
+                && u.roles()
+                    .iter()
+                    .any(|r| is_admin_role(&r.id) || r.name() == ORG_ADMIN)
         })
         .collect();
-    let mut batch = Batch::new(items, Applied::COLUMNS);
-    batch.headline = Some(headline);
-    Ok(Outcome::Batch(batch))
+    if admins_before.is_empty() {
+        return Ok(());
+    }
+    let still_admin = |user: &&User| match steps.iter().find(|s| same_email(&s.email, user.email()))
+    {
+        None => true,
+        Some(step) => match step.action {
+            Action::Unchanged => true,
+            Action::SetRoles => step.role_ids.iter().any(|id| is_admin_role(id)),
+            Action::Delete | Action::Reinvite | Action::Invite => false,
+        },
+    };
+    if admins_before.iter().any(still_admin) {
+        return Ok(());
+    }
+    let names = quoted_list(admins_before.iter().map(|u| u.email()));
+    Err(CliError::new(
+        ErrorCode::ValidationIssue,
+        format!("The plan would leave the organization without an active '{ORG_ADMIN}'; nothing was sent."),
+    )
+    .detail(format!("It removes the role from, or deletes, {names}. Keep at least one of them an '{ORG_ADMIN}' in the file.")))
+}
+
+/// SPEC §13.2: deletions the user did not name one by one are listed and confirmed first. Only
+/// `false` when the person answered no.
+fn confirm_deletions(
+    context: &Context,
+    args: &UserApplyArgs,
+    steps: &[Step],
+) -> Result<bool, CliError> {
+    let deletions: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.action == Action::Delete)
+        .map(|s| s.email.as_str())
+        .collect();
+    if deletions.is_empty() || args.yes {
+        return Ok(true);
+    }
+    let count = deletions.len();
+    let noun = if count == 1 { "user" } else { "users" };
+    if !context.ui.can_prompt() {
+        return Err(CliError::new(
+            ErrorCode::UnsupportedExecution,
+            format!("--prune would delete {count} {noun}, and there is no terminal to confirm it on; nothing was sent."),
+        )
+        .detail(format!("Deleting: {}.", quoted_list(deletions.iter().copied())))
+        .fix("Confirm the deletions with --yes:", Edit::AddFlag("--yes")));
+    }
+    let mut list = format!(
+        "'{}' leaves out {count} {noun}, who will be deleted:",
+        args.file
+    );
+    for email in &deletions {
+        list.push_str(&format!("\n  {email}"));
+    }
+    context.ui.notice(&list);
+    let answer = context
+        .ui
+        .confirm(&format!("Delete {count} {noun}?"))
+        .map_err(|err| {
+            CliError::new(
+                ErrorCode::UnsupportedExecution,
+                format!("Cannot ask for confirmation: {err}."),
+            )
+            .fix("Confirm the deletions with --yes:", Edit::AddFlag("--yes"))
+        })?;
+    Ok(answer == Some(true))
 }
 
 /// FILE, or standard input for `-`.
@@ -210,8 +302,8 @@ impl Action {
     fn name(self) -> &'static str {
         match self {
             Self::Invite => "invite",
-            Self::SetRoles => "set roles",
-            Self::Reinvite => "re-invite",
+            Self::SetRoles => "set-roles",
+            Self::Reinvite => "reinvite",
             Self::Delete => "delete",
             Self::Unchanged => "unchanged",
         }
@@ -253,16 +345,29 @@ impl Step {
                 format!("'{email}' is unchanged."),
             ),
         };
-        let mut response = Response::new(
-            if dry_run { would } else { done },
-            Applied {
-                email: email.clone(),
-                action: self.action.name(),
-                roles: self.role_names.clone(),
-            },
-        );
-        response.routine = self.action == Action::Unchanged;
-        response
+        let response = Response::new(if dry_run { would } else { done }, self.applied());
+        if self.action == Action::Unchanged {
+            response.unchanged()
+        } else {
+            response
+        }
+    }
+
+    fn applied(&self) -> Applied {
+        Applied {
+            action: self.action.name(),
+            roles: self.role_names.clone(),
+        }
+    }
+
+    /// The step as an item of the batch: unchanged rows are settled, the rest are changes.
+    fn planned(&self) -> Planned {
+        let item = if self.action == Action::Unchanged {
+            Planned::settled(&self.email, Ok(self.response(false)))
+        } else {
+            Planned::change(&self.email, self.action.name())
+        };
+        item.with_record(Box::new(self.applied()))
     }
 }
 
@@ -313,37 +418,6 @@ fn plan(desired: &[Desired], users: &[User], prune: bool) -> Vec<Step> {
         }));
     }
     steps
-}
-
-/// `Applied 'team.toml': 3 changes (1 invite, 1 set roles, 1 delete), 2 unchanged.`
-fn headline(steps: &[Step], file: &str, dry_run: bool) -> String {
-    let count = |action| steps.iter().filter(|s| s.action == action).count();
-    let kinds: Vec<String> = [
-        Action::Invite,
-        Action::SetRoles,
-        Action::Reinvite,
-        Action::Delete,
-    ]
-    .into_iter()
-    .filter(|a| count(*a) > 0)
-    .map(|a| format!("{} {}", count(a), a.name()))
-    .collect();
-    let changes: usize = steps
-        .iter()
-        .filter(|s| s.action != Action::Unchanged)
-        .count();
-    let noun = if changes == 1 { "change" } else { "changes" };
-    let detail = if kinds.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", kinds.join(", "))
-    };
-    let unchanged = count(Action::Unchanged);
-    if dry_run {
-        format!("Dry run of '{file}': {changes} {noun}{detail}, {unchanged} unchanged; nothing was sent.")
-    } else {
-        format!("Applied '{file}': {changes} {noun}{detail}, {unchanged} unchanged.")
-    }
 }
 
 async fn execute(context: &Context, list: &UserList, step: &Step) -> Result<Response, CliError> {
@@ -484,9 +558,9 @@ mod tests {
             actions(&steps),
             [
                 expect("SAME@x.io", "unchanged", &["r1", "r2"]),
-                expect("active@x.io", "set roles", &["r2"]),
-                expect("invited@x.io", "re-invite", &["r2"]),
-                expect("other@x.io", "re-invite", &["r2"]),
+                expect("active@x.io", "set-roles", &["r2"]),
+                expect("invited@x.io", "reinvite", &["r2"]),
+                expect("other@x.io", "reinvite", &["r2"]),
                 expect("new@x.io", "invite", &["r1", "r2"]),
             ]
         );
@@ -534,30 +608,6 @@ mod tests {
     }
 
     #[test]
-    fn the_headline_counts_changes_by_kind_and_the_unchanged() {
-        let steps = [
-            step("a", Action::Invite, &[]),
-            step("b", Action::Invite, &[]),
-            step("c", Action::SetRoles, &[]),
-            step("d", Action::Reinvite, &[]),
-            step("e", Action::Delete, &[]),
-            step("f", Action::Unchanged, &[]),
-        ];
-        assert_eq!(
-            headline(&steps, "team.toml", false),
-            "Applied 'team.toml': 5 changes (2 invite, 1 set roles, 1 re-invite, 1 delete), 1 unchanged."
-        );
-        assert_eq!(
-            headline(&steps[2..3], "t.csv", true),
-            "Dry run of 't.csv': 1 change (1 set roles), 0 unchanged; nothing was sent."
-        );
-        assert_eq!(
-            headline(&steps[5..], "t.csv", false),
-            "Applied 't.csv': 0 changes, 1 unchanged."
-        );
-    }
-
-    #[test]
     fn each_action_says_what_was_or_would_be_done() {
         let roles = &["RO User", "R/W User"];
         let cases = [
@@ -592,11 +642,15 @@ mod tests {
             let response = step.response(false);
             assert_eq!(response.message, done);
             assert_eq!(step.response(true).message, would);
-            assert_eq!(response.routine, action == Action::Unchanged, "{done}");
             assert_eq!(
-                response.data.cells(),
-                ["a@x.io", action.name(), "RO User,R/W User"]
+                response.effect == crate::output::Effect::Unchanged,
+                action == Action::Unchanged,
+                "{done}"
             );
+            assert_eq!(response.data.cells(), [action.name(), "RO User,R/W User"]);
+            let planned = step.planned();
+            assert_eq!(planned.is_change(), action != Action::Unchanged, "{done}");
+            assert_eq!(planned.label, "a@x.io");
         }
     }
 

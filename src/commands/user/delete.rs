@@ -2,17 +2,17 @@
 //! users list (read once for every user), then the `DELETE`. Deleting an invited user revokes the
 //! invitation.
 
-use crate::api::models::UserList;
 use crate::cli::UserDeleteArgs;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::lookup::find_in;
 use crate::output::views::Deleted;
-use crate::output::{Outcome, Response};
+use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::UserRef;
 
-use super::{for_each_user, see_all_users};
+use super::see_all_users;
+use crate::commands::batch::{self, Planned};
 
 pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;
@@ -23,55 +23,79 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
     } else {
         None
     };
-    for_each_user::<Deleted, _, _>(context, &args.users, args.concurrency, |i| {
-        delete_one(
+    // With the list, the user must be in it; without it (only ids given), the DELETE's 404 says.
+    let ids: Vec<Option<&str>> = args
+        .users
+        .iter()
+        .map(|user| match (&list, user) {
+            (Some(list), _) => find_in(&list.users, user).map(|u| u.id.as_str()),
+            (None, UserRef::Id { id, .. }) => Some(id.as_str()),
+            (None, UserRef::Email(_)) => None,
+        })
+        .collect();
+    let plan: Vec<Planned> = args
+        .users
+        .iter()
+        .zip(&ids)
+        .map(|(user, id)| match id {
+            Some(_) => Planned::change(user.typed(), "delete"),
+            None => Planned::settled(user.typed(), missing(user, args.if_exists)),
+        })
+        .collect();
+    let batch = if args.dry_run {
+        batch::preview(ItemKind::User, Deleted::COLUMNS, plan, |i| {
+            Ok(Response::new(
+                format!(
+                    "Dry run: user '{}' would be deleted; nothing was sent.",
+                    args.users[i].typed()
+                ),
+                Deleted { was_deleted: false },
+            ))
+        })
+    } else {
+        batch::run(
             context,
-            list.as_ref(),
-            &args.users[i],
-            args.if_exists,
-            args.dry_run,
+            ItemKind::User,
+            Deleted::COLUMNS,
+            plan,
+            args.concurrency,
+            |i| delete_one(context, &args.users[i], ids[i], args.if_exists),
+            || {},
         )
-    })
-    .await
+        .await
+    };
+    batch::single_or(batch)
 }
 
 async fn delete_one(
     context: &Context,
-    list: Option<&UserList>,
     user: &UserRef,
+    id: Option<&str>,
     if_exists: bool,
-    dry_run: bool,
 ) -> Result<Response, CliError> {
-    let client = context.client()?;
-    // With the list, the user must be in it; without it (only ids given), the DELETE's 404 says.
-    let id = match (list, user) {
-        (Some(list), _) => find_in(&list.users, user).map(|u| u.id.as_str()),
-        (None, UserRef::Id { id, .. }) => Some(id.as_str()),
-        (None, UserRef::Email(_)) => None,
-    };
-    let typed = user.typed();
-    if dry_run && id.is_some() {
-        return Ok(Response::new(
-            format!("Dry run: user '{typed}' would be deleted; nothing was sent."),
-            Deleted { was_deleted: false },
-        ));
-    }
     let deleted = match id {
-        Some(id) => client.delete_user(id).await?,
+        Some(id) => context.client()?.delete_user(id).await?,
         None => false,
     };
-    if deleted {
-        return Ok(Response::new(
-            format!("User '{typed}' has been deleted."),
-            Deleted { was_deleted: true },
-        ));
+    if !deleted {
+        return missing(user, if_exists);
     }
+    Ok(Response::new(
+        format!("User '{}' has been deleted.", user.typed()),
+        Deleted { was_deleted: true },
+    ))
+}
+
+/// A user that is not there: nothing to do with `--if-exists`, else `USER_NOT_FOUND`.
+fn missing(user: &UserRef, if_exists: bool) -> Result<Response, CliError> {
+    let typed = user.typed();
     if if_exists {
         return Ok(Response::new(
             format!("User '{typed}' does not exist; nothing to delete."),
             Deleted { was_deleted: false },
         )
-        .suggest(see_all_users()));
+        .suggest(see_all_users())
+        .unchanged());
     }
     Err(CliError::new(ErrorCode::UserNotFound, format!("User '{typed}' does not exist in this organization."))
         .detail("This may be expected, but to avoid this error, pass the '--if-exists' flag to skip this error if the user doesn't exist.")

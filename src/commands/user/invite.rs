@@ -9,16 +9,17 @@ use crate::error::{CliError, ErrorCode};
 use crate::hints::{Edit, Hint, Suggestion};
 use crate::lookup::{find_in, org_id, resolve_roles};
 use crate::output::views::Invited;
-use crate::output::{Outcome, Response};
+use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{email_problem, split_list, EmailProblem, RoleRef, UserRef};
 use crate::text::{quoted_list, shell_quote};
 
-use super::{for_each_user, see_all_users};
+use super::see_all_users;
+use crate::commands::batch::{self, Planned};
 
 pub const DEFAULT_ROLE: &str = "Database Administrator";
 
 pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, CliError> {
-    args.users.iter().try_for_each(check_email)?;
+    check_emails(&args.users)?;
     let client = context.client()?;
     context.ui.step("Loading users and roles…");
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
@@ -39,10 +40,39 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
             "No role given: inviting with the default role '{DEFAULT_ROLE}' (pass -r ROLE to choose)."
         ));
     }
-    for_each_user::<Invited, _, _>(context, &args.users, args.concurrency, |i| {
-        execute(context, &list, &roles, &args.users[i], &plans[i])
-    })
-    .await
+    let plan: Vec<Planned> = args
+        .users
+        .iter()
+        .zip(&plans)
+        .map(|(user, plan)| match plan {
+            Plan::Invite(_) => Planned::change(user.typed(), "invite"),
+            Plan::AlreadyThere => Planned::settled(user.typed(), Ok(already_there(user))),
+            Plan::Fail(err) => Planned::settled(user.typed(), Err(err.clone())),
+        })
+        .collect();
+    let batch = batch::run(
+        context,
+        ItemKind::User,
+        Invited::COLUMNS,
+        plan,
+        args.concurrency,
+        |i| invite(context, &list, &roles, &args.users[i], &plans[i]),
+        || {},
+    )
+    .await;
+    batch::single_or(batch)
+}
+
+fn already_there(user: &UserRef) -> Response {
+    Response::new(
+        format!("User '{}' already exists; nothing to invite.", user.typed()),
+        Invited {
+            was_invited: false,
+            role_ids: None,
+        },
+    )
+    .suggest(see_all_users())
+    .unchanged()
 }
 
 /// What to do for one user, decided from the users list before anything is sent.
@@ -76,7 +106,7 @@ fn plan(list: &UserList, user: &UserRef, if_not_exists: bool) -> Plan {
     }
 }
 
-async fn execute(
+async fn invite(
     context: &Context,
     list: &UserList,
     roles: &[&Role],
@@ -84,19 +114,8 @@ async fn execute(
     plan: &Plan,
 ) -> Result<Response, CliError> {
     let typed = user.typed();
-    let email = match plan {
-        Plan::Fail(err) => return Err(err.clone()),
-        Plan::AlreadyThere => {
-            return Ok(Response::new(
-                format!("User '{typed}' already exists; nothing to invite."),
-                Invited {
-                    was_invited: false,
-                    role_ids: None,
-                },
-            )
-            .suggest(see_all_users()))
-        }
-        Plan::Invite(email) => email,
+    let Plan::Invite(email) = plan else {
+        return Ok(already_there(user));
     };
     let org_id = org_id(list)?;
     let ids: Vec<&str> = roles.iter().map(|role| role.id.as_str()).collect();
@@ -198,7 +217,53 @@ fn pick_roles<'a>(context: &Context, roles: &'a [Role]) -> Result<Vec<&'a Role>,
         .collect())
 }
 
-/// SPEC §1.5: an email must look like one; nothing is sent otherwise.
+/// SPEC §1.5 and §13.1: every bad email is reported at once; nothing is sent then.
+fn check_emails(users: &[UserRef]) -> Result<(), CliError> {
+    let errors: Vec<(&str, CliError)> = users
+        .iter()
+        .filter_map(|user| check_email(user).err().map(|err| (user.typed(), err)))
+        .collect();
+    let problems: Vec<crate::error::Problem> = errors
+        .iter()
+        .map(|(typed, err)| crate::error::Problem {
+            line: None,
+            item: (*typed).to_owned(),
+            problem: err.headline.clone(),
+            suggestion: None,
+        })
+        .collect();
+    let mut errors = errors.into_iter().map(|(_, err)| err);
+    let Some(first) = errors.next() else {
+        return Ok(());
+    };
+    let mut combined = match errors.len() {
+        0 => first,
+        more => {
+            let mut combined = CliError::new(
+                ErrorCode::ValidationIssue,
+                format!(
+                    "{} arguments are not email addresses; nothing was sent.",
+                    more + 1
+                ),
+            );
+            combined.details.push(
+                problems
+                    .iter()
+                    .map(|p| format!("  {}", p.problem))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+            for err in std::iter::once(first).chain(errors) {
+                combined.suggestions.extend(err.suggestions);
+            }
+            combined
+        }
+    };
+    combined.problems = problems;
+    Err(combined)
+}
+
+/// SPEC §1.5: an email must look like one.
 fn check_email(user: &UserRef) -> Result<(), CliError> {
     let UserRef::Email(email) = user else {
         return Ok(());

@@ -1,0 +1,369 @@
+//! The one pipeline of every command that changes several items (SPEC §13): the command plans
+//! its items (each a label, an action and what it already knows), then [`run`] starts them with
+//! at most N in flight, never waiting on a slow one to start the next (`buffer_unordered`), and
+//! puts the results back in input order; the renderer reports each item and one summary.
+
+use futures::stream::{self, StreamExt};
+
+use crate::commands::Context;
+use crate::error::CliError;
+use crate::output::{AnyRecord, Batch, BatchItem, ItemKind, ItemResult, Outcome, Response};
+
+/// One item of a plan: what it is called, the change it needs, and its outcome when the plan
+/// already knows it (an unchanged row, a user that does not exist).
+pub struct Planned {
+    pub label: String,
+    pub action: Option<&'static str>,
+    pub record: Option<Box<dyn AnyRecord>>,
+    /// `Some` when nothing needs sending for this item.
+    pub settled: Option<Result<Response, CliError>>,
+}
+
+impl Planned {
+    pub fn change(label: impl Into<String>, action: &'static str) -> Self {
+        Self {
+            label: label.into(),
+            action: Some(action),
+            record: None,
+            settled: None,
+        }
+    }
+
+    pub fn settled(label: impl Into<String>, outcome: Result<Response, CliError>) -> Self {
+        Self {
+            label: label.into(),
+            action: None,
+            record: None,
+            settled: Some(outcome),
+        }
+    }
+
+    pub fn with_record(mut self, record: Box<dyn AnyRecord>) -> Self {
+        self.record = Some(record);
+        self
+    }
+
+    /// Whether the item needs a request.
+    pub fn is_change(&self) -> bool {
+        self.settled.is_none()
+    }
+}
+
+/// Runs `send(i)` for every item that needs a request, at most `concurrency` in flight, and
+/// returns the batch in input order. After a signal no new item starts (SPEC §5); those in
+/// flight finish. `on_change` is told of every change that ended (the progress bar).
+pub async fn run<F, Fut>(
+    context: &Context,
+    kind: ItemKind,
+    columns: &'static [&'static str],
+    plan: Vec<Planned>,
+    concurrency: usize,
+    send: F,
+    on_change: impl Fn(),
+) -> Batch
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, CliError>>,
+{
+    if plan.len() > 1 {
+        context.start_batch();
+    }
+    let changes: Vec<usize> = (0..plan.len()).filter(|&i| plan[i].is_change()).collect();
+    let send = &send;
+    let on_change = &on_change;
+    let mut results: Vec<(usize, ItemResult)> = stream::iter(changes)
+        .map(|i| async move {
+            if context.stopped() {
+                return (i, ItemResult::NotStarted);
+            }
+            let result = ItemResult::from(send(i).await);
+            on_change();
+            (i, result)
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    results.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+    let items = plan
+        .into_iter()
+        .enumerate()
+        .map(|(i, planned)| {
+            let result = match planned.settled {
+                Some(outcome) => ItemResult::from(outcome),
+                None => match results.last() {
+                    Some((at, _)) if *at == i => {
+                        results.pop().map_or(ItemResult::NotStarted, |(_, r)| r)
+                    }
+                    _ => ItemResult::NotStarted,
+                },
+            };
+            BatchItem {
+                label: planned.label,
+                action: planned.action,
+                planned: planned.record,
+                result,
+            }
+        })
+        .collect();
+    Batch::new(kind, items, columns)
+}
+
+/// The same plan as a dry run: every change `planned` with `preview(i)`'s message, nothing sent.
+pub fn preview(
+    kind: ItemKind,
+    columns: &'static [&'static str],
+    plan: Vec<Planned>,
+    preview: impl Fn(usize) -> Result<Response, CliError>,
+) -> Batch {
+    let items = plan
+        .into_iter()
+        .enumerate()
+        .map(|(i, planned)| {
+            let result = match planned.settled {
+                Some(outcome) => ItemResult::from(outcome),
+                None => ItemResult::from(preview(i).map(Response::planned)),
+            };
+            BatchItem {
+                label: planned.label,
+                action: planned.action,
+                planned: planned.record,
+                result,
+            }
+        })
+        .collect();
+    let mut batch = Batch::new(kind, items, columns);
+    batch.dry_run = true;
+    batch
+}
+
+/// One item keeps its own outcome (the original's output, SPEC §13); several make a batch.
+pub fn single_or(batch: Batch) -> Result<Outcome, CliError> {
+    if batch.items.len() != 1 {
+        return Ok(Outcome::Batch(batch));
+    }
+    match batch.items.into_iter().next().map(|item| item.result) {
+        Some(ItemResult::Done(response)) => Ok(Outcome::Response(response)),
+        Some(ItemResult::Failed(error)) => Err(error),
+        _ => Err(CliError::new(
+            crate::error::ErrorCode::ExecutionCancelled,
+            "Interrupted; nothing more was sent.",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ConnectionRequest;
+    use crate::error::ErrorCode;
+    use crate::output::views::Deleted;
+    use crate::output::Record;
+    use crate::ui::{Ui, UiSettings};
+
+    fn context() -> Context {
+        let no_client = Err(CliError::new(ErrorCode::Uncaught, "no client in this test"));
+        Context::new(
+            Ui::new(UiSettings::default()),
+            ConnectionRequest::default(),
+            no_client,
+        )
+    }
+
+    fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    /// Item `i` succeeds when even and fails when odd; the later ones finish first.
+    async fn item(i: usize) -> Result<Response, CliError> {
+        tokio::time::sleep(std::time::Duration::from_millis(10 * (5 - i as u64))).await;
+        if i % 2 == 0 {
+            Ok(Response::new(
+                format!("item {i}"),
+                Deleted { was_deleted: true },
+            ))
+        } else {
+            Err(CliError::new(
+                ErrorCode::ServerError,
+                format!("item {i} failed"),
+            ))
+        }
+    }
+
+    fn plan(count: usize) -> Vec<Planned> {
+        (0..count)
+            .map(|i| Planned::change(format!("u{i}"), "delete"))
+            .collect()
+    }
+
+    fn statuses(batch: &Batch) -> Vec<&'static str> {
+        batch.items.iter().map(|i| i.result.status()).collect()
+    }
+
+    #[test]
+    fn results_come_back_in_input_order_whatever_finishes_first() {
+        let context = context();
+        let mut items = plan(5);
+        items[3] = Planned::settled(
+            "u3",
+            Ok(Response::new("there", Deleted { was_deleted: false }).unchanged()),
+        );
+        let ticks = std::cell::Cell::new(0);
+        let batch = block_on(run(
+            &context,
+            ItemKind::User,
+            Deleted::COLUMNS,
+            items,
+            3,
+            item,
+            || ticks.set(ticks.get() + 1),
+        ));
+        assert_eq!(
+            statuses(&batch),
+            ["done", "failed", "done", "unchanged", "done"]
+        );
+        let labels: Vec<&str> = batch.items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["u0", "u1", "u2", "u3", "u4"]);
+        assert_eq!(ticks.get(), 4, "the bar counts changes only");
+        assert_eq!(batch.items[0].action, Some("delete"));
+        assert!(context.in_batch());
+    }
+
+    #[test]
+    fn a_slow_item_does_not_keep_the_next_from_starting() {
+        let context = context();
+        let started = std::cell::RefCell::new(Vec::new());
+        let one = |i: usize| {
+            started.borrow_mut().push(i);
+            async move {
+                let ms = if i == 0 { 200 } else { 1 };
+                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                let order = i;
+                Ok(Response::new(
+                    format!("{order}"),
+                    Deleted { was_deleted: true },
+                ))
+            }
+        };
+        let finished = std::cell::RefCell::new(Vec::new());
+        let batch = block_on(async {
+            run(
+                &context,
+                ItemKind::User,
+                Deleted::COLUMNS,
+                plan(6),
+                2,
+                |i| {
+                    let f = one(i);
+                    let finished = &finished;
+                    async move {
+                        let r = f.await;
+                        finished.borrow_mut().push(i);
+                        r
+                    }
+                },
+                || {},
+            )
+            .await
+        });
+        assert_eq!(statuses(&batch), ["done"; 6]);
+        assert_eq!(
+            finished.borrow().last(),
+            Some(&0),
+            "items 1..5 ran through the second slot while item 0 waited"
+        );
+    }
+
+    #[test]
+    fn after_a_signal_no_item_starts_and_those_started_finish() {
+        let context = context();
+        let started = std::cell::Cell::new(0);
+        let one = |i: usize| {
+            started.set(started.get() + 1);
+            if i == 1 {
+                context.stop(ErrorCode::ExecutionCancelled);
+            }
+            item(i)
+        };
+        let batch = block_on(run(
+            &context,
+            ItemKind::User,
+            Deleted::COLUMNS,
+            plan(5),
+            1,
+            one,
+            || {},
+        ));
+        assert_eq!(
+            statuses(&batch),
+            [
+                "done",
+                "failed",
+                "not started",
+                "not started",
+                "not started"
+            ]
+        );
+        assert_eq!(started.get(), 2);
+    }
+
+    #[test]
+    fn one_item_gives_its_own_outcome_and_several_a_batch() {
+        let context = context();
+        let one = block_on(run(
+            &context,
+            ItemKind::User,
+            Deleted::COLUMNS,
+            plan(1),
+            4,
+            item,
+            || {},
+        ));
+        assert!(!context.in_batch(), "one item is not a batch");
+        assert!(matches!(single_or(one), Ok(Outcome::Response(r)) if r.message == "item 0"));
+        let failed = block_on(run(
+            &context,
+            ItemKind::User,
+            Deleted::COLUMNS,
+            plan(1),
+            4,
+            |_| item(1),
+            || {},
+        ));
+        assert_eq!(
+            single_or(failed).err().map(|e| e.code),
+            Some(ErrorCode::ServerError)
+        );
+        let several = block_on(run(
+            &context,
+            ItemKind::User,
+            Deleted::COLUMNS,
+            plan(2),
+            4,
+            item,
+            || {},
+        ));
+        assert!(matches!(single_or(several), Ok(Outcome::Batch(b)) if b.items.len() == 2));
+    }
+
+    #[test]
+    fn a_preview_plans_every_change_and_sends_nothing() {
+        let mut items = plan(2);
+        items.push(Planned::settled(
+            "gone",
+            Err(CliError::new(ErrorCode::UserNotFound, "no")),
+        ));
+        let batch = preview(ItemKind::User, Deleted::COLUMNS, items, |i| {
+            Ok(Response::new(
+                format!("would {i}"),
+                Deleted { was_deleted: false },
+            ))
+        });
+        assert!(batch.dry_run);
+        assert_eq!(statuses(&batch), ["planned", "planned", "failed"]);
+        assert_eq!(Deleted::COLUMNS, batch.columns);
+    }
+}
