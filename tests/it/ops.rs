@@ -281,11 +281,17 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
             value["message"]
                 .as_str()
                 .unwrap()
-                .contains("199 changes (197 invite, 1 set roles, 1 re-invite), 1 unchanged"),
+                == format!("Dry run: 199 changes planned (197 invite, 1 reinvite, 1 set-roles); nothing was sent. 1 unchanged."),
             "{format:?}: {}",
             value["message"]
         );
         assert_eq!(value["data"].as_array().unwrap().len(), 200);
+        let statuses = field(&value["data"], "status");
+        assert_eq!(
+            &statuses[..4],
+            ["planned", "unchanged", "planned", "planned"],
+            "{format:?}"
+        );
         assert!(
             writes(&emulator).await.is_empty(),
             "{format:?}: --dry-run sends nothing"
@@ -299,7 +305,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
         let actions = field(&applied["data"], "action");
         assert_eq!(
             &actions[..3],
-            ["set roles", "unchanged", "re-invite"],
+            ["set-roles", "unchanged", "reinvite"],
             "{format:?}"
         );
 
@@ -307,7 +313,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
         let again = run(&env, &emulator, &["user", "apply", file]);
         assert_eq!(again.status.code(), Some(0));
         assert!(
-            stdout(&again).contains(": 0 changes, 200 unchanged."),
+            stdout(&again).ends_with(": 0 changes done. 200 unchanged.\n"),
             "{format:?}: {}",
             stdout(&again)
         );
@@ -330,6 +336,25 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
                 "apply",
                 pruned.to_str().unwrap(),
                 "--prune",
+                "-o",
+                "json",
+            ],
+        );
+        assert_exit(&output, 3, "--prune without a terminal needs --yes");
+        assert_eq!(parse_json(&output)["code"], "UNSUPPORTED_EXECUTION");
+        assert!(
+            writes(&emulator).await.is_empty(),
+            "a refused prune sends nothing"
+        );
+        let output = run(
+            &env,
+            &emulator,
+            &[
+                "user",
+                "apply",
+                pruned.to_str().unwrap(),
+                "--prune",
+                "--yes",
                 "-o",
                 "json",
             ],
@@ -442,7 +467,6 @@ async fn the_concurrency_cap_holds() {
                 "user",
                 "apply",
                 file.to_str().unwrap(),
-                "--prune",
                 "--concurrency",
                 cap,
                 "-o",
@@ -519,7 +543,7 @@ async fn export_then_apply_plans_zero_changes() {
         );
         assert_exit(&applied, 0, "");
         assert!(
-            stdout(&applied).contains(": 0 changes,"),
+            stdout(&applied).contains(": 0 changes done. 3 unchanged.\n"),
             "{format}: {}",
             stdout(&applied)
         );
@@ -582,11 +606,9 @@ async fn ctrl_c_mid_apply_reports_what_was_done_and_what_was_not() {
     assert_exit(&output, 130, "");
     let value = parse_json(&output);
     assert_eq!(value["code"], "EXECUTION_CANCELLED");
+    let message = value["message"].as_str().unwrap();
     assert!(
-        value["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("Interrupted: "),
+        message.ends_with(" not started.") && message.contains(" of 20 changes done, "),
         "{value}"
     );
     let items = value["data"].as_array().unwrap();
@@ -634,4 +656,159 @@ async fn user_list_filters_combine() {
         ["user1@example.com"]
     );
     assert_eq!(emails(&["--email", "*@nowhere.io"]), Vec::<String>::new());
+}
+
+/// SPEC §13.4: one invite refused with a 400, one done, one row unchanged: each row named with
+/// its status and action in every format, counts of changes only, the summary on stderr.
+#[tokio::test]
+async fn a_partial_failure_is_reported_whole_in_every_format() {
+    let file_text = "email,roles\nann@example.com,RO User\ncarol@example.com,RO User\nben@example.com,RO User\n";
+    let mut seen = Vec::new();
+    for format in ["human", "json", "csv"] {
+        let emulator = Emulator::start(&["--fail", "PUT /organizations/users 400 x1"]);
+        let env = TestEnv::new();
+        let file = env.write("part.csv", file_text);
+        let output = run(
+            &env,
+            &emulator,
+            &[
+                "user",
+                "apply",
+                file.to_str().unwrap(),
+                "--concurrency",
+                "1",
+                "-o",
+                format,
+            ],
+        );
+        assert_exit(&output, 10, format);
+        let path = file.to_str().unwrap().to_owned();
+        seen.push(transcript(&output).replace(&path, "part.csv"));
+    }
+    let rejected = "The Astra DevOps API rejected the request: PUT /organizations/users returned 400 Bad Request: injected failure: 400 Bad Request.";
+    let summary =
+        "Error: 1 of 2 changes failed; 1 done. 1 unchanged. Run the same command again to finish.";
+    assert_eq!(
+        seen[0],
+        format!(
+            "exit: 10\n--- stdout\n\
+             Error: User 'ann@example.com': {rejected}\n\
+             'carol@example.com' is unchanged.\n\
+             Invited 'ben@example.com' with roles 'RO User'.\n\
+             --- stderr\n{summary}\n"
+        )
+    );
+    let json: Value = serde_json::from_str(
+        seen[1]
+            .split("--- stdout\n")
+            .nth(1)
+            .unwrap()
+            .split("--- stderr")
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        json,
+        json!({
+            "code": "PARTIAL_FAILURE",
+            "message": summary,
+            "data": [
+                {"user": "ann@example.com", "status": "failed", "code": "REQUEST_REJECTED",
+                 "message": format!("Error: {rejected}"), "action": "invite", "roles": ["RO User"]},
+                {"user": "carol@example.com", "status": "unchanged", "code": "OK",
+                 "message": "'carol@example.com' is unchanged.", "action": "unchanged", "roles": ["RO User"]},
+                {"user": "ben@example.com", "status": "done", "code": "OK",
+                 "message": "Invited 'ben@example.com' with roles 'RO User'.", "action": "invite", "roles": ["RO User"]}
+            ],
+            "nextSteps": null
+        })
+    );
+    assert!(seen[1].ends_with("--- stderr\n"), "json writes stdout only");
+    assert_eq!(
+        seen[2],
+        format!(
+            "exit: 10\n--- stdout\n\
+             code,message,user,status,action,roles\n\
+             REQUEST_REJECTED,Error: {rejected},ann@example.com,failed,invite,RO User\n\
+             OK,'carol@example.com' is unchanged.,carol@example.com,unchanged,unchanged,RO User\n\
+             OK,Invited 'ben@example.com' with roles 'RO User'.,ben@example.com,done,invite,RO User\n\
+             --- stderr\n"
+        )
+    );
+}
+
+/// SPEC §13.2: a header-only file with --prune, a prune without --yes off a terminal, and a plan
+/// that removes the last Organization Administrator are refused with nothing sent.
+#[tokio::test]
+async fn prune_refusals_send_nothing() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let empty = env.write("empty.csv", "email,roles\n");
+    let output = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "apply",
+            empty.to_str().unwrap(),
+            "--prune",
+            "--yes",
+            "-o",
+            "json",
+        ],
+    );
+    assert_exit(&output, 3, "a file with no user");
+    assert_eq!(parse_json(&output)["code"], "VALIDATION_ISSUE");
+
+    let no_admin = env.write("t.csv", "email,roles\nalice@example.com,RO User\nbob@example.com,Billing Admin;R/W User\ncarol@example.com,RO User\n");
+    let output = run(
+        &env,
+        &emulator,
+        &["user", "apply", no_admin.to_str().unwrap(), "--dry-run"],
+    );
+    assert_exit(&output, 3, "no Organization Administrator left");
+    assert!(
+        stderr(&output).starts_with("Error: The plan would leave the organization without an active 'Organization Administrator'; nothing was sent."),
+        "{}",
+        stderr(&output)
+    );
+
+    let only_alice = env.write(
+        "a.csv",
+        "email,roles\nalice@example.com,Organization Administrator\n",
+    );
+    let output = run(
+        &env,
+        &emulator,
+        &["user", "apply", only_alice.to_str().unwrap(), "--prune"],
+    );
+    assert_exit(&output, 3, "prune needs --yes without a terminal");
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "Error: --prune would delete 2 users, and there is no terminal to confirm it on; nothing was sent.\n\n\
+             Deleting: 'bob@example.com', 'carol@example.com'.\n\n\
+             # Confirm the deletions with --yes:\n\
+             $ astra user apply {} --prune --yes\n",
+            only_alice.to_str().unwrap()
+        )
+    );
+    assert!(
+        writes(&emulator).await.is_empty(),
+        "no refusal sends a write"
+    );
+    let output = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "apply",
+            only_alice.to_str().unwrap(),
+            "--prune",
+            "--yes",
+        ],
+    );
+    assert_exit(&output, 0, "--yes");
+    assert_eq!(writes(&emulator).await.len(), 2);
 }

@@ -582,6 +582,8 @@ async fn several_users_give_one_result_each_in_argument_order_and_exit_10_when_s
     assert_exit(&csv, 0, "");
     assert_eq!(
         stdout(&csv),
-        "code,message,was_deleted\nOK,User 'nobody@example.com' does not exist; nothing to delete.,false\nOK,User 'alice@example.bob' has been deleted.,true\n"
+        "code,message,user,status,was_deleted\n\
+         OK,User 'nobody@example.com' does not exist; nothing to delete.,nobody@example.com,unchanged,false\n\
+         OK,User 'alice@example.bob' has been deleted.,alice@example.bob,done,true\n"
     );
 }
