@@ -326,7 +326,7 @@ mod tests {
         let path = || "/p".to_owned();
         let table = [
             (
-                ApiError::Connect { method: get(), path: path(), url: "http://h:1/v2".into(), reason: "refused".into() },
+                ApiError::Connect { method: get(), path: path(), url: "http://h:1/v2".into(), reason: "refused".into(), sent: false },
                 ErrorCode::ConnectionFailed,
                 "Cannot connect to the Astra DevOps API at http://h:1/v2: refused.",
                 Some("retried 3 times"),

@@ -3,6 +3,7 @@
 
 pub mod models;
 mod retry;
+pub mod throttle;
 
 use std::time::{Duration, Instant};
 
@@ -25,6 +26,8 @@ pub enum ApiError {
         path: String,
         url: String,
         reason: String,
+        /// The request may have reached the server (the connection broke after it was sent).
+        sent: bool,
     },
     #[error("{method} {path} timed out after {seconds} s")]
     Timeout {
@@ -87,6 +90,8 @@ pub struct ClientSettings {
     pub no_retry_delay: bool,
     /// Shows a retry to the person waiting (the spinner's step).
     pub on_retry: Option<RetryListener>,
+    /// The process-wide cap and shared wait (SPEC §13.3).
+    pub throttle: std::sync::Arc<throttle::Throttle>,
 }
 
 impl Default for ClientSettings {
@@ -96,6 +101,7 @@ impl Default for ClientSettings {
             request_timeout: Duration::from_secs(30),
             no_retry_delay: false,
             on_retry: None,
+            throttle: std::sync::Arc::default(),
         }
     }
 }
@@ -214,6 +220,8 @@ impl ApiClient {
     ) -> Result<Reply, ApiError> {
         let attempts = std::cell::Cell::new(0u32);
         let outcome = retry::run(
+            &self.settings.throttle,
+            &method,
             self.settings.no_retry_delay,
             self.settings.on_retry.as_ref(),
             || {
@@ -309,6 +317,7 @@ impl ApiClient {
             path: path.to_owned(),
             url: url.to_owned(),
             reason: root_cause(err),
+            sent: !err.is_connect(),
         }
     }
 }

@@ -1,55 +1,118 @@
-//! Retries of transient failures (SPEC §7.2): connection errors, timeouts, 429, 502, 503 and 504,
-//! up to 3 retries with jittered exponential backoff from about 200 ms, honouring `Retry-After`
-//! (seconds or an HTTP date, capped at 30 s). A 500 and other 4xx are final.
+//! Retries (SPEC §7.2, §13.3). A refusal — 429 for every method, 503 for GET, PUT and DELETE —
+//! is waited out through the process-wide [`Throttle`] (every request waits, the cap halves) for
+//! as long as the total wait stays within 120 s. Connection errors, timeouts, 502, 503 and 504
+//! are retried up to 3 times with jittered exponential backoff from about 200 ms, honouring
+//! `Retry-After` (seconds or an HTTP date, capped at 30 s). A POST is retried only when the
+//! connection failed before the request was sent: anything later may have created the item.
 
 use std::future::Future;
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use tracing::debug;
 
+use super::throttle::Throttle;
 use super::ApiError;
 
-const MAX_RETRIES: usize = 3;
+const MAX_RETRIES: u32 = 3;
 const FIRST_DELAY: Duration = Duration::from_millis(200);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// The longest a request waits out refusals in all.
+const MAX_REFUSED_WAIT: Duration = Duration::from_secs(120);
+
+/// How the retry layer treats one failure.
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    /// The server refused the request without processing it: wait with everyone, then again.
+    Refused,
+    /// Worth another attempt, up to [`MAX_RETRIES`].
+    Transient,
+    Final,
+}
+
+fn kind(err: &ApiError, method: &Method) -> Kind {
+    let post = *method == Method::POST;
+    match err {
+        ApiError::Status { status, .. } => match *status {
+            StatusCode::TOO_MANY_REQUESTS => Kind::Refused,
+            StatusCode::SERVICE_UNAVAILABLE if !post => Kind::Refused,
+            StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT if !post => Kind::Transient,
+            _ => Kind::Final,
+        },
+        ApiError::Connect { sent, .. } if !post || !sent => Kind::Transient,
+        ApiError::Timeout { .. } if !post => Kind::Transient,
+        _ => Kind::Final,
+    }
+}
+
+/// The backoff before retry `n` (0-based): 200 ms doubling, at most 5 s, jittered ±25 %.
+fn backoff(n: u32, jitter: bool) -> Duration {
+    let base = FIRST_DELAY.saturating_mul(1 << n.min(16)).min(MAX_BACKOFF);
+    if jitter {
+        base.mul_f64(0.75 + fastrand::f64() * 0.5)
+    } else {
+        base
+    }
+}
 
 pub async fn run<T, F, Fut>(
+    throttle: &Throttle,
+    method: &Method,
     no_delay: bool,
     on_retry: Option<&super::RetryListener>,
-    attempt: F,
+    mut attempt: F,
 ) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
-    let backoff = ExponentialBuilder::default()
-        .with_min_delay(FIRST_DELAY)
-        .with_max_delay(Duration::from_secs(5))
-        .with_jitter()
-        .with_max_times(MAX_RETRIES);
-    attempt
-        .retry(backoff)
-        .sleep(tokio::time::sleep)
-        .when(is_transient)
-        .adjust(move |err, delay| {
-            let delay = delay.map(|backoff| retry_after_of(err).unwrap_or(backoff));
-            if let Some(delay) = delay {
-                debug!("retrying in {} ms: {err}", delay.as_millis());
-                if let Some(listener) = on_retry {
-                    listener(&format!(
-                        "Retrying in {} s ({})…",
-                        delay.as_secs_f32().ceil(),
-                        reason(err)
-                    ));
-                }
+    let (mut retries, mut refusals, mut refused_wait) = (0u32, 0u32, Duration::ZERO);
+    loop {
+        let permit = throttle.acquire().await;
+        let result = attempt().await;
+        drop(permit);
+        let err = match result {
+            Ok(value) => {
+                throttle.succeeded();
+                return Ok(value);
             }
-            // The test knob skips the wait but keeps the logged delay, so tests can check it.
-            delay.map(|delay| if no_delay { Duration::ZERO } else { delay })
-        })
-        .await
+            Err(err) => err,
+        };
+        let delay = match kind(&err, method) {
+            Kind::Final => return Err(err),
+            Kind::Refused => {
+                // Without Retry-After, the backoff (unjittered: the shared wait adds its own).
+                let delay = retry_after_of(&err).unwrap_or_else(|| backoff(refusals, false));
+                refusals += 1;
+                refused_wait += delay;
+                if refused_wait > MAX_REFUSED_WAIT {
+                    return Err(err);
+                }
+                throttle.refused(delay, no_delay)
+            }
+            Kind::Transient => {
+                if retries == MAX_RETRIES {
+                    return Err(err);
+                }
+                let delay = retry_after_of(&err).unwrap_or_else(|| backoff(retries, true));
+                retries += 1;
+                if !no_delay {
+                    tokio::time::sleep(delay).await;
+                }
+                delay
+            }
+        };
+        debug!("retrying in {} ms: {err}", delay.as_millis());
+        if let Some(listener) = on_retry {
+            listener(&format!(
+                "Retrying in {} s ({})…",
+                delay.as_secs_f32().ceil(),
+                reason(&err)
+            ));
+        }
+    }
 }
 
 /// A short reason for the spinner: the status, or what failed.
@@ -58,20 +121,6 @@ fn reason(err: &ApiError) -> String {
         ApiError::Status { status, .. } => status.to_string(),
         ApiError::Timeout { .. } => "timed out".to_owned(),
         _ => "cannot connect".to_owned(),
-    }
-}
-
-fn is_transient(err: &ApiError) -> bool {
-    match err {
-        ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
-        ApiError::Status { status, .. } => matches!(
-            *status,
-            StatusCode::TOO_MANY_REQUESTS
-                | StatusCode::BAD_GATEWAY
-                | StatusCode::SERVICE_UNAVAILABLE
-                | StatusCode::GATEWAY_TIMEOUT
-        ),
-        ApiError::BadResponse { .. } | ApiError::Untrusted { .. } | ApiError::Setup { .. } => false,
     }
 }
 
@@ -99,6 +148,7 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::throttle::Throttle;
     use reqwest::header::HeaderValue;
 
     fn headers(value: &str) -> HeaderMap {
@@ -145,6 +195,7 @@ mod tests {
             path: "/p".into(),
             url: "http://h".into(),
             reason: "refused".into(),
+            sent: false,
         }
     }
 
@@ -157,7 +208,7 @@ mod tests {
     }
 
     /// Runs an attempt that always fails with `make()`: how many attempts, and the spinner lines.
-    fn attempts(make: fn() -> ApiError) -> (usize, Vec<String>) {
+    fn attempts_with(method: Method, make: &dyn Fn() -> ApiError) -> (usize, Vec<String>) {
         let calls = Arc::new(Mutex::new(0));
         let lines = Arc::new(Mutex::new(Vec::new()));
         let seen = lines.clone();
@@ -168,29 +219,40 @@ mod tests {
             .build()
             .unwrap();
         let counter = calls.clone();
-        let result: Result<(), ApiError> = runtime.block_on(run(true, Some(&listener), || {
-            *counter.lock().unwrap() += 1;
-            async move { Err(make()) }
-        }));
+        let throttle = Throttle::new(8);
+        let result: Result<(), ApiError> =
+            runtime.block_on(run(&throttle, &method, true, Some(&listener), || {
+                *counter.lock().unwrap() += 1;
+                let err = make();
+                async move { Err(err) }
+            }));
         assert!(result.is_err());
         let count = *calls.lock().unwrap();
         let lines = lines.lock().unwrap().clone();
         (count, lines)
     }
 
+    fn attempts(make: fn() -> ApiError) -> (usize, Vec<String>) {
+        attempts_with(Method::GET, &make)
+    }
+
+    /// 200 ms doubling to 5 s: 0.2 + 0.4 + 0.8 + 1.6 + 3.2 + 22 × 5 = 116.2 s ≤ 120 s.
+    const REFUSALS_WITHIN_120_S: usize = 28;
+
     #[test]
-    fn transient_failures_are_tried_four_times_and_others_once() {
-        let transient: [fn() -> ApiError; 6] = [
-            || status(429, None),
-            || status(502, None),
-            || status(503, None),
-            || status(504, None),
-            connect,
-            timeout,
-        ];
+    fn transient_failures_are_tried_four_times_refusals_for_120_s_and_others_once() {
+        let transient: [fn() -> ApiError; 4] =
+            [|| status(502, None), || status(504, None), connect, timeout];
         for make in transient {
             assert_eq!(attempts(make).0, 4, "{}", make());
         }
+        assert_eq!(attempts(|| status(429, None)).0, REFUSALS_WITHIN_120_S);
+        assert_eq!(attempts(|| status(503, None)).0, REFUSALS_WITHIN_120_S);
+        assert_eq!(
+            attempts(|| status(429, Some(30))).0,
+            5,
+            "four waits of 30 s fill the 120 s"
+        );
         let final_: [fn() -> ApiError; 6] = [
             || status(500, None),
             || status(400, None),
@@ -218,17 +280,46 @@ mod tests {
     }
 
     #[test]
+    fn a_post_is_retried_only_when_nothing_was_sent_or_it_was_refused() {
+        let post = |make: &dyn Fn() -> ApiError| attempts_with(Method::POST, make).0;
+        assert_eq!(post(&connect), 4, "the connection failed before sending");
+        let broke_after_sending = || ApiError::Connect {
+            method: Method::POST,
+            path: "/p".into(),
+            url: "http://h".into(),
+            reason: "reset".into(),
+            sent: true,
+        };
+        assert_eq!(post(&broke_after_sending), 1);
+        assert_eq!(post(&timeout), 1, "a timeout may have created it");
+        assert_eq!(post(&|| status(502, None)), 1);
+        assert_eq!(post(&|| status(503, None)), 1);
+        assert_eq!(
+            post(&|| status(429, Some(30))),
+            5,
+            "a 429 was not processed: retried"
+        );
+        assert_eq!(
+            attempts_with(Method::PUT, &broke_after_sending).0,
+            4,
+            "PUT is idempotent"
+        );
+    }
+
+    #[test]
     fn each_retry_is_announced_with_its_delay_and_reason() {
-        let (_, lines) = attempts(|| status(503, None));
+        let (_, lines) = attempts(|| status(502, None));
         assert_eq!(lines.len(), 3);
         assert_eq!(
-            lines[0], "Retrying in 1 s (503 Service Unavailable)…",
+            lines[0], "Retrying in 1 s (502 Bad Gateway)…",
             "about 200 ms, shown rounded up"
         );
         let (_, lines) = attempts(|| status(429, Some(7)));
-        assert_eq!(
-            lines, ["Retrying in 7 s (429 Too Many Requests)…"; 3],
-            "Retry-After wins"
+        assert!(
+            lines.iter().all(|l| [7, 8, 9]
+                .iter()
+                .any(|s| *l == format!("Retrying in {s} s (429 Too Many Requests)…"))),
+            "Retry-After plus up to 20 %: {lines:?}"
         );
         let (_, lines) = attempts(timeout);
         assert_eq!(lines[0], "Retrying in 1 s (timed out)…");

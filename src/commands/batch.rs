@@ -68,6 +68,7 @@ where
     if plan.len() > 1 {
         context.start_batch();
     }
+    context.set_concurrency(concurrency);
     let changes: Vec<usize> = (0..plan.len()).filter(|&i| plan[i].is_change()).collect();
     let send = &send;
     let on_change = &on_change;

@@ -68,6 +68,13 @@ impl Context {
         self.stop.get().is_some()
     }
 
+    /// The most requests in flight from now on (a batch's `--concurrency`, SPEC §13.3).
+    pub fn set_concurrency(&self, max: usize) {
+        if let Ok(settings) = &self.settings {
+            settings.throttle.set_max(max);
+        }
+    }
+
     /// Marks the command as a batch that handles a signal itself.
     pub fn start_batch(&self) {
         self.batch.set(true);

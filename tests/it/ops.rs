@@ -279,9 +279,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
         let value = parse_json(&dry);
         assert!(
             value["message"]
-                .as_str()
-                .unwrap()
-                == format!("Dry run: 199 changes planned (197 invite, 1 reinvite, 1 set-roles); nothing was sent. 1 unchanged."),
+                == "Dry run: 199 changes planned (197 invite, 1 reinvite, 1 set-roles); nothing was sent. 1 unchanged.",
             "{format:?}: {}",
             value["message"]
         );
