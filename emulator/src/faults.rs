@@ -149,6 +149,62 @@ impl Faults {
     }
 }
 
+/// A token bucket for writes (`--rate-limit N/s[,BURST]`): what a rate-limited API does. A write
+/// that finds the bucket empty is refused with 429 and an honest `Retry-After` (the whole seconds
+/// until a token is back, at least 1).
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    pub per_second: f64,
+    pub burst: f64,
+    tokens: f64,
+    last: std::time::Instant,
+}
+
+impl RateLimit {
+    /// Parses `N/s` or `N/s,BURST` (the burst defaults to N).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("'{text}': expected N/s or N/s,BURST (e.g. 5/s,5)");
+        let (rate, burst) = match text.split_once(',') {
+            Some((rate, burst)) => (rate, Some(burst)),
+            None => (text, None),
+        };
+        let per_second: f64 = rate
+            .trim()
+            .strip_suffix("/s")
+            .ok_or_else(bad)?
+            .trim()
+            .parse()
+            .map_err(|_| bad())?;
+        let burst: f64 = match burst {
+            Some(b) => b.trim().parse().map_err(|_| bad())?,
+            None => per_second.max(1.0),
+        };
+        if per_second <= 0.0 || burst < 1.0 {
+            return Err(bad());
+        }
+        Ok(Self {
+            per_second,
+            burst,
+            tokens: burst,
+            last: std::time::Instant::now(),
+        })
+    }
+
+    /// Takes a token, or says how many seconds until one is back.
+    pub fn take(&mut self) -> Result<(), u64> {
+        let now = std::time::Instant::now();
+        let elapsed = now.duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.tokens = (self.tokens + elapsed * self.per_second).min(self.burst);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            return Ok(());
+        }
+        let wait = (1.0 - self.tokens) / self.per_second;
+        Err((wait.ceil() as u64).max(1))
+    }
+}
+
 /// Parses `MS` or `MIN-MAX` milliseconds.
 pub fn parse_latency(text: &str) -> Result<(u64, u64), String> {
     let parse = |s: &str| {
@@ -190,5 +246,15 @@ mod tests {
         assert_eq!(faults.take("GET", "/v2/organizations/users"), None);
         assert!(FaultRule::parse("GET /x teapot").is_err());
         assert_eq!(parse_latency("5-20"), Ok((5, 20)));
+        let mut limit = RateLimit::parse("2/s,3").unwrap();
+        assert_eq!((limit.per_second, limit.burst), (2.0, 3.0));
+        assert!(limit.take().is_ok() && limit.take().is_ok() && limit.take().is_ok());
+        assert_eq!(
+            limit.take(),
+            Err(1),
+            "the burst is used up; a token is back within 1 s"
+        );
+        assert_eq!(RateLimit::parse("5/s").unwrap().burst, 5.0);
+        assert!(RateLimit::parse("5").is_err() && RateLimit::parse("0/s").is_err());
     }
 }

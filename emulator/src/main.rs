@@ -50,6 +50,9 @@ struct Options {
     /// Make calls fail: 'METHOD PATH ACTION [xCOUNT] [retry-after=S]', ACTION a status, non-json, hang or drop (repeatable)
     #[arg(long = "fail", value_name = "RULE", value_parser = FaultRule::parse, global = true)]
     fail: Vec<FaultRule>,
+    /// Refuse writes beyond N per second with 429 and an honest Retry-After: N/s or N/s,BURST
+    #[arg(long, value_name = "N/s[,BURST]", value_parser = faults::RateLimit::parse, global = true)]
+    rate_limit: Option<faults::RateLimit>,
     /// Serve HTTPS with a certificate for localhost/127.0.0.1 signed by a CA made at start
     #[arg(long, global = true)]
     tls: bool,
@@ -207,6 +210,8 @@ fn build(options: &Options) -> Result<Emulator, String> {
         state_file: options.state.clone(),
         in_flight: 0,
         peak_in_flight: 0,
+        rate_limit: options.rate_limit.clone(),
+        started: std::time::Instant::now(),
     })
 }
 

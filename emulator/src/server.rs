@@ -26,6 +26,10 @@ pub struct Recorded {
     pub path: String,
     pub body: Value,
     pub authorization: Option<String>,
+    /// Milliseconds since the emulator started, when the call arrived.
+    pub at_ms: u64,
+    /// Refused by `--rate-limit` (answered 429).
+    pub rate_limited: bool,
 }
 
 pub struct Emulator {
@@ -37,6 +41,9 @@ pub struct Emulator {
     /// DevOps API calls being served now, and the most at once since the last reset.
     pub in_flight: usize,
     pub peak_in_flight: usize,
+    /// `--rate-limit`: writes beyond it are refused with 429.
+    pub rate_limit: Option<crate::faults::RateLimit>,
+    pub started: std::time::Instant,
 }
 
 /// Counts a call in flight for as long as it lives.
@@ -153,13 +160,21 @@ async fn gate(State(shared): State<Shared>, request: Request, next: Next) -> Res
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (delay, action, authorized) = {
+    let (delay, action, authorized, refused) = {
         let mut emulator = shared.lock();
+        let write = parts.method != axum::http::Method::GET;
+        let refused = match &mut emulator.rate_limit {
+            Some(limit) if write => limit.take().err(),
+            _ => None,
+        };
+        let at_ms = emulator.started.elapsed().as_millis() as u64;
         emulator.requests.push(Recorded {
             method: parts.method.to_string(),
             path: path.clone(),
             body: body_value(&bytes),
             authorization: authorization.as_deref().map(mask_authorization),
+            at_ms,
+            rate_limited: refused.is_some(),
         });
         let authorized = authorization
             .as_deref()
@@ -172,10 +187,18 @@ async fn gate(State(shared): State<Shared>, request: Request, next: Next) -> Res
             emulator.faults.delay(),
             emulator.faults.take(parts.method.as_str(), &path),
             authorized,
+            refused,
         )
     };
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
+    }
+    if let Some(seconds) = refused {
+        let mut response = api_error(StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded");
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, seconds.into());
+        return response;
     }
     if let Some(action) = action {
         return inject(action).await;

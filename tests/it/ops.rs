@@ -810,3 +810,53 @@ async fn prune_refusals_send_nothing() {
     assert_exit(&output, 0, "--yes");
     assert_eq!(writes(&emulator).await.len(), 2);
 }
+
+/// SPEC §13.3: against an API that allows 5 writes per second, a batch far above it finishes
+/// with no failed item, and after each 429 no new write arrives until the shared wait is over.
+#[tokio::test]
+async fn a_rate_limit_is_waited_out_by_every_task_together() {
+    let emulator = Emulator::start(&["--rate-limit", "5/s,5"]);
+    let env = TestEnv::new();
+    let rows: Vec<(String, Vec<&str>)> = (0..20)
+        .map(|i| (format!("rl{i}@example.com"), vec!["RO User"]))
+        .collect();
+    let file = env.write("team.csv", &document(Format::Csv, &rows));
+    let output = env
+        .astra_at(&emulator.endpoint)
+        .env_remove("ASTRA_TEST_NO_RETRY_DELAY")
+        .args([
+            "user",
+            "apply",
+            file.to_str().unwrap(),
+            "--concurrency",
+            "16",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0, "every item done despite the rate limit");
+    let value = parse_json(&output);
+    assert_eq!(field(&value["data"], "status"), ["done"; 20]);
+    let writes = writes(&emulator).await;
+    let refused: Vec<u64> = writes
+        .iter()
+        .filter(|w| w["rate_limited"] == true)
+        .map(|w| w["at_ms"].as_u64().unwrap())
+        .collect();
+    assert!(!refused.is_empty(), "the limit was reached: {writes:?}");
+    for at in &refused {
+        // Requests already on the wire when the 429 came back may still arrive just after it.
+        let during_wait: Vec<u64> = writes
+            .iter()
+            .map(|w| w["at_ms"].as_u64().unwrap())
+            .filter(|t| *t > at + 50 && *t < at + 1000)
+            .collect();
+        assert!(
+            during_wait.is_empty(),
+            "writes at {during_wait:?} ms during the wait after the 429 at {at} ms"
+        );
+    }
+    let done = writes.iter().filter(|w| w["rate_limited"] == false).count();
+    assert_eq!(done, 20, "one accepted write per user");
+}

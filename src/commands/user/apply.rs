@@ -664,4 +664,25 @@ mod tests {
         assert_eq!(two.headline, "'t.csv' has 2 problems; nothing was sent.");
         assert_eq!(two.details, ["  line 3: x\n  line 9: y"]);
     }
+
+    proptest::proptest! {
+        /// SPEC §1.10: export then apply plans 0 changes whatever a role is called, in every
+        /// format (a name with `,` or `;` is written as its id in CSV).
+        #[test]
+        fn export_then_apply_plans_nothing_for_any_role_name(name in "\\PC{0,12}|[ ,;\"'<>a-z]{0,8}") {
+            let custom = role("cccccccc-4e1a-4b5c-8d2e-000000000001", &name);
+            let ro = role("cccccccc-4e1a-4b5c-8d2e-000000000002", "RO User");
+            let roles = vec![custom.clone(), ro.clone()];
+            let users = [user("u1", "a@x.io", "active", &[&custom, &ro])];
+            for format in [teamfile::DocumentFormat::Csv, teamfile::DocumentFormat::Json, teamfile::DocumentFormat::Toml] {
+                let entries = super::super::export::entries(&users, &roles, format);
+                let text = teamfile::write(&entries, format);
+                let parsed = teamfile::parse(&text, format).map_err(|p| p.message).unwrap();
+                let desired = validate(&parsed, &roles).map_err(|p| messages(&p)).unwrap();
+                let steps = plan(&desired, &users, true);
+                proptest::prop_assert_eq!(actions(&steps).len(), 1);
+                proptest::prop_assert_eq!(steps[0].action, Action::Unchanged, "{:?}: {}", format, text);
+            }
+        }
+    }
 }

@@ -7,24 +7,25 @@ use crate::cli::UserExportArgs;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::Outcome;
-use crate::teamfile::{self, Entry};
+use crate::refs::{parse_role_ref, RoleRef};
+use crate::teamfile::{self, DocumentFormat, Entry};
 
 pub async fn run(context: &Context, args: &UserExportArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
-    let entries = entries(&list.users, &roles);
+    let entries = entries(&list.users, &roles, args.format);
     Ok(Outcome::Document(teamfile::write(&entries, args.format)))
 }
 
 /// The document's entries: every user, sorted by email, roles by name (or id) sorted.
-pub fn entries(users: &[User], roles: &[Role]) -> Vec<Entry> {
+pub fn entries(users: &[User], roles: &[Role], format: DocumentFormat) -> Vec<Entry> {
     let mut entries: Vec<Entry> = users
         .iter()
         .map(|user| {
             let mut names: Vec<String> = user
                 .roles()
                 .iter()
-                .map(|role| role_label(role, roles))
+                .map(|role| role_label(role, roles, format))
                 .collect();
             names.sort();
             names.dedup();
@@ -39,14 +40,18 @@ pub fn entries(users: &[User], roles: &[Role]) -> Vec<Entry> {
     entries
 }
 
-/// A role's name, or its id when the exact name is held by several roles of the organization.
-fn role_label(role: &Role, roles: &[Role]) -> String {
+/// A role's name, or its id when the name would not read back as this role: held by several
+/// roles, not a valid ROLE value as written (a UUID, quotes, a placeholder, spaces at the ends),
+/// or, in CSV, holding the `,` or `;` that separate roles in a cell (SPEC §1.10).
+fn role_label(role: &Role, roles: &[Role], format: DocumentFormat) -> String {
     let name = roles
         .iter()
         .find(|r| r.id == role.id)
         .map_or(role.name(), |r| r.name());
     let holders = roles.iter().filter(|r| r.name() == name).count();
-    if name.is_empty() || holders > 1 {
+    let reads_back = matches!(parse_role_ref(name), Ok(RoleRef::Name(parsed)) if parsed == name);
+    let splits = format == DocumentFormat::Csv && name.contains([',', ';']);
+    if !reads_back || splits || holders > 1 {
         role.id.clone()
     } else {
         name.to_owned()
