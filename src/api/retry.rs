@@ -47,11 +47,12 @@ fn kind(err: &ApiError, method: &Method) -> Kind {
     }
 }
 
-/// The backoff before retry `n` (0-based): 200 ms doubling, at most 5 s, jittered ±25 %.
+/// The backoff before retry `n` (0-based): 200 ms doubling, at most 5 s; jittered up to twice
+/// that, so that clients that failed together do not retry together.
 fn backoff(n: u32, jitter: bool) -> Duration {
     let base = FIRST_DELAY.saturating_mul(1 << n.min(16)).min(MAX_BACKOFF);
     if jitter {
-        base.mul_f64(0.75 + fastrand::f64() * 0.5)
+        base.mul_f64(1.0 + fastrand::f64())
     } else {
         base
     }

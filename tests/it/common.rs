@@ -355,3 +355,15 @@ fn emulator_binary() -> PathBuf {
     }
     binary
 }
+
+/// A 429 or 503 without `Retry-After` is waited out for 120 s in all (SPEC §7.2): 200 ms doubling
+/// to 5 s, 0.2 + 0.4 + 0.8 + 1.6 + 3.2 + 22 × 5 = 116.2 s, so 27 retries, 28 requests.
+pub const REFUSALS_WITHIN_120_S: usize = 28;
+
+/// The delays of `-V`'s `retrying in N ms` lines.
+pub fn retry_delays(log: &str) -> Vec<u64> {
+    log.lines()
+        .filter_map(|line| line.split("retrying in ").nth(1))
+        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+        .collect()
+}

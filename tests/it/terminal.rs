@@ -576,7 +576,12 @@ fn the_spinner_shows_a_retry_and_is_gone_at_the_end() {
     let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &["user", "list"]) else {
         return;
     };
-    tmux.wait_for("Retrying in 2 s (503 Service Unavailable)…");
+    // Retry-After plus the shared wait's 0–20 %, rounded up.
+    let screen = tmux.wait_for("(503 Service Unavailable)…");
+    assert!(
+        screen.contains("Retrying in 2 s (") || screen.contains("Retrying in 3 s ("),
+        "{screen}"
+    );
     let done = tmux.wait_for("EXIT=0");
     assert!(
         !done.contains("Retrying"),
