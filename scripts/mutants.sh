@@ -27,6 +27,7 @@ files=(
   src/lookup.rs
   src/hints.rs
   src/api/retry.rs
+  src/api/throttle.rs
   src/error.rs
   src/output/mod.rs
   src/output/human.rs
@@ -34,6 +35,7 @@ files=(
   src/output/json.rs
   src/output/views.rs
   src/teamfile.rs
+  src/commands/batch.rs
   src/commands/user/mod.rs
   src/commands/user/apply.rs
   src/commands/user/roles.rs
