@@ -649,3 +649,51 @@ fn bash_completes_role_names_and_emails_from_a_private_cache() {
         "static completion still works"
     );
 }
+
+/// SPEC §13.2 on a real terminal: `--prune` lists the users it would delete and asks; the default
+/// (Enter) and `n` send nothing and say so; `y` deletes them.
+#[tokio::test]
+async fn prune_asks_before_deleting_and_no_sends_nothing() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let file = env.write(
+        "team.csv",
+        "email,roles\nalice@example.com,Organization Administrator\n",
+    );
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let args = ["user", "apply", file.to_str().unwrap(), "--prune"];
+    let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &args) else {
+        return;
+    };
+    let asked = tmux.wait_for("Delete 2 users?");
+    assert!(
+        asked.contains("leaves out 2 users, who will be deleted:")
+            && asked.contains("  bob@example.com")
+            && asked.contains("  carol@example.com"),
+        "{asked}"
+    );
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("EXIT=0");
+    assert!(done.contains("Nothing was changed."), "{done}");
+    let writes = |requests: Vec<serde_json::Value>| {
+        requests
+            .into_iter()
+            .filter(|r| r["method"] != "GET")
+            .count()
+    };
+    assert_eq!(writes(emulator.requests().await), 0, "no is the default");
+    drop(tmux);
+
+    let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &args) else {
+        return;
+    };
+    tmux.wait_for("Delete 2 users?");
+    tmux.literal("y");
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("EXIT=0");
+    assert!(
+        done.contains("Applied '") && done.contains("2 changes done (2 delete). 1 unchanged."),
+        "{done}"
+    );
+    assert_eq!(writes(emulator.requests().await), 2);
+}
