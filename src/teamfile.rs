@@ -28,6 +28,10 @@ pub struct Entry {
 pub struct RowProblem {
     pub line: usize,
     pub message: String,
+    /// The value the problem is about, as written (empty: the document itself).
+    pub item: String,
+    /// The closest valid value, when there is one.
+    pub suggestion: Option<String>,
 }
 
 impl RowProblem {
@@ -35,7 +39,20 @@ impl RowProblem {
         Self {
             line,
             message: message.into(),
+            item: String::new(),
+            suggestion: None,
         }
+    }
+
+    /// The problem is about this value.
+    pub fn about(mut self, item: impl Into<String>) -> Self {
+        self.item = item.into();
+        self
+    }
+
+    pub fn suggesting(mut self, suggestion: Option<String>) -> Self {
+        self.suggestion = suggestion;
+        self
     }
 }
 

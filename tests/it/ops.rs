@@ -387,6 +387,28 @@ async fn every_bad_row_is_reported_with_its_line_before_anything_is_sent() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
+    let json = parse_json(&run(
+        &env,
+        &emulator,
+        &["user", "apply", file.to_str().unwrap(), "-o", "json"],
+    ));
+    let problems = &json["data"]["problems"];
+    assert_eq!(
+        problems[1],
+        json!({"line": 4, "item": "R/W Usr",
+               "problem": "role 'R/W Usr' not found; did you mean 'R/W User'?", "suggestion": "R/W User"}),
+        "{json}"
+    );
+    assert_eq!(
+        field(problems, "item"),
+        [
+            "not-an-email",
+            "R/W Usr",
+            "OK@example.com",
+            "empty@example.com",
+            "Wizard"
+        ]
+    );
     let toml = env.write(
         "team.toml",
         "[[user]]\nemail = \"a@x.io\"\nroles = [\"RO User\"\n",

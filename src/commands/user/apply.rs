@@ -192,11 +192,25 @@ fn invalid(file: &str, problems: &[RowProblem]) -> CliError {
         .iter()
         .map(|p| format!("  line {}: {}", p.line, p.message))
         .collect();
-    CliError::new(
+    let mut err = CliError::new(
         ErrorCode::ValidationIssue,
         format!("'{file}' has {} {noun}; nothing was sent.", problems.len()),
     )
-    .detail(lines.join("\n"))
+    .detail(lines.join("\n"));
+    err.problems = problems
+        .iter()
+        .map(|p| crate::error::Problem {
+            line: Some(p.line),
+            item: if p.item.is_empty() {
+                file.to_owned()
+            } else {
+                p.item.clone()
+            },
+            problem: p.message.clone(),
+            suggestion: p.suggestion.clone(),
+        })
+        .collect();
+    err
 }
 
 /// A row that passed validation: the email and its resolved roles.
@@ -217,34 +231,37 @@ fn validate<'a>(
         let line = entry.line;
         let email = entry.email.as_str();
         match email_problem(email) {
-            Some(EmailProblem::SeveralEmails) => problems.push(RowProblem::new(
-                line,
-                format!("'{email}' holds several emails; give each its own row"),
-            )),
-            Some(EmailProblem::Malformed(why)) => problems.push(RowProblem::new(
-                line,
-                format!("'{email}' is not an email address: {why}"),
-            )),
+            Some(EmailProblem::SeveralEmails) => problems.push(
+                RowProblem::new(
+                    line,
+                    format!("'{email}' holds several emails; give each its own row"),
+                )
+                .about(email),
+            ),
+            Some(EmailProblem::Malformed(why)) => problems.push(
+                RowProblem::new(line, format!("'{email}' is not an email address: {why}"))
+                    .about(email),
+            ),
             None => {}
         }
         match seen.get(&email.to_lowercase()) {
-            Some(first) => problems.push(RowProblem::new(
-                line,
-                format!("'{email}' is already on line {first}"),
-            )),
+            Some(first) => problems.push(
+                RowProblem::new(line, format!("'{email}' is already on line {first}")).about(email),
+            ),
             None => {
                 seen.insert(email.to_lowercase(), line);
             }
         }
         if entry.roles.is_empty() {
-            problems.push(RowProblem::new(line, format!("'{email}' has no roles")));
+            problems.push(RowProblem::new(line, format!("'{email}' has no roles")).about(email));
             continue;
         }
         let mut refs = Vec::new();
         for role in &entry.roles {
             match parse_role_ref(role) {
                 Ok(role) => refs.push(role),
-                Err(why) => problems.push(RowProblem::new(line, format!("role '{role}': {why}"))),
+                Err(why) => problems
+                    .push(RowProblem::new(line, format!("role '{role}': {why}")).about(role)),
             }
         }
         match resolve_all(roles, &refs) {
@@ -252,11 +269,15 @@ fn validate<'a>(
                 email,
                 roles: resolved,
             }),
-            Err(unknown) => problems.extend(
-                unknown
-                    .iter()
-                    .map(|p| RowProblem::new(line, role_problem(p))),
-            ),
+            Err(unknown) => problems.extend(unknown.iter().map(|p| {
+                let (typed, closest) = match p {
+                    RoleProblem::NotFound { typed, closest } => (typed, closest.clone()),
+                    RoleProblem::Ambiguous { typed, .. } => (typed, None),
+                };
+                RowProblem::new(line, role_problem(p))
+                    .about(typed.as_str())
+                    .suggesting(closest)
+            })),
         }
     }
     if problems.is_empty() {
@@ -663,6 +684,23 @@ mod tests {
         let two = invalid("t.csv", &[RowProblem::new(3, "x"), RowProblem::new(9, "y")]);
         assert_eq!(two.headline, "'t.csv' has 2 problems; nothing was sent.");
         assert_eq!(two.details, ["  line 3: x\n  line 9: y"]);
+        let about = invalid(
+            "t.csv",
+            &[
+                RowProblem::new(4, "role 'RO Usr' not found; did you mean 'RO User'?")
+                    .about("RO Usr")
+                    .suggesting(Some("RO User".into())),
+            ],
+        );
+        assert_eq!(
+            serde_json::to_value(&about.problems).unwrap(),
+            serde_json::json!([{"line": 4, "item": "RO Usr",
+                "problem": "role 'RO Usr' not found; did you mean 'RO User'?", "suggestion": "RO User"}])
+        );
+        assert_eq!(
+            one.problems[0].item, "t.csv",
+            "a problem of the document names the file"
+        );
     }
 
     proptest::proptest! {
