@@ -343,14 +343,13 @@ impl Batch {
             );
         }
         if failed > 0 {
-            let done = if self.dry_run {
-                format!("{} planned; nothing was sent.", self.count("planned"))
-            } else {
-                format!("{done} done.")
-            };
+            let noun = plural(changes, "change");
+            if self.dry_run {
+                let planned = self.count("planned");
+                return format!("Error: {failed} of {changes} {noun} would fail; {planned} planned; nothing was sent.{unchanged}");
+            }
             return format!(
-                "Error: {failed} of {changes} {} failed; {done}{unchanged} Run the same command again to finish.",
-                plural(changes, "change")
+                "Error: {failed} of {changes} {noun} failed; {done} done.{unchanged} Run the same command again to finish."
             );
         }
         if self.dry_run {
@@ -595,6 +594,15 @@ mod tests {
             "Dry run: 1 change planned (1 delete); nothing was sent."
         );
         assert_eq!(planned.items[0].result.status(), "planned");
+        planned.items.push(BatchItem::new(
+            "b",
+            ItemResult::Failed(CliError::new(ErrorCode::UserNotFound, "no")),
+        ));
+        assert_eq!(
+            planned.summary(),
+            "Error: 1 of 2 changes would fail; 1 planned; nothing was sent."
+        );
+        planned.items.pop();
         assert_eq!(planned.code(), ErrorCode::Ok);
         let none = batch_of(vec![BatchItem::new(
             "f",
