@@ -17,6 +17,30 @@ pub struct Planned {
     pub record: Option<Box<dyn AnyRecord>>,
     /// `Some` when nothing needs sending for this item.
     pub settled: Option<Result<Response, CliError>>,
+    /// The wave of SPEC §13.1: a wave starts when the one before it has ended.
+    pub wave: Wave,
+}
+
+/// The order of changes (SPEC §13.1): role creates and updates, then user invites and role
+/// changes (which may need the new roles), then user deletes, then role deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Wave {
+    Roles,
+    Users,
+    UserDeletes,
+    RoleDeletes,
+}
+
+impl Wave {
+    /// The wave of a change named by its action.
+    pub fn of(action: &str) -> Self {
+        match action {
+            "create-role" | "update-role" => Self::Roles,
+            "delete" => Self::UserDeletes,
+            "delete-role" => Self::RoleDeletes,
+            _ => Self::Users,
+        }
+    }
 }
 
 impl Planned {
@@ -26,6 +50,7 @@ impl Planned {
             action: Some(action),
             record: None,
             settled: None,
+            wave: Wave::of(action),
         }
     }
 
@@ -35,6 +60,7 @@ impl Planned {
             action: None,
             record: None,
             settled: Some(outcome),
+            wave: Wave::Users,
         }
     }
 
@@ -69,21 +95,32 @@ where
         context.start_batch();
     }
     context.set_concurrency(concurrency);
-    let changes: Vec<usize> = (0..plan.len()).filter(|&i| plan[i].is_change()).collect();
     let send = &send;
     let on_change = &on_change;
-    let mut results: Vec<(usize, ItemResult)> = stream::iter(changes)
-        .map(|i| async move {
-            if context.stopped() {
-                return (i, ItemResult::NotStarted);
-            }
-            let result = ItemResult::from(send(i).await);
-            on_change();
-            (i, result)
-        })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
+    let mut results: Vec<(usize, ItemResult)> = Vec::new();
+    for wave in [
+        Wave::Roles,
+        Wave::Users,
+        Wave::UserDeletes,
+        Wave::RoleDeletes,
+    ] {
+        let changes: Vec<usize> = (0..plan.len())
+            .filter(|&i| plan[i].is_change() && plan[i].wave == wave)
+            .collect();
+        let ended: Vec<(usize, ItemResult)> = stream::iter(changes)
+            .map(|i| async move {
+                if context.stopped() {
+                    return (i, ItemResult::NotStarted);
+                }
+                let result = ItemResult::from(send(i).await);
+                on_change();
+                (i, result)
+            })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
+        results.extend(ended);
+    }
     results.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
     let items = plan
         .into_iter()
@@ -275,6 +312,42 @@ mod tests {
             finished.borrow().last(),
             Some(&0),
             "items 1..5 ran through the second slot while item 0 waited"
+        );
+    }
+
+    #[test]
+    fn a_wave_starts_when_the_one_before_it_has_ended() {
+        let context = context();
+        let order = std::cell::RefCell::new(Vec::new());
+        let items = vec![
+            Planned::change("gone", "delete"),
+            Planned::change("new", "invite"),
+            Planned::change("old-role", "delete-role"),
+            Planned::change("role", "create-role"),
+            Planned::change("moved", "set-roles"),
+        ];
+        let batch = block_on(run(
+            &context,
+            ItemKind::User,
+            Deleted::COLUMNS,
+            items,
+            8,
+            |i| {
+                order.borrow_mut().push(i);
+                async move { Ok(Response::new(format!("{i}"), Deleted { was_deleted: true })) }
+            },
+            || {},
+        ));
+        assert_eq!(
+            *order.borrow(),
+            [3, 1, 4, 0, 2],
+            "roles, users, user deletes, role deletes"
+        );
+        let labels: Vec<&str> = batch.items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["gone", "new", "old-role", "role", "moved"],
+            "reported in input order"
         );
     }
 
