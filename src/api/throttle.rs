@@ -192,6 +192,31 @@ mod tests {
     }
 
     #[test]
+    fn a_later_refusal_extends_the_shared_wait_and_never_shortens_it() {
+        block_on(async {
+            let throttle = Throttle::new(4);
+            let started = Instant::now();
+            throttle.refused(Duration::from_millis(150), false);
+            throttle.refused(Duration::ZERO, false);
+            drop(throttle.acquire().await);
+            assert!(
+                started.elapsed() >= Duration::from_millis(150),
+                "a shorter refusal keeps the longer wait: {:?}",
+                started.elapsed()
+            );
+            let started = Instant::now();
+            throttle.refused(Duration::from_millis(20), false);
+            throttle.refused(Duration::from_millis(150), false);
+            drop(throttle.acquire().await);
+            assert!(
+                started.elapsed() >= Duration::from_millis(150),
+                "a longer refusal during a wait extends it: {:?}",
+                started.elapsed()
+            );
+        });
+    }
+
+    #[test]
     fn every_request_waits_out_a_refusal_and_slots_are_capped() {
         block_on(async {
             let throttle = Throttle::new(2);

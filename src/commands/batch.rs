@@ -97,7 +97,7 @@ where
     context.set_concurrency(concurrency);
     let send = &send;
     let on_change = &on_change;
-    let mut results: Vec<(usize, ItemResult)> = Vec::new();
+    let mut results: Vec<Option<ItemResult>> = (0..plan.len()).map(|_| None).collect();
     for wave in [
         Wave::Roles,
         Wave::Users,
@@ -119,21 +119,17 @@ where
             .buffer_unordered(concurrency.max(1))
             .collect()
             .await;
-        results.extend(ended);
+        for (i, result) in ended {
+            results[i] = Some(result);
+        }
     }
-    results.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
     let items = plan
         .into_iter()
-        .enumerate()
-        .map(|(i, planned)| {
+        .zip(results)
+        .map(|(planned, sent)| {
             let result = match planned.settled {
                 Some(outcome) => ItemResult::from(outcome),
-                None => match results.last() {
-                    Some((at, _)) if *at == i => {
-                        results.pop().map_or(ItemResult::NotStarted, |(_, r)| r)
-                    }
-                    _ => ItemResult::NotStarted,
-                },
+                None => sent.unwrap_or(ItemResult::NotStarted),
             };
             BatchItem {
                 label: planned.label,
