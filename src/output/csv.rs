@@ -1,7 +1,7 @@
 //! RFC 4180 output whose first two columns are always `code,message` (SPEC §4.3). The data is
 //! written as received: CSV consumers are programs, not terminals.
 
-use super::{ItemResult, Outcome, Response, NOT_STARTED};
+use super::{Outcome, Response};
 use crate::error::CliError;
 
 pub fn outcome(outcome: &Outcome) -> String {
@@ -22,11 +22,7 @@ pub fn outcome(outcome: &Outcome) -> String {
         }
         Outcome::Batch(batch) => {
             let rows = batch.items.iter().map(|item| {
-                let (code, message) = match &item.result {
-                    ItemResult::Done(Response { message, .. }) => ("OK", message.clone()),
-                    ItemResult::Failed(error) => (error.code.code(), error.message()),
-                    ItemResult::NotStarted => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
-                };
+                let (code, message) = item.result.code_and_message();
                 let mut record = vec![
                     code.to_owned(),
                     message,

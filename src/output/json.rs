@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{next_steps, Batch, ItemResult, Outcome, Response, NOT_STARTED};
+use super::{next_steps, Batch, Outcome};
 use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
 
@@ -59,11 +59,7 @@ fn batch_items(batch: &Batch) -> Vec<Value> {
             let mut object = Map::new();
             object.insert(batch.kind.key().into(), item.label.clone().into());
             object.insert("status".into(), item.result.status().into());
-            let (code, message) = match &item.result {
-                ItemResult::Done(Response { message, .. }) => ("OK", message.clone()),
-                ItemResult::Failed(error) => (error.code.code(), error.message()),
-                ItemResult::NotStarted => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
-            };
+            let (code, message) = item.result.code_and_message();
             object.insert("code".into(), code.into());
             object.insert("message".into(), message.into());
             if let Some(Value::Object(fields)) = item.record().map(|record| record.json()) {

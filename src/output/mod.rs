@@ -160,6 +160,15 @@ impl ItemResult {
         }
     }
 
+    /// The item's `code` and `message` columns in JSON and CSV.
+    fn code_and_message(&self) -> (&'static str, String) {
+        match self {
+            Self::Done(response) => ("OK", response.message.clone()),
+            Self::Failed(error) => (error.code.code(), error.message()),
+            Self::NotStarted => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
+        }
+    }
+
     fn response(&self) -> Option<&Response> {
         match self {
             Self::Done(response) => Some(response),
