@@ -73,6 +73,20 @@ impl Planned {
     pub fn is_change(&self) -> bool {
         self.settled.is_none()
     }
+
+    /// The item as reported: its settled outcome, else what `sent()` says became of its change.
+    fn into_item(self, sent: impl FnOnce() -> ItemResult) -> BatchItem {
+        let result = match self.settled {
+            Some(outcome) => ItemResult::from(outcome),
+            None => sent(),
+        };
+        BatchItem {
+            label: self.label,
+            action: self.action,
+            planned: self.record,
+            result,
+        }
+    }
 }
 
 /// Runs `send(i)` for every item that needs a request, at most `concurrency` in flight, and
@@ -126,18 +140,7 @@ where
     let items = plan
         .into_iter()
         .zip(results)
-        .map(|(planned, sent)| {
-            let result = match planned.settled {
-                Some(outcome) => ItemResult::from(outcome),
-                None => sent.unwrap_or(ItemResult::NotStarted),
-            };
-            BatchItem {
-                label: planned.label,
-                action: planned.action,
-                planned: planned.record,
-                result,
-            }
-        })
+        .map(|(planned, sent)| planned.into_item(|| sent.unwrap_or(ItemResult::NotStarted)))
         .collect();
     Batch::new(kind, items, columns)
 }
@@ -153,16 +156,7 @@ pub fn preview(
         .into_iter()
         .enumerate()
         .map(|(i, planned)| {
-            let result = match planned.settled {
-                Some(outcome) => ItemResult::from(outcome),
-                None => ItemResult::from(preview(i).map(Response::planned)),
-            };
-            BatchItem {
-                label: planned.label,
-                action: planned.action,
-                planned: planned.record,
-                result,
-            }
+            planned.into_item(|| ItemResult::from(preview(i).map(Response::planned)))
         })
         .collect();
     let mut batch = Batch::new(kind, items, columns);
