@@ -1,4 +1,5 @@
-//! Test-only builders for the API's models, shared by the unit tests of the logic modules.
+//! Test-only builders for the API's models, and a runtime, shared by the unit tests of the logic
+//! modules.
 
 use crate::api::models::{Role, User, UserStatus};
 
@@ -22,4 +23,13 @@ pub fn user(id: &str, email: &str, status: &str, roles: &[&Role]) -> User {
         }),
         roles: Some(roles.iter().map(|r| (*r).clone()).collect()),
     }
+}
+
+/// Runs a future to completion on a one-thread runtime with timers, as `app` runs commands.
+pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a test runtime")
+        .block_on(future)
 }

@@ -215,14 +215,10 @@ mod tests {
         let seen = lines.clone();
         let listener: super::super::RetryListener =
             Arc::new(move |line: &str| seen.lock().unwrap().push(line.to_owned()));
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
         let counter = calls.clone();
         let throttle = Throttle::new(8);
         let result: Result<(), ApiError> =
-            runtime.block_on(run(&throttle, &method, true, Some(&listener), || {
+            crate::fixtures::block_on(run(&throttle, &method, true, Some(&listener), || {
                 *counter.lock().unwrap() += 1;
                 let err = make();
                 async move { Err(err) }

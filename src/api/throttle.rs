@@ -146,14 +146,7 @@ impl Throttle {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap()
-            .block_on(future)
-    }
+    use crate::fixtures::block_on;
 
     #[test]
     fn the_cap_halves_on_a_refusal_and_grows_back_one_per_max_successes() {

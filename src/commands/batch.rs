@@ -184,6 +184,7 @@ mod tests {
     use super::*;
     use crate::config::ConnectionRequest;
     use crate::error::ErrorCode;
+    use crate::fixtures::block_on;
     use crate::output::views::Deleted;
     use crate::output::Record;
     use crate::ui::{Ui, UiSettings};
@@ -195,14 +196,6 @@ mod tests {
             ConnectionRequest::default(),
             no_client,
         )
-    }
-
-    fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap()
-            .block_on(future)
     }
 
     /// Item `i` succeeds when even and fails when odd; the later ones finish first.
