@@ -39,6 +39,18 @@ fn run(env: &TestEnv, emulator: &Emulator, args: &[&str]) -> std::process::Outpu
     env.run_at(&emulator.endpoint, args)
 }
 
+/// `astra user apply FILE FLAGS…` against the emulator.
+fn apply(
+    env: &TestEnv,
+    emulator: &Emulator,
+    file: &std::path::Path,
+    flags: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["user", "apply", file.to_str().unwrap()];
+    args.extend(flags);
+    run(env, emulator, &args)
+}
+
 #[tokio::test]
 async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
     let emulator = Emulator::start(&[]);
@@ -326,36 +338,18 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
             .cloned()
             .collect();
         let pruned = env.write(&format!("pruned.{ext}"), &document(format, &without_bob));
-        let output = run(
-            &env,
-            &emulator,
-            &[
-                "user",
-                "apply",
-                pruned.to_str().unwrap(),
-                "--prune",
-                "-o",
-                "json",
-            ],
-        );
+        let output = apply(&env, &emulator, &pruned, &["--prune", "-o", "json"]);
         assert_exit(&output, 3, "--prune without a terminal needs --yes");
         assert_eq!(parse_json(&output)["code"], "UNSUPPORTED_EXECUTION");
         assert!(
             writes(&emulator).await.is_empty(),
             "a refused prune sends nothing"
         );
-        let output = run(
+        let output = apply(
             &env,
             &emulator,
-            &[
-                "user",
-                "apply",
-                pruned.to_str().unwrap(),
-                "--prune",
-                "--yes",
-                "-o",
-                "json",
-            ],
+            &pruned,
+            &["--prune", "--yes", "-o", "json"],
         );
         assert_exit(&output, 0, "");
         let sent = writes(&emulator).await;
@@ -374,7 +368,7 @@ async fn every_bad_row_is_reported_with_its_line_before_anything_is_sent() {
     let env = TestEnv::new();
     let csv = "email,roles\nok@example.com,RO User\nnot-an-email,RO User\nx@example.com,R/W Usr\nOK@example.com,RO User\nempty@example.com,\nw@example.com,\"Wizard;RO User\"\n";
     let file = env.write("team.csv", csv);
-    let output = run(&env, &emulator, &["user", "apply", file.to_str().unwrap()]);
+    let output = apply(&env, &emulator, &file, &[]);
     assert_exit(&output, 3, "");
     let text = stderr(&output);
     for expected in [
@@ -387,11 +381,7 @@ async fn every_bad_row_is_reported_with_its_line_before_anything_is_sent() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
-    let json = parse_json(&run(
-        &env,
-        &emulator,
-        &["user", "apply", file.to_str().unwrap(), "-o", "json"],
-    ));
+    let json = parse_json(&apply(&env, &emulator, &file, &["-o", "json"]));
     let problems = &json["data"]["problems"];
     assert_eq!(
         problems[1],
@@ -413,11 +403,7 @@ async fn every_bad_row_is_reported_with_its_line_before_anything_is_sent() {
         "team.toml",
         "[[user]]\nemail = \"a@x.io\"\nroles = [\"RO User\"\n",
     );
-    let output = run(
-        &env,
-        &emulator,
-        &["user", "apply", toml.to_str().unwrap(), "-o", "json"],
-    );
+    let output = apply(&env, &emulator, &toml, &["-o", "json"]);
     assert_eq!(output.status.code(), Some(3));
     assert!(
         parse_json(&output)["message"]
@@ -440,11 +426,7 @@ async fn a_partial_failure_lists_each_failure_and_finishes_the_rest() {
         .map(|i| (format!("p{i}@example.com"), vec!["RO User"]))
         .collect();
     let file = env.write("team.json", &document(Format::Json, &rows));
-    let output = run(
-        &env,
-        &emulator,
-        &["user", "apply", file.to_str().unwrap(), "-o", "json"],
-    );
+    let output = apply(&env, &emulator, &file, &["-o", "json"]);
     assert_exit(&output, 10, "");
     let value = parse_json(&output);
     assert_eq!(value["code"], "PARTIAL_FAILURE");
@@ -480,18 +462,11 @@ async fn the_concurrency_cap_holds() {
         emulator
             .control(reqwest::Method::DELETE, "/_emulator/concurrency", None)
             .await;
-        let output = run(
+        let output = apply(
             &env,
             &emulator,
-            &[
-                "user",
-                "apply",
-                file.to_str().unwrap(),
-                "--concurrency",
-                cap,
-                "-o",
-                "json",
-            ],
+            &file,
+            &["--concurrency", cap, "-o", "json"],
         );
         assert_exit(&output, 0, "");
         let seen = emulator
@@ -556,11 +531,7 @@ async fn export_then_apply_plans_zero_changes() {
         );
         let file = env.write(&format!("team.{ext}"), &text);
         emulator.clear_requests().await;
-        let applied = run(
-            &env,
-            &emulator,
-            &["user", "apply", file.to_str().unwrap(), "--prune"],
-        );
+        let applied = apply(&env, &emulator, &file, &["--prune"]);
         assert_exit(&applied, 0, "");
         assert!(
             stdout(&applied).contains(": 0 changes done. 3 unchanged.\n"),
@@ -688,18 +659,11 @@ async fn a_partial_failure_is_reported_whole_in_every_format() {
         let emulator = Emulator::start(&["--fail", "PUT /organizations/users 400 x1"]);
         let env = TestEnv::new();
         let file = env.write("part.csv", file_text);
-        let output = run(
+        let output = apply(
             &env,
             &emulator,
-            &[
-                "user",
-                "apply",
-                file.to_str().unwrap(),
-                "--concurrency",
-                "1",
-                "-o",
-                format,
-            ],
+            &file,
+            &["--concurrency", "1", "-o", format],
         );
         assert_exit(&output, 10, format);
         let path = file.to_str().unwrap().to_owned();
@@ -765,28 +729,12 @@ async fn prune_refusals_send_nothing() {
     let emulator = Emulator::start(&[]);
     let env = TestEnv::new();
     let empty = env.write("empty.csv", "email,roles\n");
-    let output = run(
-        &env,
-        &emulator,
-        &[
-            "user",
-            "apply",
-            empty.to_str().unwrap(),
-            "--prune",
-            "--yes",
-            "-o",
-            "json",
-        ],
-    );
+    let output = apply(&env, &emulator, &empty, &["--prune", "--yes", "-o", "json"]);
     assert_exit(&output, 3, "a file with no user");
     assert_eq!(parse_json(&output)["code"], "VALIDATION_ISSUE");
 
     let no_admin = env.write("t.csv", "email,roles\nalice@example.com,RO User\nbob@example.com,Billing Admin;R/W User\ncarol@example.com,RO User\n");
-    let output = run(
-        &env,
-        &emulator,
-        &["user", "apply", no_admin.to_str().unwrap(), "--dry-run"],
-    );
+    let output = apply(&env, &emulator, &no_admin, &["--dry-run"]);
     assert_exit(&output, 3, "no Organization Administrator left");
     assert!(
         stderr(&output).starts_with("Error: The plan would leave the organization without an active 'Organization Administrator'; nothing was sent."),
@@ -798,11 +746,7 @@ async fn prune_refusals_send_nothing() {
         "a.csv",
         "email,roles\nalice@example.com,Organization Administrator\n",
     );
-    let output = run(
-        &env,
-        &emulator,
-        &["user", "apply", only_alice.to_str().unwrap(), "--prune"],
-    );
+    let output = apply(&env, &emulator, &only_alice, &["--prune"]);
     assert_exit(&output, 3, "prune needs --yes without a terminal");
     assert_eq!(
         stderr(&output),
@@ -818,17 +762,7 @@ async fn prune_refusals_send_nothing() {
         writes(&emulator).await.is_empty(),
         "no refusal sends a write"
     );
-    let output = run(
-        &env,
-        &emulator,
-        &[
-            "user",
-            "apply",
-            only_alice.to_str().unwrap(),
-            "--prune",
-            "--yes",
-        ],
-    );
+    let output = apply(&env, &emulator, &only_alice, &["--prune", "--yes"]);
     assert_exit(&output, 0, "--yes");
     assert_eq!(writes(&emulator).await.len(), 2);
 }
