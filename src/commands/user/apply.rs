@@ -130,13 +130,14 @@ fn confirm_deletions(
     }
     let count = deletions.len();
     let noun = if count == 1 { "user" } else { "users" };
+    let with_yes =
+        |err: CliError| err.fix("Confirm the deletions with --yes:", Edit::AddFlag("--yes"));
     if !context.ui.can_prompt() {
-        return Err(CliError::new(
+        return Err(with_yes(CliError::new(
             ErrorCode::UnsupportedExecution,
             format!("--prune would delete {count} {noun}, and there is no terminal to confirm it on; nothing was sent."),
         )
-        .detail(format!("Deleting: {}.", quoted_list(deletions.iter().copied())))
-        .fix("Confirm the deletions with --yes:", Edit::AddFlag("--yes")));
+        .detail(format!("Deleting: {}.", quoted_list(deletions.iter().copied())))));
     }
     let mut list = format!(
         "'{}' leaves out {count} {noun}, who will be deleted:",
@@ -150,11 +151,10 @@ fn confirm_deletions(
         .ui
         .confirm(&format!("Delete {count} {noun}?"))
         .map_err(|err| {
-            CliError::new(
+            with_yes(CliError::new(
                 ErrorCode::UnsupportedExecution,
                 format!("Cannot ask for confirmation: {err}."),
-            )
-            .fix("Confirm the deletions with --yes:", Edit::AddFlag("--yes"))
+            ))
         })?;
     Ok(answer == Some(true))
 }
