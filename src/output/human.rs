@@ -61,22 +61,17 @@ fn batch_text(batch: &Batch, line: &CommandLine, style: Style) -> Rendered {
             )),
         }
     }
-    let summary = if batch.failed() {
-        headline(&batch.summary(), style)
+    let (summary, stream) = if batch.failed() {
+        (headline(&batch.summary(), style), &mut rendered.stderr)
     } else {
-        format!("{}\n", escape_control(&batch.summary()))
+        (
+            format!("{}\n", escape_control(&batch.summary())),
+            &mut rendered.stdout,
+        )
     };
-    let hints = if style.quiet {
-        String::new()
-    } else {
-        hints_text(&hints, style.color)
-    };
-    if batch.failed() {
-        rendered.stderr.push_str(&summary);
-        rendered.stderr.push_str(&hints);
-    } else {
-        rendered.stdout.push_str(&summary);
-        rendered.stdout.push_str(&hints);
+    stream.push_str(&summary);
+    if !style.quiet {
+        stream.push_str(&hints_text(&hints, style.color));
     }
     rendered
 }
