@@ -85,16 +85,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     status
 }
 
-/// Prints help for `astra`, `astra user` and `astra role` without a subcommand; `None` then.
+/// Prints help for `astra` and for a group without a subcommand (`astra user`); `None` then.
 fn group_or_help(cli: &Cli) -> Option<&Command> {
-    let path: &[&str] = match &cli.command {
-        None => &["astra", "--help"],
-        Some(Command::User { command: None }) => &["astra", "user", "--help"],
-        Some(Command::Role { command: None }) => &["astra", "role", "--help"],
-        Some(Command::Config { command: None }) => &["astra", "config", "--help"],
-        Some(command) => return Some(command),
+    let group = match &cli.command {
+        None => None,
+        Some(command) => match command.bare_group() {
+            None => return Some(command),
+            group => group,
+        },
     };
     // Parsing `--help` renders it exactly as clap does for a typed `--help`.
+    let path = ["astra"].into_iter().chain(group).chain(["--help"]);
     if let Err(help) = Cli::try_parse_from(path) {
         let _ = help.print();
     }
@@ -104,7 +105,12 @@ fn group_or_help(cli: &Cli) -> Option<&Command> {
 /// Builds the context and runs the command until it ends or a signal stops it.
 fn execute(global: &GlobalArgs, command: &Command, style: Style) -> Result<Outcome, CliError> {
     let ui = Ui::new(ui_settings(global, style));
-    let context = Context::new(ui, global.connection_request(), client_settings());
+    let context = Context::new(
+        ui,
+        global.connection_request(),
+        client_settings(),
+        <Cli as clap::CommandFactory>::command,
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

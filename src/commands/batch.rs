@@ -9,6 +9,25 @@ use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::{AnyRecord, Batch, BatchItem, ItemKind, ItemResult, Outcome, Response};
 
+/// The options every batch command shares (SPEC §13): one `--dry-run`, one `--concurrency`.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// Show what would change and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Requests in flight at most (1 to 64)
+    #[arg(long, value_name = "N", default_value = "8", value_parser = parse_concurrency)]
+    pub concurrency: usize,
+}
+
+/// How many requests may be in flight at once (SPEC §7.3).
+fn parse_concurrency(raw: &str) -> Result<usize, String> {
+    match raw.trim().parse::<usize>() {
+        Ok(n) if (1..=64).contains(&n) => Ok(n),
+        _ => Err(format!("'{raw}' is not a number from 1 to 64")),
+    }
+}
+
 /// One item of a plan: what it is called, the change it needs, and its outcome when the plan
 /// already knows it (an unchanged row, a user that does not exist).
 pub struct Planned {
@@ -195,6 +214,7 @@ mod tests {
             Ui::new(UiSettings::default()),
             ConnectionRequest::default(),
             no_client,
+            clap::Command::default,
         )
     }
 

@@ -1,33 +1,23 @@
-//! `astra completions SHELL` and `astra man`: generated from the clap tree, no token needed.
+//! `astra completions SHELL`: a completion script generated from the clap tree, no token needed.
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
-use crate::error::{CliError, ErrorCode};
+use crate::commands::Context;
+use crate::error::CliError;
 use crate::output::Outcome;
 
-pub fn script(shell: clap_complete::Shell) -> Outcome {
-    let mut command = Cli::command();
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut command, "astra", &mut out);
-    let mut script = String::from_utf8_lossy(&out).into_owned();
-    if shell == clap_complete::Shell::Bash {
-        script.push_str(crate::cache::BASH_DYNAMIC);
-    }
-    Outcome::Document(script)
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
-pub fn man() -> Result<Outcome, CliError> {
+pub fn run(context: &Context, args: &CompletionsArgs) -> Result<Outcome, CliError> {
+    let mut command = context.tree();
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut out)
-        .map_err(|err| {
-            CliError::new(
-                ErrorCode::Uncaught,
-                format!("cannot render the man page: {err}"),
-            )
-        })?;
-    Ok(Outcome::Document(
-        String::from_utf8_lossy(&out).into_owned(),
-    ))
+    clap_complete::generate(args.shell, &mut command, "astra", &mut out);
+    let mut script = String::from_utf8_lossy(&out).into_owned();
+    if args.shell == clap_complete::Shell::Bash {
+        script.push_str(crate::cache::BASH_DYNAMIC);
+    }
+    Ok(Outcome::Document(script))
 }

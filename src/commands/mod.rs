@@ -3,20 +3,74 @@
 
 pub mod batch;
 mod completions;
-mod profiles;
+mod config;
+mod man;
 mod role;
 mod setup;
 mod user;
 
 use std::cell::{Cell, OnceCell};
 
+use clap::Subcommand;
+
 use crate::api::{ApiClient, ClientSettings};
-use crate::cli::{Command, ConfigCommand, RoleCommand, UserCommand};
-use crate::config::{self, ConnectionRequest, Env, TokenSource};
+use crate::config::{ConnectionRequest, Env, Token, TokenSource};
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::output::Outcome;
 use crate::ui::Ui;
+
+/// The commands under `astra`; a group's own subcommands are in its module.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the users of the organization
+    #[command(after_help = "Examples:\n# List the users of the organization\n$ astra user list")]
+    User {
+        #[command(subcommand)]
+        command: Option<user::UserCommand>,
+    },
+    /// Inspect the roles of the organization
+    #[command(after_help = "Examples:\n# List the roles of the organization\n$ astra role list")]
+    Role {
+        #[command(subcommand)]
+        command: Option<role::RoleCommand>,
+    },
+    /// Ask for a token, check it, and save it as a profile in .astrarc
+    #[command(
+        after_help = "Examples:\n# Save the default profile (asks for the token, hidden)\n$ astra setup\n# Save a profile for the dev environment from a file\n$ astra setup -p dev --env dev --token @token.txt"
+    )]
+    Setup(setup::SetupArgs),
+    /// List, create or delete the profiles of .astrarc
+    #[command(
+        after_help = "Examples:\n# List the profiles, tokens masked\n$ astra config list\n# Add a profile for the emulator\n$ astra config create emu --token @token.txt --local-endpoint http://127.0.0.1:8080/v2"
+    )]
+    Config {
+        #[command(subcommand)]
+        command: Option<config::ConfigCommand>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n# Complete astra in bash from now on\n$ astra completions bash > ~/.local/share/bash-completion/completions/astra\n# In zsh\n$ astra completions zsh > ~/.zfunc/_astra"
+    )]
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(
+        after_help = "Examples:\n# Install the man page\n$ astra man > ~/.local/share/man/man1/astra.1"
+    )]
+    Man,
+}
+
+impl Command {
+    /// The group typed without a subcommand (`astra user`), whose help is printed instead.
+    pub fn bare_group(&self) -> Option<&'static str> {
+        match self {
+            Command::User { command: None } => Some("user"),
+            Command::Role { command: None } => Some("role"),
+            Command::Config { command: None } => Some("config"),
+            _ => None,
+        }
+    }
+}
 
 /// Everything a command needs: the terminal, and the API client, connected on first use so that
 /// commands that need no token never resolve one.
@@ -25,6 +79,8 @@ pub struct Context {
     request: ConnectionRequest,
     settings: Result<ClientSettings, CliError>,
     connection: OnceCell<Connected>,
+    /// The whole clap tree, for completions and the man page (built by `cli`, above this layer).
+    tree: fn() -> clap::Command,
     /// The signal that asked the command to stop, if one did.
     stop: Cell<Option<ErrorCode>>,
     /// A multi-item command is running: on a signal it stops starting writes and reports.
@@ -42,6 +98,7 @@ impl Context {
         ui: Ui,
         request: ConnectionRequest,
         settings: Result<ClientSettings, CliError>,
+        tree: fn() -> clap::Command,
     ) -> Self {
         let ui = std::sync::Arc::new(ui);
         let listener = ui.clone();
@@ -54,6 +111,7 @@ impl Context {
             request,
             settings,
             connection: OnceCell::new(),
+            tree,
             stop: Cell::new(None),
             batch: Cell::new(false),
         }
@@ -102,13 +160,18 @@ impl Context {
         );
     }
 
+    /// The clap tree of the whole program.
+    pub fn tree(&self) -> clap::Command {
+        (self.tree)()
+    }
+
     /// The connection options as given (for `setup` and `config`, which write them).
     pub fn request(&self) -> &ConnectionRequest {
         &self.request
     }
 
     /// A client for another token and URL (`setup` checks a token before saving it).
-    pub fn client_for(&self, base_url: &str, token: &config::Token) -> Result<ApiClient, CliError> {
+    pub fn client_for(&self, base_url: &str, token: &Token) -> Result<ApiClient, CliError> {
         let settings = self.settings.clone()?;
         Ok(ApiClient::new(base_url, token.secret().clone(), settings)?)
     }
@@ -120,7 +183,7 @@ impl Context {
         }
         // A bad setting (ASTRA_HTTP_TIMEOUT) is reported before any token problem.
         self.settings.as_ref().map_err(Clone::clone)?;
-        let connection = config::resolve(&self.request, &self.ui)?;
+        let connection = crate::config::resolve(&self.request, &self.ui)?;
         tracing::debug!(
             "token from {} (env {:?})",
             connection.source,
@@ -169,31 +232,16 @@ pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliErr
     let result = match command {
         Command::User {
             command: Some(command),
-        } => match command {
-            UserCommand::List(args) => user::list::run(context, args).await,
-            UserCommand::Get(args) => user::get::run(context, args).await,
-            UserCommand::Invite(args) => user::invite::run(context, args).await,
-            UserCommand::Delete(args) => user::delete::run(context, args).await,
-            UserCommand::Roles(args) => user::roles::run(context, args).await,
-            UserCommand::Apply(args) => user::apply::run(context, args).await,
-            UserCommand::Export(args) => user::export::run(context, args).await,
-        },
+        } => user::run(context, command).await,
         Command::Role {
             command: Some(command),
-        } => match command {
-            RoleCommand::List => role::list::run(context).await,
-            RoleCommand::Get(args) => role::get::run(context, args).await,
-        },
-        Command::Setup(args) => setup::run(context, args).await,
+        } => role::run(context, command).await,
         Command::Config {
             command: Some(command),
-        } => match command {
-            ConfigCommand::List => profiles::list(context),
-            ConfigCommand::Create(args) => profiles::create(context, args),
-            ConfigCommand::Delete(args) => profiles::delete(context, args),
-        },
-        Command::Completions { shell } => Ok(completions::script(*shell)),
-        Command::Man => completions::man(),
+        } => config::run(context, command),
+        Command::Setup(args) => setup::run(context, args).await,
+        Command::Completions(args) => completions::run(context, args),
+        Command::Man => man::run(context),
         // `app` prints help for a group without a subcommand before any context exists.
         Command::User { command: None }
         | Command::Role { command: None }

@@ -2,12 +2,14 @@
 //! (hidden) on a terminal, checks it (SPEC §3.2, then one `GET /organizations/roles`), and saves
 //! it as a profile. A token that is refused is never saved.
 
-use crate::cli::SetupArgs;
-use crate::commands::profiles::{file, save, token_to_save};
+use crate::commands::config::{file, save, token_to_save};
 use crate::commands::Context;
 use crate::config;
 use crate::error::{CliError, ErrorCode};
 use crate::output::Outcome;
+
+#[derive(Debug, clap::Args)]
+pub struct SetupArgs {}
 
 pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliError> {
     let request = context.request();

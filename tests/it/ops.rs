@@ -816,3 +816,56 @@ async fn a_rate_limit_is_waited_out_by_every_task_together() {
     let done = writes.iter().filter(|w| w["rate_limited"] == false).count();
     assert_eq!(done, 20, "one accepted write per user");
 }
+
+#[tokio::test]
+async fn every_batch_command_takes_dry_run_and_sends_nothing() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&[]);
+    let output = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "invite",
+            "new1@example.com",
+            "alice@example.com",
+            "new2@example.com",
+            "-r",
+            "RO User",
+            "--if-not-exists",
+            "--dry-run",
+        ],
+    );
+    assert_exit(&output, 0, "invite --dry-run");
+    assert_eq!(
+        stdout(&output),
+        "Dry run: user 'new1@example.com' would be invited with role 'RO User'; nothing was sent.\n\
+         User 'alice@example.com' already exists; nothing to invite.\n\
+         Dry run: user 'new2@example.com' would be invited with role 'RO User'; nothing was sent.\n\
+         Dry run: 2 changes planned (2 invite); nothing was sent. 1 unchanged.\n\n\
+         # See all existing users:\n$ astra user list\n"
+    );
+    let single = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "invite",
+            "new1@example.com",
+            "--dry-run",
+            "-o",
+            "csv",
+        ],
+    );
+    assert_exit(&single, 0, "one user keeps the single-item shape");
+    assert_eq!(
+        stdout(&single),
+        "code,message,was_invited,role_ids\nOK,Dry run: user 'new1@example.com' would be invited with role 'Database Administrator'; nothing was sent.,false,0a570001-4e1a-4b5c-8d2e-000000000002\n"
+    );
+    assert_eq!(
+        stderr(&single),
+        "",
+        "no default-role notice when nothing is sent"
+    );
+    assert!(writes(&emulator).await.is_empty());
+}

@@ -1,12 +1,19 @@
 //! `astra role get ROLE`: by id `GET /roles/{id}`; by name the roles list, resolved as everywhere.
 
-use crate::cli::RoleGetArgs;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::{resolve_roles, roles_error, RoleProblem};
 use crate::output::views::RoleView;
 use crate::output::Outcome;
+use crate::refs::parse_role_ref;
 use crate::refs::RoleRef;
+
+#[derive(Debug, clap::Args)]
+pub struct RoleGetArgs {
+    /// Role name/id to describe
+    #[arg(value_name = "ROLE", value_parser = parse_role_ref)]
+    pub role: RoleRef,
+}
 
 pub async fn run(context: &Context, args: &RoleGetArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;

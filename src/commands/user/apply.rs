@@ -3,11 +3,11 @@
 //! and every problem reported with its line before anything is sent; then one read (users ∥
 //! roles) and the changes, at most N in flight. A second run plans 0 changes.
 
+use crate::teamfile::DocumentFormat;
 use std::collections::HashMap;
 use std::io::Read;
 
 use crate::api::models::{Invitation, Role, RoleAssignment, User, UserList, UserStatus};
-use crate::cli::UserApplyArgs;
 use crate::commands::Context;
 use crate::config::expand_tilde;
 use crate::error::{CliError, ErrorCode};
@@ -19,7 +19,25 @@ use crate::refs::{email_problem, parse_role_ref, EmailProblem};
 use crate::teamfile::{self, Entry, RowProblem};
 use crate::text::{os_reason, quoted_list};
 
-use crate::commands::batch::{self, Planned};
+use crate::commands::batch::{self, BatchArgs, Planned};
+
+#[derive(Debug, clap::Args)]
+pub struct UserApplyArgs {
+    /// The file to apply, or - for standard input
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// The file's format (default: from its extension)
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<DocumentFormat>,
+    /// Also delete the users that are not in the file (asks first; --yes without a terminal)
+    #[arg(long)]
+    pub prune: bool,
+    /// Delete without asking (needed for --prune without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
 
 pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, CliError> {
     let format = teamfile::format_of(&args.file, args.format).ok_or_else(|| {
@@ -43,14 +61,14 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     let desired = validate(&entries, &roles).map_err(|p| invalid(&args.file, &p))?;
     let steps = plan(&desired, &list.users, args.prune);
     keeps_an_admin(&steps, &list.users, &roles)?;
-    if !args.dry_run && !confirm_deletions(context, args, &steps)? {
+    if !args.batch.dry_run && !confirm_deletions(context, args, &steps)? {
         return Ok(Outcome::Response(Response::new(
             "Nothing was changed.",
             crate::output::views::NoChange {},
         )));
     }
     let planned: Vec<Planned> = steps.iter().map(Step::planned).collect();
-    let mut batch = if args.dry_run {
+    let mut batch = if args.batch.dry_run {
         batch::preview(ItemKind::User, Applied::COLUMNS, planned, |i| {
             Ok(steps[i].response(true))
         })
@@ -62,7 +80,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
             ItemKind::User,
             Applied::COLUMNS,
             planned,
-            args.concurrency,
+            args.batch.concurrency,
             |i| execute(context, &list, &steps[i]),
             || bar.inc(1),
         )

@@ -2,22 +2,34 @@
 //! users list (read once for every user), then the `DELETE`. Deleting an invited user revokes the
 //! invitation.
 
-use crate::cli::UserDeleteArgs;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::lookup::find_in;
 use crate::output::views::Deleted;
 use crate::output::{ItemKind, Outcome, Record, Response};
+use crate::refs::parse_user_ref;
 use crate::refs::UserRef;
 
 use super::see_all_users;
-use crate::commands::batch::{self, Planned};
+use crate::commands::batch::{self, BatchArgs, Planned};
+
+#[derive(Debug, clap::Args)]
+pub struct UserDeleteArgs {
+    /// User email/id to delete (several may be given)
+    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1..)]
+    pub users: Vec<UserRef>,
+    /// Do not fail if user does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
 
 pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;
     // A dry run must know whether a user exists without deleting it: it reads the list.
-    let by_email = args.dry_run || args.users.iter().any(|u| matches!(u, UserRef::Email(_)));
+    let by_email = args.batch.dry_run || args.users.iter().any(|u| matches!(u, UserRef::Email(_)));
     let list = if by_email {
         Some(client.list_users().await?)
     } else {
@@ -42,7 +54,7 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
             None => Planned::settled(user.typed(), missing(user, args.if_exists)),
         })
         .collect();
-    let batch = if args.dry_run {
+    let batch = if args.batch.dry_run {
         batch::preview(ItemKind::User, Deleted::COLUMNS, plan, |i| {
             Ok(Response::new(
                 format!(
@@ -58,7 +70,7 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
             ItemKind::User,
             Deleted::COLUMNS,
             plan,
-            args.concurrency,
+            args.batch.concurrency,
             |i| delete_one(context, &args.users[i], ids[i], args.if_exists),
             || {},
         )

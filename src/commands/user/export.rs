@@ -3,12 +3,18 @@
 //! by name; a name held by several roles is written as the id, so the document stays exact.
 
 use crate::api::models::{Role, User};
-use crate::cli::UserExportArgs;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::Outcome;
 use crate::refs::{parse_role_ref, RoleRef};
 use crate::teamfile::{self, DocumentFormat, Entry};
+
+#[derive(Debug, clap::Args)]
+pub struct UserExportArgs {
+    /// The document's format
+    #[arg(long, value_enum, ignore_case = true, default_value = "toml")]
+    pub format: DocumentFormat,
+}
 
 pub async fn run(context: &Context, args: &UserExportArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;

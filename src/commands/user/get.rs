@@ -1,11 +1,18 @@
 //! `astra user get USER`: one user, by id (`GET /users/{id}`) or by email (the users list).
 
-use crate::cli::UserGetArgs;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::{find_user, user_not_found};
 use crate::output::views::UserView;
 use crate::output::Outcome;
+use crate::refs::{parse_user_ref, UserRef};
+
+#[derive(Debug, clap::Args)]
+pub struct UserGetArgs {
+    /// User email/id to describe
+    #[arg(value_name = "USER", value_parser = parse_user_ref)]
+    pub user: UserRef,
+}
 
 pub async fn run(context: &Context, args: &UserGetArgs) -> Result<Outcome, CliError> {
     let user = find_user(context.client()?, &args.user)

@@ -3,7 +3,6 @@
 //! `PUT /organizations/users` per new user (two round trips).
 
 use crate::api::models::{Invitation, Role, UserList};
-use crate::cli::UserInviteArgs;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::{Edit, Hint, Suggestion};
@@ -11,10 +10,26 @@ use crate::lookup::{find_in, org_id, resolve_roles};
 use crate::output::views::Invited;
 use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{email_problem, split_list, EmailProblem, RoleRef, UserRef};
+use crate::refs::{parse_role_refs, parse_user_ref};
 use crate::text::{quoted_list, shell_quote};
 
 use super::see_all_users;
-use crate::commands::batch::{self, Planned};
+use crate::commands::batch::{self, BatchArgs, Planned};
+
+#[derive(Debug, clap::Args)]
+pub struct UserInviteArgs {
+    /// User email/id to invite (several may be given)
+    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1..)]
+    pub users: Vec<UserRef>,
+    /// List of roles to assign the user (repeatable, comma-separated; default: Database Administrator)
+    #[arg(short = 'r', long = "roles", visible_alias = "role", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    pub roles: Vec<Vec<RoleRef>>,
+    /// Do not fail if user already exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
 
 pub const DEFAULT_ROLE: &str = "Database Administrator";
 
@@ -35,7 +50,7 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
     } else {
         (Vec::new(), false)
     };
-    if defaulted {
+    if defaulted && !args.batch.dry_run {
         context.ui.notice(&format!(
             "No role given: inviting with the default role '{DEFAULT_ROLE}' (pass -r ROLE to choose)."
         ));
@@ -50,16 +65,32 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
             Plan::Fail(err) => Planned::settled(user.typed(), Err(err.clone())),
         })
         .collect();
-    let batch = batch::run(
-        context,
-        ItemKind::User,
-        Invited::COLUMNS,
-        plan,
-        args.concurrency,
-        |i| invite(context, &list, &roles, &args.users[i], &plans[i]),
-        || {},
-    )
-    .await;
+    let batch = if args.batch.dry_run {
+        batch::preview(ItemKind::User, Invited::COLUMNS, plan, |i| {
+            Ok(Response::new(
+                format!(
+                    "Dry run: user '{}' would be invited with {}; nothing was sent.",
+                    args.users[i].typed(),
+                    with_roles(&roles)
+                ),
+                Invited {
+                    was_invited: false,
+                    role_ids: Some(roles.iter().map(|role| role.id.clone()).collect()),
+                },
+            ))
+        })
+    } else {
+        batch::run(
+            context,
+            ItemKind::User,
+            Invited::COLUMNS,
+            plan,
+            args.batch.concurrency,
+            |i| invite(context, &list, &roles, &args.users[i], &plans[i]),
+            || {},
+        )
+        .await
+    };
     batch::single_or(batch)
 }
 
@@ -126,11 +157,10 @@ async fn invite(
     };
     context.ui.step(&format!("Inviting '{typed}'…"));
     context.client()?.invite(&invitation).await?;
-    let noun = if roles.len() == 1 { "role" } else { "roles" };
     Ok(Response::new(
         format!(
-            "User '{typed}' has been invited with {noun} {}.",
-            quoted_list(roles.iter().map(|role| role.name()))
+            "User '{typed}' has been invited with {}.",
+            with_roles(roles)
         ),
         Invited {
             was_invited: true,
@@ -141,6 +171,15 @@ async fn invite(
         "See the invited user:",
         format!("astra user get {}", shell_quote(typed)),
     )))
+}
+
+/// `role 'R'` or `roles 'R1', 'R2'`, as the invitation's message names them.
+fn with_roles(roles: &[&Role]) -> String {
+    let noun = if roles.len() == 1 { "role" } else { "roles" };
+    format!(
+        "{noun} {}",
+        quoted_list(roles.iter().map(|role| role.name()))
+    )
 }
 
 /// The roles given with `-r`, resolved; else those picked on a terminal; else the default role.

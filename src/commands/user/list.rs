@@ -2,13 +2,32 @@
 //! client-side (one round trip; two with `--role NAME`, users ∥ roles).
 
 use crate::api::models::{User, UserStatus};
-use crate::cli::{StatusFilter, UserListArgs};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::resolve_roles;
 use crate::output::views::UsersView;
 use crate::output::Outcome;
+use crate::refs::parse_role_ref;
 use crate::refs::RoleRef;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFilter {
+    Active,
+    Invited,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UserListArgs {
+    /// Only users with this status
+    #[arg(long, value_enum, ignore_case = true)]
+    pub status: Option<StatusFilter>,
+    /// Only users holding this role (name or id)
+    #[arg(long, value_name = "ROLE", value_parser = parse_role_ref)]
+    pub role: Option<RoleRef>,
+    /// Only users whose email matches GLOB (case-insensitive, * is a wildcard)
+    #[arg(long, value_name = "GLOB")]
+    pub email: Option<String>,
+}
 
 pub async fn run(context: &Context, args: &UserListArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;

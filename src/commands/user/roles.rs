@@ -3,7 +3,6 @@
 //! differs (two round trips by email: users ∥ roles, then the PUT).
 
 use crate::api::models::{Role, RoleAssignment, User};
-use crate::cli::UserRolesArgs;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Hint;
@@ -11,7 +10,27 @@ use crate::lookup::{find_user, resolve_all, roles_error, user_not_found, RoleDif
 use crate::output::views::{RolesChanged, RolesView};
 use crate::output::{Outcome, Response};
 use crate::refs::RoleRef;
+use crate::refs::{parse_role_refs, parse_user_ref, UserRef};
 use crate::text::{quoted_list, shell_quote};
+
+#[derive(Debug, clap::Args)]
+pub struct UserRolesArgs {
+    /// User email/id
+    #[arg(value_name = "USER", value_parser = parse_user_ref)]
+    pub user: UserRef,
+    /// Make the user's roles exactly these (repeatable, comma-separated)
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, conflicts_with_all = ["add", "remove"])]
+    pub set: Vec<Vec<RoleRef>>,
+    /// Add these roles (repeatable, comma-separated)
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    pub add: Vec<Vec<RoleRef>>,
+    /// Remove these roles (repeatable, comma-separated)
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    pub remove: Vec<Vec<RoleRef>>,
+    /// Show the change and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
 
 pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;

@@ -1,19 +1,45 @@
 //! `astra config list | create NAME | delete NAME`: the profiles of `.astrarc` (SPEC §1.11). The
 //! file is `-cf`'s, else the default file of SPEC §3; writes keep every other line byte for byte.
 
+mod create;
+mod delete;
+mod list;
+
 use std::path::{Path, PathBuf};
 
-use crate::cli::{ConfigCreateArgs, ConfigDeleteArgs};
+use clap::Subcommand;
+
 use crate::commands::Context;
-use crate::config::astrarc::Astrarc;
-use crate::config::writer::{has_profile, remove_profile, set_profile, write_atomically};
-use crate::config::{self, ask_token, default_file, expand_tilde, read_token_flag, Env, Token};
+use crate::config::writer::{has_profile, set_profile, write_atomically};
+use crate::config::{ask_token, default_file, expand_tilde, read_token_flag, Env, Token};
 use crate::env;
 use crate::error::{CliError, ErrorCode};
-use crate::output::views::{ProfileChange, ProfileRow, ProfilesView};
+use crate::output::views::ProfileChange;
 use crate::output::{Outcome, Response};
-use crate::secret::mask;
 use crate::text::os_reason;
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// List the profiles, with their env and masked token
+    #[command(after_help = "Examples:\n# List the profiles\n$ astra config list")]
+    List,
+    /// Add a profile
+    #[command(
+        after_help = "Examples:\n# A profile from a token file\n$ astra config create prod --token @token.txt\n# Replace a profile\n$ astra config create dev --token @dev.txt --env dev --overwrite"
+    )]
+    Create(create::ConfigCreateArgs),
+    /// Remove a profile
+    #[command(after_help = "Examples:\n# Remove a profile\n$ astra config delete dev")]
+    Delete(delete::ConfigDeleteArgs),
+}
+
+pub fn run(context: &Context, command: &ConfigCommand) -> Result<Outcome, CliError> {
+    match command {
+        ConfigCommand::List => list::run(context),
+        ConfigCommand::Create(args) => create::run(context, args),
+        ConfigCommand::Delete(args) => delete::run(context, args),
+    }
+}
 
 /// The file to read and write: `-cf PATH`, else the default file.
 pub fn file(context: &Context) -> Result<PathBuf, CliError> {
@@ -30,8 +56,8 @@ pub fn file(context: &Context) -> Result<PathBuf, CliError> {
 }
 
 /// The file's text; a missing file is empty (nothing configured yet).
-fn read(path: &Path) -> Result<String, CliError> {
-    match config::read_text(path) {
+pub(super) fn read(path: &Path) -> Result<String, CliError> {
+    match crate::config::read_text(path) {
         Ok(text) => Ok(text),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
         Err(err) => Err(CliError::new(
@@ -41,7 +67,7 @@ fn read(path: &Path) -> Result<String, CliError> {
     }
 }
 
-fn write(path: &Path, text: &str) -> Result<(), CliError> {
+pub(super) fn write(path: &Path, text: &str) -> Result<(), CliError> {
     write_atomically(path, text).map_err(|err| {
         CliError::new(
             ErrorCode::FileIssue,
@@ -49,25 +75,6 @@ fn write(path: &Path, text: &str) -> Result<(), CliError> {
         )
         .detail("The file was left as it was.")
     })
-}
-
-pub fn list(context: &Context) -> Result<Outcome, CliError> {
-    let path = file(context)?;
-    let text = read(&path)?;
-    let parsed = Astrarc::parse(&path, &text)?;
-    let profiles = parsed
-        .names()
-        .filter_map(|name| parsed.section(name).map(|section| (name, section)))
-        .map(|(name, section)| ProfileRow {
-            name: name.to_owned(),
-            env: section
-                .get(env::ENV)
-                .filter(|v| !v.is_empty())
-                .map_or_else(|| "prod".to_owned(), |v| v.to_ascii_lowercase()),
-            token: section.get(env::TOKEN).map(mask).unwrap_or_default(),
-        })
-        .collect();
-    Ok(Outcome::value(ProfilesView { profiles }))
 }
 
 /// The keys a profile is written with.
@@ -134,40 +141,4 @@ pub fn token_to_save(
         None => return Err(missing()),
     };
     Token::parse(&raw)
-}
-
-pub fn create(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliError> {
-    let request = context.request();
-    let target = config::flags_or_variables(request.env, request.local_endpoint.clone())?;
-    let token = token_to_save(context, None, || {
-        CliError::new(
-            ErrorCode::UnsupportedExecution,
-            "No token to save: pass --token TOKEN, --token @FILE or --token @-.",
-        )
-    })?;
-    let path = file(context)?;
-    let message = format!("Profile '{}' saved in '{}'.", args.name, path.display());
-    save(&path, &args.name, &token, target, args.overwrite, message).map(Outcome::Response)
-}
-
-pub fn delete(context: &Context, args: &ConfigDeleteArgs) -> Result<Outcome, CliError> {
-    let path = file(context)?;
-    let text = read(&path)?;
-    let Some(updated) = remove_profile(&text, &args.name) else {
-        return Err(CliError::new(
-            ErrorCode::ProfileNotFound,
-            format!("Profile '{}' not found in '{}'.", args.name, path.display()),
-        )
-        .hint("See the profiles:", "astra config list"));
-    };
-    write(&path, &updated)?;
-    Ok(Outcome::Response(Response::new(
-        format!("Profile '{}' deleted from '{}'.", args.name, path.display()),
-        ProfileChange {
-            name: args.name.clone(),
-            env: None,
-            token: None,
-            path: path.display().to_string(),
-        },
-    )))
 }

@@ -1,0 +1,31 @@
+//! `astra config create NAME [--overwrite]`: saves `--token`'s token (or one asked for on a
+//! terminal) as a profile, for the target the connection options name.
+
+use super::{file, save, token_to_save};
+use crate::commands::Context;
+use crate::error::{CliError, ErrorCode};
+use crate::output::Outcome;
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigCreateArgs {
+    /// The profile's name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Replace the profile if it exists
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+pub fn run(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliError> {
+    let request = context.request();
+    let target = crate::config::flags_or_variables(request.env, request.local_endpoint.clone())?;
+    let token = token_to_save(context, None, || {
+        CliError::new(
+            ErrorCode::UnsupportedExecution,
+            "No token to save: pass --token TOKEN, --token @FILE or --token @-.",
+        )
+    })?;
+    let path = file(context)?;
+    let message = format!("Profile '{}' saved in '{}'.", args.name, path.display());
+    save(&path, &args.name, &token, target, args.overwrite, message).map(Outcome::Response)
+}
