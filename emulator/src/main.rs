@@ -1,6 +1,7 @@
 //! astra-emulator: a local, stateful Astra DevOps API (users, roles, current org) with fault
 //! injection, so the `astra` CLI can be tried and tested without an Astra account.
 
+mod access;
 mod faults;
 mod model;
 mod server;
@@ -14,11 +15,8 @@ use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use faults::{parse_latency, FaultRule, Faults};
-use model::Org;
+use model::{Org, DEFAULT_TOKEN};
 use server::{Emulator, Shared};
-
-/// A well-formed token (SPEC §3.2) that the emulator hands to the commands it runs.
-const DEFAULT_TOKEN: &str = "AstraCS:emulatoremulatoremulator:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 #[derive(Parser)]
 #[command(
@@ -191,7 +189,10 @@ fn build(options: &Options) -> Result<Emulator, String> {
             serde_json::from_slice::<Org>(&text)
                 .map_err(|e| format!("{} is not an emulator state: {e}", file.display()))?
         }
-        _ => Org::seed(options.users),
+        _ => Org::seed(
+            options.users,
+            options.token.as_deref().unwrap_or(DEFAULT_TOKEN),
+        ),
     };
     let mut faults = Faults::default();
     faults.latency = options.latency;

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 
 pub const ORG_ID: &str = "7a3c2e6b-1f4d-4c8e-9b2a-5d6f7e8a9b0c";
 pub const ORG_NAME: &str = "Emulated Org";
+/// The token `exec` and `serve` hand out: the organization's first application token.
+pub const DEFAULT_TOKEN: &str = "AstraCS:emulatoremulatoremulator:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+/// A second seeded token, so that `token list` has more than the one in use.
+pub const CI_TOKEN: &str = "AstraCS:ciTokenciTokenciTokenciT:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Policy {
@@ -32,6 +36,17 @@ pub struct User {
     pub role_ids: Vec<String>,
 }
 
+/// An application token: what `GET /clientIdSecrets` lists, and the whole token it accepts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppToken {
+    pub client_id: String,
+    pub token: String,
+    pub roles: Vec<String>,
+    pub generated_on: String,
+    pub description: Option<String>,
+    pub token_expiry: Option<String>,
+}
+
 /// Everything the emulator remembers; `--state FILE` saves and loads this as JSON.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Org {
@@ -39,6 +54,29 @@ pub struct Org {
     pub name: String,
     pub roles: Vec<Role>,
     pub users: Vec<User>,
+    #[serde(default)]
+    pub tokens: Vec<AppToken>,
+    /// Client ids of deleted tokens: refused from then on.
+    #[serde(default)]
+    pub revoked: Vec<String>,
+}
+
+/// The roles that cannot be changed or deleted (SPEC §1.14): the seeded ones and the enterprise ones.
+pub fn is_standard_role(name: &str) -> bool {
+    standard_roles()
+        .iter()
+        .any(|(standard, _, _)| *standard == name)
+        || [
+            "Enterprise Administrator",
+            "Enterprise Org Administrator",
+            "Enterprise Billing Administrator",
+        ]
+        .contains(&name)
+}
+
+/// The client id of a token: its middle part.
+pub fn client_id_of(token: &str) -> &str {
+    token.split(':').nth(1).unwrap_or("")
 }
 
 const DB_READ: &[&str] = &[
@@ -231,8 +269,9 @@ pub fn seeded_user_id(index: usize) -> String {
 }
 
 impl Org {
-    /// One organization, the standard roles, a few users, and `extra_users` more.
-    pub fn seed(extra_users: usize) -> Self {
+    /// One organization, the standard roles, a few users, and `extra_users` more; its first
+    /// application token is `first_token` (the one the emulator hands out or pins).
+    pub fn seed(extra_users: usize, first_token: &str) -> Self {
         let resources = vec![
             format!("drn:astra:org:{ORG_ID}"),
             format!("drn:astra:org:{ORG_ID}:db:*"),
@@ -289,12 +328,46 @@ impl Org {
             status: if i % 5 == 0 { "invited" } else { "active" }.to_owned(),
             role_ids: vec![ro.clone()],
         }));
+        let tokens = vec![
+            AppToken {
+                client_id: client_id_of(first_token).to_owned(),
+                token: first_token.to_owned(),
+                roles: vec![by_name("Organization Administrator")],
+                generated_on: "2024-01-15T10:00:00.000Z".to_owned(),
+                description: Some("astra-emulator".to_owned()),
+                token_expiry: None,
+            },
+            AppToken {
+                client_id: client_id_of(CI_TOKEN).to_owned(),
+                token: CI_TOKEN.to_owned(),
+                roles: vec![by_name("R/W User"), by_name("RO User")],
+                generated_on: "2024-03-02T08:30:15.250Z".to_owned(),
+                description: Some("CI pipeline".to_owned()),
+                token_expiry: Some("2030-06-30T00:00:00.000Z".to_owned()),
+            },
+        ];
         Self {
             id: ORG_ID.to_owned(),
             name: ORG_NAME.to_owned(),
             roles,
             users,
+            tokens,
+            revoked: Vec::new(),
         }
+    }
+
+    /// The actions a listed token may take (its roles' policies); `None` for a token the
+    /// organization does not list (any well-formed token acts as an administrator).
+    pub fn actions_of(&self, token: &str) -> Option<Vec<&str>> {
+        let listed = self.tokens.iter().find(|t| t.token == token)?;
+        Some(
+            listed
+                .roles
+                .iter()
+                .filter_map(|id| self.role(id))
+                .flat_map(|role| role.policy.actions.iter().map(String::as_str))
+                .collect(),
+        )
     }
 
     pub fn role(&self, id: &str) -> Option<&Role> {

@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::access;
 use crate::faults::{Action, FaultRule, Faults};
 use crate::model::{Org, User};
 
@@ -72,14 +73,14 @@ impl Shared {
         Self(Arc::new(Mutex::new(emulator)))
     }
 
-    fn lock(&self) -> MutexGuard<'_, Emulator> {
+    pub fn lock(&self) -> MutexGuard<'_, Emulator> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Saves the state after a change, when `--state` was given.
-    fn save(&self) {
+    pub fn save(&self) {
         let (file, org) = {
             let emulator = self.lock();
             match &emulator.state_file {
@@ -111,8 +112,24 @@ pub fn router(shared: Shared) -> Router {
             get(get_user).delete(delete_user),
         )
         .route("/v2/organizations/users/{id}/roles", put(set_roles))
-        .route("/v2/organizations/roles", get(list_roles))
-        .route("/v2/organizations/roles/{id}", get(get_role))
+        .route(
+            "/v2/organizations/roles",
+            get(list_roles).post(access::create_role),
+        )
+        .route(
+            "/v2/organizations/roles/{id}",
+            get(get_role)
+                .put(access::update_role)
+                .delete(access::delete_role),
+        )
+        .route(
+            "/v2/clientIdSecrets",
+            get(access::list_tokens).post(access::create_token),
+        )
+        .route(
+            "/v2/clientIdSecrets/{id}",
+            axum::routing::delete(access::delete_token),
+        )
         .route("/v2/currentOrg", get(current_org))
         .route("/_emulator/requests", get(requests).delete(clear_requests))
         .route(
@@ -130,7 +147,7 @@ pub fn router(shared: Shared) -> Router {
         .with_state(shared)
 }
 
-fn api_error(status: StatusCode, message: impl Into<String>) -> Response {
+pub fn api_error(status: StatusCode, message: impl Into<String>) -> Response {
     (
         status,
         Json(json!({"errors": [{"ID": status.as_u16(), "message": message.into()}]})),
@@ -176,13 +193,17 @@ async fn gate(State(shared): State<Shared>, request: Request, next: Next) -> Res
             at_ms,
             rate_limited: refused.is_some(),
         });
-        let authorized = authorization
+        let token = authorization
             .as_deref()
             .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|token| match &emulator.pinned_token {
-                Some(pinned) => token == pinned,
-                None => is_well_formed(token),
-            });
+            .unwrap_or("");
+        let authorized = access::authorize(
+            &emulator.org,
+            emulator.pinned_token.as_deref(),
+            token,
+            &parts.method,
+            &path,
+        );
         (
             emulator.faults.delay(),
             emulator.faults.take(parts.method.as_str(), &path),
@@ -203,11 +224,8 @@ async fn gate(State(shared): State<Shared>, request: Request, next: Next) -> Res
     if let Some(action) = action {
         return inject(action).await;
     }
-    if !authorized {
-        return api_error(
-            StatusCode::UNAUTHORIZED,
-            "The token is missing, malformed or not valid for this organization.",
-        );
+    if let Err(refusal) = authorized {
+        return refusal;
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -417,7 +435,7 @@ fn check_invitation(org: &Org, body: &InviteBody) -> Result<(), Response> {
 }
 
 #[allow(clippy::result_large_err)]
-fn check_roles(org: &Org, roles: &[String]) -> Result<(), Response> {
+pub fn check_roles(org: &Org, roles: &[String]) -> Result<(), Response> {
     if roles.is_empty() {
         return Err(api_error(
             StatusCode::BAD_REQUEST,

@@ -393,3 +393,166 @@ fn exec_runs_the_command_against_itself_and_forwards_its_status() {
         "the workspace's binaries come first on PATH"
     );
 }
+
+async fn call_as(server: &Server, token: &str, method: Method, path: &str) -> StatusCode {
+    client()
+        .request(method, format!("{}{path}", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn tokens_are_listed_created_used_with_their_roles_and_revoked() {
+    let server = Server::start(&["--token", TOKEN]);
+    let listed = server.json("/v2/clientIdSecrets").await;
+    let clients = listed["clients"].as_array().unwrap();
+    assert_eq!(
+        clients[0]["clientId"], "aaaaaaaaaaaaaaaaaaaaaaaa",
+        "the pinned token is listed first"
+    );
+    assert_eq!(clients.len(), 2);
+
+    let ro_user = "0a570005-4e1a-4b5c-8d2e-000000000006";
+    let (status, _, body) = server
+        .call(
+            Method::POST,
+            "/v2/clientIdSecrets",
+            Some(json!({"roles": [ro_user], "description": "ci"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let created: Value = serde_json::from_str(&body).unwrap();
+    let token = created["token"].as_str().unwrap();
+    assert_eq!(token.len(), 97, "{token}");
+    assert_eq!(created["orgId"], ORG);
+    let mut keys: Vec<&str> = created
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "clientId",
+            "generatedOn",
+            "orgId",
+            "roles",
+            "secret",
+            "token"
+        ]
+    );
+
+    // RO User may not read the users; a token it does not know is refused outright.
+    assert_eq!(
+        call_as(&server, token, Method::GET, "/v2/organizations/users").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call_as(
+            &server,
+            &TOKEN.replace('1', "3"),
+            Method::GET,
+            "/v2/organizations/users"
+        )
+        .await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let client_id = created["clientId"].as_str().unwrap();
+    let path = format!("/v2/clientIdSecrets/{client_id}");
+    assert_eq!(
+        server.call(Method::DELETE, &path, None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        server.call(Method::DELETE, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call_as(&server, token, Method::GET, "/v2/currentOrg").await,
+        StatusCode::UNAUTHORIZED,
+        "a revoked token is refused"
+    );
+}
+
+#[tokio::test]
+async fn custom_roles_are_created_updated_and_deleted_but_standard_ones_are_not() {
+    let server = Server::start(&[]);
+    let body = |name: &str, resource: &str| json!({"name": name, "policy": {"description": "d", "effect": "allow", "resources": [resource], "actions": ["db-cql"]}});
+    let org_drn = format!("drn:astra:org:{ORG}");
+    let (status, _, created) = server
+        .call(
+            Method::POST,
+            "/v2/organizations/roles",
+            Some(body("Ops", &org_drn)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let created: Value = serde_json::from_str(&created).unwrap();
+    assert_eq!(created["Name"], "Ops");
+    assert_eq!(created["Policy"]["resources"], json!([org_drn]));
+    let id = created["ID"].as_str().unwrap();
+
+    let again = server
+        .call(
+            Method::POST,
+            "/v2/organizations/roles",
+            Some(body("ops", &org_drn)),
+        )
+        .await;
+    assert_eq!(
+        again.0,
+        StatusCode::CONFLICT,
+        "names are unique, case aside"
+    );
+    let placeholder = server
+        .call(
+            Method::POST,
+            "/v2/organizations/roles",
+            Some(body("X", "drn:astra:org:__ORG_ID__")),
+        )
+        .await;
+    assert_eq!(
+        placeholder.0,
+        StatusCode::BAD_REQUEST,
+        "the client expands __ORG_ID__"
+    );
+
+    let path = format!("/v2/organizations/roles/{id}");
+    let updated = server
+        .call(
+            Method::PUT,
+            &path,
+            Some(body("Ops 2", &format!("{org_drn}:db:*"))),
+        )
+        .await;
+    assert_eq!(updated.0, StatusCode::OK);
+    assert_eq!(server.json(&path).await["name"], "Ops 2");
+
+    let standard = "/v2/organizations/roles/0a570000-4e1a-4b5c-8d2e-000000000001";
+    assert_eq!(
+        server
+            .call(Method::PUT, standard, Some(body("Mine", &org_drn)))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        server.call(Method::DELETE, standard, None).await.0,
+        StatusCode::BAD_REQUEST
+    );
+
+    assert_eq!(
+        server.call(Method::DELETE, &path, None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        server.call(Method::DELETE, &path, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
