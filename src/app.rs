@@ -14,7 +14,7 @@ use crate::error::{CliError, ErrorCode};
 use crate::hints::CommandLine;
 use crate::logging::{self, LogBuffer};
 use crate::output::{self, Format, Outcome, Rendered, Style};
-use crate::secret::redact;
+use crate::secret::{redact, redact_except};
 use crate::ui::{Ui, UiSettings};
 
 /// Runs `astra` with these arguments (the program name first) and returns the exit status.
@@ -61,7 +61,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         ),
         Err(_) => (Rendered::default(), ErrorCode::Uncaught.exit_status(), true),
     };
-    let status = match emit(&rendered) {
+    let shown = match &outcome {
+        Ok(Ok(outcome)) => outcome.reveals(),
+        _ => None,
+    };
+    let status = match emit(&rendered, shown) {
         Ok(()) => status,
         Err(err) => {
             eprintln!(
@@ -237,9 +241,10 @@ fn ui_settings(global: &GlobalArgs, style: Style) -> UiSettings {
     }
 }
 
-/// Writes both streams, every token masked. A closed stdout (`astra user list | head -1`) is not
-/// an error; any other failure to write stdout is returned.
-fn emit(rendered: &Rendered) -> std::io::Result<()> {
+/// Writes both streams, every token masked but the one the command shows on stdout on purpose
+/// (SPEC §6). A closed stdout (`astra user list | head -1`) is not an error; any other failure
+/// to write stdout is returned.
+fn emit(rendered: &Rendered, shown: Option<&str>) -> std::io::Result<()> {
     if !rendered.stderr.is_empty() {
         let _ = std::io::stderr()
             .lock()
@@ -250,7 +255,7 @@ fn emit(rendered: &Rendered) -> std::io::Result<()> {
     }
     let mut stdout = std::io::stdout().lock();
     match stdout
-        .write_all(redact(&rendered.stdout).as_bytes())
+        .write_all(redact_except(&rendered.stdout, shown.as_slice()).as_bytes())
         .and_then(|()| stdout.flush())
     {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -47,6 +47,12 @@ pub fn mask(value: &str) -> String {
 /// Masks every token-shaped string (`AstraCS:` and the token characters after it) in `text`,
 /// whatever its origin: the last line of defence before anything is printed or logged.
 pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
+    redact_except(text, &[])
+}
+
+/// [`redact`], letting through exactly the tokens in `shown`: what `token get` and `token
+/// create` print on stdout on purpose (SPEC §6). Any other token in the text is still masked.
+pub fn redact_except<'a>(text: &'a str, shown: &[&str]) -> std::borrow::Cow<'a, str> {
     if !text.contains(PREFIX) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -65,7 +71,10 @@ pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
                 .trim_end_matches(['.', ':', '-', '!', '?'])
                 .len();
         // `AstraCS:...` in a help text holds nothing to hide.
-        if candidate[PREFIX.len()..end]
+        let token = &candidate[..end];
+        if shown.contains(&token) {
+            out.push_str(token);
+        } else if candidate[PREFIX.len()..end]
             .chars()
             .any(char::is_alphanumeric)
         {

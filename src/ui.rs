@@ -122,6 +122,23 @@ impl Ui {
         prompt_result(answer)
     }
 
+    /// One choice among `options`; typing filters the list. `None` when the person cancelled.
+    pub fn select(&self, prompt: &str, options: Vec<String>) -> std::io::Result<Option<usize>> {
+        let answer = self.suspend(|| {
+            inquire::Select::new(prompt, options)
+                .with_help_message("↑↓ to move, type to filter, enter to choose, esc to cancel")
+                .raw_prompt()
+                .map(|choice| choice.index)
+        });
+        prompt_result(answer)
+    }
+
+    /// A line of text. `None` when the person cancelled.
+    pub fn text(&self, prompt: &str) -> std::io::Result<Option<String>> {
+        let answer = self.suspend(|| inquire::Text::new(prompt).prompt());
+        prompt_result(answer)
+    }
+
     /// A yes/no question, no by default. `None` when the person cancelled.
     pub fn confirm(&self, prompt: &str) -> std::io::Result<Option<bool>> {
         let answer = self.suspend(|| inquire::Confirm::new(prompt).with_default(false).prompt());

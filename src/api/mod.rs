@@ -13,7 +13,10 @@ use serde::Serialize;
 use tracing::debug;
 
 use crate::secret::Secret;
-use models::{ErrorBody, Invitation, Role, RoleAssignment, User, UserList};
+use models::{
+    CreatedToken, CurrentOrg, ErrorBody, Invitation, NewToken, Role, RoleAssignment,
+    RoleDefinition, TokenList, User, UserList,
+};
 
 const USER_AGENT: &str = concat!("astra-cli/", env!("CARGO_PKG_VERSION"), " (rust)");
 
@@ -71,6 +74,15 @@ impl ApiError {
             Self::Status { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// The request may have reached the server although no answer came back: a create may
+    /// have happened (SPEC §7.2), and is never retried.
+    pub fn may_have_been_sent(&self) -> bool {
+        matches!(
+            self,
+            Self::Timeout { .. } | Self::Connect { sent: true, .. }
+        )
     }
 
     pub fn is_not_found(&self) -> bool {
@@ -164,14 +176,7 @@ impl ApiClient {
 
     /// Deletes a user (or revokes an invitation). `Ok(false)`: there was no such user.
     pub async fn delete_user(&self, id: &str) -> Result<bool, ApiError> {
-        match self
-            .send::<()>(Method::DELETE, &format!("/organizations/users/{id}"), None)
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(err) if err.is_not_found() => Ok(false),
-            Err(err) => Err(err),
-        }
+        self.delete(&format!("/organizations/users/{id}")).await
     }
 
     /// Replaces all of a user's roles (a desired-state list).
@@ -197,17 +202,73 @@ impl ApiClient {
         self.get_json(&format!("/organizations/roles/{id}")).await
     }
 
+    pub async fn current_org(&self) -> Result<CurrentOrg, ApiError> {
+        self.get_json("/currentOrg").await
+    }
+
+    pub async fn list_tokens(&self) -> Result<TokenList, ApiError> {
+        self.get_json("/clientIdSecrets").await
+    }
+
+    /// Creates an application token; never retried once sent (a retry would mint a second one).
+    pub async fn create_token(&self, token: &NewToken<'_>) -> Result<CreatedToken, ApiError> {
+        let path = "/clientIdSecrets";
+        let reply = self.send(Method::POST, path, Some(token)).await?;
+        let raw: serde_json::Value = parse_body(&Method::POST, path, &reply)?;
+        let field = |key: &str| raw.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        match (field("clientId"), field("token")) {
+            (Some(client_id), Some(token)) => Ok(CreatedToken {
+                client_id,
+                secret: field("secret").unwrap_or_default(),
+                token,
+                raw,
+            }),
+            _ => Err(ApiError::BadResponse {
+                method: Method::POST,
+                path: path.to_owned(),
+                reason: "the answer has no clientId or token".to_owned(),
+            }),
+        }
+    }
+
+    /// Revokes a token. `Ok(false)`: there was no such client id.
+    pub async fn delete_token(&self, client_id: &str) -> Result<bool, ApiError> {
+        self.delete(&format!("/clientIdSecrets/{client_id}")).await
+    }
+
+    pub async fn create_role(&self, role: &RoleDefinition<'_>) -> Result<Role, ApiError> {
+        let path = "/organizations/roles";
+        let reply = self.send(Method::POST, path, Some(role)).await?;
+        parse_body(&Method::POST, path, &reply)
+    }
+
+    pub async fn update_role(&self, id: &str, role: &RoleDefinition<'_>) -> Result<(), ApiError> {
+        self.send(
+            Method::PUT,
+            &format!("/organizations/roles/{id}"),
+            Some(role),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Deletes a custom role. `Ok(false)`: there was no such role.
+    pub async fn delete_role(&self, id: &str) -> Result<bool, ApiError> {
+        self.delete(&format!("/organizations/roles/{id}")).await
+    }
+
+    /// A `DELETE` whose 404 means "not there": `Ok(false)`.
+    async fn delete(&self, path: &str) -> Result<bool, ApiError> {
+        match self.send::<()>(Method::DELETE, path, None).await {
+            Ok(_) => Ok(true),
+            Err(err) if err.is_not_found() => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let reply = self.send::<()>(Method::GET, path, None).await?;
-        serde_json::from_slice(&reply.body).map_err(|err| ApiError::BadResponse {
-            method: Method::GET,
-            path: path.to_owned(),
-            reason: if reply.body.is_empty() {
-                format!("empty body with status {}", reply.status)
-            } else {
-                err.to_string()
-            },
-        })
+        parse_body(&Method::GET, path, &reply)
     }
 
     /// Sends one call with retries. A DELETE that gets 404 after an earlier attempt may have
@@ -320,6 +381,23 @@ impl ApiClient {
             sent: !err.is_connect(),
         }
     }
+}
+
+/// A reply's JSON body, or `BAD_RESPONSE` saying why not.
+fn parse_body<T: DeserializeOwned>(
+    method: &Method,
+    path: &str,
+    reply: &Reply,
+) -> Result<T, ApiError> {
+    serde_json::from_slice(&reply.body).map_err(|err| ApiError::BadResponse {
+        method: method.clone(),
+        path: path.to_owned(),
+        reason: if reply.body.is_empty() {
+            format!("empty body with status {}", reply.status)
+        } else {
+            err.to_string()
+        },
+    })
 }
 
 /// SPEC §6: a `SSL_CERT_FILE` that is set but missing or unreadable is named, not a vague

@@ -123,6 +123,71 @@ pub struct RoleAssignment<'a> {
     pub roles: Vec<&'a str>,
 }
 
+/// `GET /clientIdSecrets`: one object holding the list (not an array).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TokenList {
+    #[serde(default, alias = "Clients", deserialize_with = "null_as_empty")]
+    pub clients: Vec<AppToken>,
+}
+
+/// An application token as listed: never its secret.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AppToken {
+    #[serde(rename = "clientId", alias = "ClientID", alias = "clientID")]
+    pub client_id: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub roles: Vec<String>,
+    #[serde(rename = "generatedOn", default)]
+    pub generated_on: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(rename = "tokenExpiry", default)]
+    pub token_expiry: Option<String>,
+}
+
+/// `POST /clientIdSecrets`, keys in the order of SPEC §1.12; absent ones omitted.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewToken<'a> {
+    pub roles: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    #[serde(rename = "tokenExpiry", skip_serializing_if = "Option::is_none")]
+    pub token_expiry: Option<String>,
+    #[serde(rename = "orgId", skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<&'a str>,
+}
+
+/// The answer to `POST /clientIdSecrets`: the fields the CLI reads, and the body as sent.
+#[derive(Debug, Clone)]
+pub struct CreatedToken {
+    pub client_id: String,
+    pub secret: String,
+    pub token: String,
+    pub raw: serde_json::Value,
+}
+
+/// `POST /organizations/roles` and `PUT /organizations/roles/{id}`: the whole role.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleDefinition<'a> {
+    pub name: &'a str,
+    pub policy: PolicyBody<'a>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyBody<'a> {
+    pub description: &'a str,
+    pub effect: &'static str,
+    pub resources: &'a [String],
+    pub actions: &'a [String],
+}
+
+/// `GET /currentOrg`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CurrentOrg {
+    #[serde(alias = "ID", alias = "Id", alias = "OrgID")]
+    pub id: String,
+}
+
 /// `{"errors": [{"ID": 123, "message": "…"}]}`.
 #[derive(Debug, Deserialize)]
 pub struct ErrorBody {

@@ -5,8 +5,11 @@ pub mod batch;
 mod completions;
 mod config;
 mod man;
+mod org;
+mod pickers;
 mod role;
 mod setup;
+mod token;
 mod user;
 
 use std::cell::{Cell, OnceCell};
@@ -34,6 +37,20 @@ pub enum Command {
     Role {
         #[command(subcommand)]
         command: Option<role::RoleCommand>,
+    },
+    /// Show, list, create or revoke application tokens
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n# Print the token in use\n$ astra token\n# List the organization's tokens\n$ astra token list\n# Create a token for CI and keep it as a profile\n$ astra token create -r 'R/W User' -d ci --save-profile ci"
+    )]
+    Token(token::TokenArgs),
+    /// Show the organization: its name and id
+    #[command(
+        after_help = "Examples:\n# Show the organization\n$ astra org\n# Print its id\n$ astra org id"
+    )]
+    Org {
+        #[command(subcommand)]
+        command: Option<org::OrgCommand>,
     },
     /// Ask for a token, check it, and save it as a profile in .astrarc
     #[command(
@@ -89,8 +106,19 @@ pub struct Context {
 
 struct Connected {
     client: ApiClient,
+    token: Token,
     source: TokenSource,
     env: Env,
+    base_url: String,
+}
+
+/// The credential in use and where it points: what `token get` prints and `token create
+/// --save-profile` writes beside the new token.
+pub struct Credential<'a> {
+    pub token: &'a Token,
+    pub env: Env,
+    pub base_url: &'a str,
+    pub source: &'a TokenSource,
 }
 
 impl Context {
@@ -192,10 +220,27 @@ impl Context {
         let client = self.client_for(&connection.base_url, &connection.token)?;
         let connected = self.connection.get_or_init(|| Connected {
             client,
+            token: connection.token,
             source: connection.source,
             env: connection.env,
+            base_url: connection.base_url,
         });
         Ok(&connected.client)
+    }
+
+    /// The token in use (resolved as [`Context::client`] resolves it), its target and its source.
+    pub fn credential(&self) -> Result<Credential<'_>, CliError> {
+        self.client()?;
+        let connected = self
+            .connection
+            .get()
+            .ok_or_else(|| CliError::new(ErrorCode::Uncaught, "the connection was not resolved"))?;
+        Ok(Credential {
+            token: &connected.token,
+            env: connected.env,
+            base_url: &connected.base_url,
+            source: &connected.source,
+        })
     }
 
     /// Adds what only the connection knows to an error: for 401 and 403, where the token came
@@ -239,6 +284,8 @@ pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliErr
         Command::Config {
             command: Some(command),
         } => config::run(context, command),
+        Command::Token(args) => token::run(context, args).await,
+        Command::Org { command } => org::run(context, command.as_ref()).await,
         Command::Setup(args) => setup::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),
         Command::Man => man::run(context),

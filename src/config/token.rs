@@ -40,6 +40,11 @@ impl Token {
     }
 
     /// `AstraCS:abcd****wxyz`: enough to tell two tokens apart, not enough to use one.
+    /// The client id: the token's middle part (`AstraCS:<clientId>:<hex>`).
+    pub fn client_id(&self) -> &str {
+        self.0.expose().split(':').nth(1).unwrap_or_default()
+    }
+
     pub fn masked(&self) -> String {
         mask(self.0.expose())
     }

@@ -14,7 +14,12 @@ const BOX: &str = "││──├─┼┤│    ┬┴┌┐└┘";
 pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered {
     let mut rendered = Rendered::default();
     match outcome {
-        Outcome::Value(view) => rendered.stdout = table_within(&view.table(), style.width),
+        Outcome::Value(view) => {
+            rendered.stdout = match view.bare() {
+                Some(value) => format!("{}\n", escape_control(value)),
+                None => table_within(&view.table(), style.width),
+            }
+        }
         Outcome::Document(text) => rendered.stdout = text.clone(),
         Outcome::Response(response) => {
             rendered.stdout = response_text(response, line, style);

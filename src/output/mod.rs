@@ -66,6 +66,14 @@ pub trait ValueView {
     fn json(&self) -> String;
     fn table(&self) -> Table;
     fn csv(&self) -> CsvTable;
+    /// The one token this view prints unmasked on stdout (SPEC §6: `token get`, `token create`).
+    fn reveals(&self) -> Option<&str> {
+        None
+    }
+    /// A single value printed bare in human output (`org id`, `token get`) instead of a table.
+    fn bare(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// The typed data of a change (invite, delete, …): JSON keys from `Serialize`, CSV cells in the
@@ -402,6 +410,14 @@ pub enum Outcome {
 impl Outcome {
     pub fn value(view: impl ValueView + 'static) -> Self {
         Self::Value(Box::new(view))
+    }
+
+    /// The token this outcome shows on purpose, if any; everything else stays masked.
+    pub fn reveals(&self) -> Option<&str> {
+        match self {
+            Self::Value(view) => view.reveals(),
+            _ => None,
+        }
     }
 
     pub fn exit_status(&self) -> u8 {

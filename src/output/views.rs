@@ -394,6 +394,201 @@ impl Record for ProfileChange {
     }
 }
 
+/// One application token as `token list` shows it (never its secret).
+pub struct TokenRow {
+    /// As the API sent it (JSON and CSV), and in local time (human).
+    pub generated_on: String,
+    pub local_time: String,
+    pub client_id: String,
+    pub role_names: Vec<String>,
+    pub role_ids: Vec<String>,
+    pub description: String,
+    pub token_expiry: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenJson<'a> {
+    generated_on: &'a str,
+    client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_expiry: Option<&'a str>,
+    description: &'a str,
+    role_names: &'a [String],
+    role_ids: &'a [String],
+}
+
+/// `token list`: newest first.
+pub struct TokensView {
+    pub tokens: Vec<TokenRow>,
+}
+
+impl ValueView for TokensView {
+    fn json(&self) -> String {
+        let tokens: Vec<TokenJson> = self
+            .tokens
+            .iter()
+            .map(|t| TokenJson {
+                generated_on: &t.generated_on,
+                client_id: &t.client_id,
+                token_expiry: t.token_expiry.as_deref(),
+                description: &t.description,
+                role_names: &t.role_names,
+                role_ids: &t.role_ids,
+            })
+            .collect();
+        json::value_envelope(&tokens)
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new(&["Generated On", "Client Id", "Roles", "Desc"]);
+        for token in &self.tokens {
+            let roles = match token.role_names.as_slice() {
+                [] => String::new(),
+                [one] => one.clone(),
+                [first, rest @ ..] => format!("{first} (+{})", rest.len()),
+            };
+            table.row(vec![
+                vec![token.local_time.clone()],
+                vec![token.client_id.clone()],
+                vec![roles],
+                vec![token.description.clone()],
+            ]);
+        }
+        table
+    }
+
+    fn csv(&self) -> CsvTable {
+        CsvTable {
+            columns: &["generated_on", "client_id", "roles", "desc"],
+            rows: self
+                .tokens
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.generated_on.clone(),
+                        t.client_id.clone(),
+                        t.role_names.join(","),
+                        t.description.clone(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `token create`: the new token, shown this once; JSON `data` is the answer as sent.
+pub struct CreatedTokenView {
+    pub created: crate::api::models::CreatedToken,
+}
+
+impl ValueView for CreatedTokenView {
+    fn json(&self) -> String {
+        json::value_envelope(&self.created.raw)
+    }
+
+    fn table(&self) -> Table {
+        Table::attributes(vec![
+            ("Client Id", vec![self.created.client_id.clone()]),
+            ("Client Secret", vec![self.created.secret.clone()]),
+            ("Token", vec![self.created.token.clone()]),
+        ])
+    }
+
+    fn csv(&self) -> CsvTable {
+        attribute_csv(&self.table())
+    }
+
+    fn reveals(&self) -> Option<&str> {
+        Some(&self.created.token)
+    }
+}
+
+/// `token create --save-profile NAME`: the new token went into `.astrarc`; nothing secret shown.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedTokenView {
+    pub client_id: String,
+    /// Masked.
+    pub token: String,
+    pub profile: String,
+}
+
+impl ValueView for SavedTokenView {
+    fn json(&self) -> String {
+        json::value_envelope(self)
+    }
+
+    fn table(&self) -> Table {
+        Table::attributes(vec![
+            ("Client Id", vec![self.client_id.clone()]),
+            ("Token", vec![self.token.clone()]),
+            ("Profile", vec![self.profile.clone()]),
+        ])
+    }
+
+    fn csv(&self) -> CsvTable {
+        attribute_csv(&self.table())
+    }
+}
+
+/// One value printed bare (`org id`, `org name`, `token get`): human the value, json
+/// `{"code": "OK", "data": "<value>"}`, csv `code,message,data`.
+pub struct BareValue {
+    pub value: String,
+    /// The value is the token in use, shown on purpose on stdout (SPEC §6).
+    pub is_token: bool,
+}
+
+impl ValueView for BareValue {
+    fn json(&self) -> String {
+        json::value_envelope(&self.value)
+    }
+
+    fn table(&self) -> Table {
+        Table::attributes(vec![("Value", vec![self.value.clone()])])
+    }
+
+    fn csv(&self) -> CsvTable {
+        CsvTable {
+            columns: &["data"],
+            rows: vec![vec![self.value.clone()]],
+        }
+    }
+
+    fn bare(&self) -> Option<&str> {
+        Some(&self.value)
+    }
+
+    fn reveals(&self) -> Option<&str> {
+        self.is_token.then_some(self.value.as_str())
+    }
+}
+
+/// `org get`: the organization's name and id.
+#[derive(Serialize)]
+pub struct OrgView {
+    pub id: String,
+    pub name: String,
+}
+
+impl ValueView for OrgView {
+    fn json(&self) -> String {
+        json::value_envelope(self)
+    }
+
+    fn table(&self) -> Table {
+        Table::attributes(vec![
+            ("Name", vec![self.name.clone()]),
+            ("Id", vec![self.id.clone()]),
+        ])
+    }
+
+    fn csv(&self) -> CsvTable {
+        attribute_csv(&self.table())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

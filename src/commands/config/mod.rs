@@ -93,6 +93,22 @@ pub fn profile_keys<'a>(
     keys
 }
 
+/// Refuses to replace profile `name` without `--overwrite`, before anything is sent or written.
+pub fn check_free(path: &Path, name: &str, overwrite: bool) -> Result<(), CliError> {
+    ensure_free(&read(path)?, path, name, overwrite)
+}
+
+fn ensure_free(text: &str, path: &Path, name: &str, overwrite: bool) -> Result<(), CliError> {
+    if has_profile(text, name) && !overwrite {
+        return Err(CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("Profile '{name}' already exists in '{}'.", path.display()),
+        )
+        .fix("Replace it:", crate::hints::Edit::AddFlag("--overwrite")));
+    }
+    Ok(())
+}
+
 /// Saves profile `name` (replacing it only when `overwrite`), and returns the response.
 pub fn save(
     path: &Path,
@@ -103,13 +119,7 @@ pub fn save(
     message: String,
 ) -> Result<Response, CliError> {
     let text = read(path)?;
-    if has_profile(&text, name) && !overwrite {
-        return Err(CliError::new(
-            ErrorCode::ValidationIssue,
-            format!("Profile '{name}' already exists in '{}'.", path.display()),
-        )
-        .fix("Replace it:", crate::hints::Edit::AddFlag("--overwrite")));
-    }
+    ensure_free(&text, path, name, overwrite)?;
     let updated = set_profile(&text, name, &profile_keys(token, env, &base_url));
     write(path, &updated)?;
     Ok(Response::new(

@@ -15,6 +15,7 @@ use crate::text::{quoted_list, shell_quote};
 
 use super::see_all_users;
 use crate::commands::batch::{self, BatchArgs, Planned};
+use crate::commands::pickers::{name_roles_with_flag, pick_roles};
 
 #[derive(Debug, clap::Args)]
 pub struct UserInviteArgs {
@@ -194,7 +195,7 @@ fn requested_roles<'a>(
         return Ok((resolve_roles(roles, &refs)?, false));
     }
     if context.ui.can_prompt() {
-        return pick_roles(context, roles).map(|picked| (picked, false));
+        return pick_roles(context, roles, Some(DEFAULT_ROLE)).map(|picked| (picked, false));
     }
     let default = [RoleRef::Name(DEFAULT_ROLE.to_owned())];
     let resolved = resolve_roles(roles, &default).map_err(|mut err| {
@@ -206,54 +207,6 @@ fn requested_roles<'a>(
         err
     })?;
     Ok((resolved, true))
-}
-
-/// The hint's edit when no usable role was named: the typed command with `-r ROLE`.
-fn name_roles_with_flag() -> Edit {
-    Edit::SetOption {
-        id: "roles",
-        flag: "-r",
-        value: "ROLE".to_owned(),
-    }
-}
-
-/// The role picker (SPEC §1.5): the organization's roles, `Database Administrator` selected.
-fn pick_roles<'a>(context: &Context, roles: &'a [Role]) -> Result<Vec<&'a Role>, CliError> {
-    let names: Vec<String> = roles.iter().map(|r| r.name().to_owned()).collect();
-    let defaults: Vec<usize> = names
-        .iter()
-        .position(|n| n == DEFAULT_ROLE)
-        .into_iter()
-        .collect();
-    let picked = context
-        .ui
-        .pick("Roles to assign:", names, &defaults)
-        .map_err(|err| {
-            CliError::new(
-                ErrorCode::UnsupportedExecution,
-                format!("Cannot show the role picker: {err}."),
-            )
-            .detail("Pass the roles with -r ROLE.")
-        })?
-        .ok_or_else(|| {
-            CliError::new(
-                ErrorCode::ExecutionCancelled,
-                "Cancelled; nothing was sent.",
-            )
-        })?;
-    if picked.is_empty() {
-        return Err(CliError::new(
-            ErrorCode::ValidationIssue,
-            "No role selected; nothing was sent.",
-        )
-        .fix("Pass the roles with -r:", name_roles_with_flag()));
-    }
-    // A name held by several roles picks the first: the picker shows names, and names are how
-    // the organization's people know them.
-    Ok(picked
-        .iter()
-        .filter_map(|name| roles.iter().find(|role| role.name() == name))
-        .collect())
 }
 
 /// SPEC §1.5 and §13.1: every bad email is reported at once; nothing is sent then.

@@ -1,0 +1,143 @@
+//! `astra token create [-r ROLES]… [-d DESC] [-x EXPIRY] [--org ORG] [--save-profile NAME]`:
+//! every input checked first (expiry, profile name, roles), then one `POST /clientIdSecrets`,
+//! never retried once sent. The new token is shown once on stdout, or saved as a profile and
+//! shown masked.
+
+use crate::api::models::{NewToken, Role};
+use crate::api::ApiError;
+use crate::commands::config::{check_free, save};
+use crate::commands::pickers::{name_roles_with_flag, pick_roles};
+use crate::commands::{Context, Credential};
+use crate::config::{default_file, TokenSource};
+use crate::error::{CliError, ErrorCode};
+use crate::lookup::resolve_roles;
+use crate::output::views::{CreatedTokenView, SavedTokenView};
+use crate::output::Outcome;
+use crate::refs::{parse_role_refs, RoleRef};
+
+#[derive(Debug, clap::Args)]
+pub struct TokenCreateArgs {
+    /// Roles of the new token (repeatable, comma-separated; asked for on a terminal)
+    #[arg(short = 'r', long = "role", visible_alias = "roles", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    roles: Vec<Vec<RoleRef>>,
+    /// What the token is for
+    #[arg(short = 'd', long, value_name = "DESC")]
+    description: Option<String>,
+    /// When the token expires: an RFC 3339 instant in the future (2027-01-01T00:00:00Z)
+    #[arg(short = 'x', long, value_name = "EXPIRY")]
+    expiry: Option<String>,
+    /// The organization to create it in (default: the token's own)
+    #[arg(long, value_name = "ORG")]
+    org: Option<String>,
+    /// Save the new token as this profile of .astrarc instead of printing it
+    #[arg(long, value_name = "NAME")]
+    save_profile: Option<String>,
+    /// Replace the profile of --save-profile if it exists
+    #[arg(long, requires = "save_profile")]
+    overwrite: bool,
+}
+
+pub async fn run(context: &Context, args: &TokenCreateArgs) -> Result<Outcome, CliError> {
+    let expiry = args.expiry.as_deref().map(parse_expiry).transpose()?;
+    let credential = context.credential()?;
+    let profile_file = match &args.save_profile {
+        Some(name) => {
+            let path = profile_file(&credential)?;
+            check_free(&path, name, args.overwrite)?;
+            Some(path)
+        }
+        None => None,
+    };
+    let client = context.client()?;
+    context.ui.step("Loading roles…");
+    let roles = client.list_roles().await?;
+    context.remember_roles(&roles);
+    let chosen = chosen_roles(context, args, &roles)?;
+    let body = NewToken {
+        roles: chosen.iter().map(|role| role.id.as_str()).collect(),
+        description: args.description.as_deref().filter(|d| !d.trim().is_empty()),
+        token_expiry: expiry,
+        org_id: args.org.as_deref(),
+    };
+    context.ui.step("Creating the token…");
+    let created = client.create_token(&body).await.map_err(maybe_created)?;
+    let (Some(name), Some(path)) = (&args.save_profile, profile_file) else {
+        context
+            .ui
+            .notice("Store the token now: it cannot be shown again.");
+        return Ok(Outcome::value(CreatedTokenView { created }));
+    };
+    let token = crate::config::Token::parse(&created.token)?;
+    let target = (credential.env, credential.base_url.to_owned());
+    save(&path, name, &token, target, args.overwrite, String::new())?;
+    Ok(Outcome::value(SavedTokenView {
+        client_id: created.client_id,
+        token: token.masked(),
+        profile: name.clone(),
+    }))
+}
+
+/// SPEC §1.12: an RFC 3339 instant with a time, in the future, sent as `YYYY-MM-DDTHH:MM:SSZ`.
+fn parse_expiry(raw: &str) -> Result<String, CliError> {
+    let invalid = |why: &str| {
+        CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("Expiry '{raw}' {why}; nothing was sent."),
+        )
+        .detail("Give an RFC 3339 instant with a time and an offset, e.g. 2027-01-01T00:00:00Z.")
+    };
+    let instant: jiff::Timestamp = raw
+        .trim()
+        .parse()
+        .map_err(|_| invalid("is not an RFC 3339 instant with a time"))?;
+    if instant <= jiff::Timestamp::now() {
+        return Err(invalid("is not in the future"));
+    }
+    Ok(instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// The `-cf` file when the token in use came from it, else the default file (SPEC §1.12).
+fn profile_file(credential: &Credential<'_>) -> Result<std::path::PathBuf, CliError> {
+    if let TokenSource::Profile { path, .. } = credential.source {
+        return Ok(path.clone());
+    }
+    default_file().ok_or_else(|| {
+        CliError::new(
+            ErrorCode::FileIssue,
+            "No home directory for the .astrarc file.",
+        )
+        .detail("Set ASTRARC to the file to use.")
+    })
+}
+
+/// `-r`'s roles, every unknown one named at once; else the picker; never a silent default.
+fn chosen_roles<'a>(
+    context: &Context,
+    args: &TokenCreateArgs,
+    roles: &'a [Role],
+) -> Result<Vec<&'a Role>, CliError> {
+    let refs: Vec<RoleRef> = args.roles.iter().flatten().cloned().collect();
+    if !refs.is_empty() {
+        return resolve_roles(roles, &refs);
+    }
+    if context.ui.can_prompt() {
+        return pick_roles(context, roles, None);
+    }
+    Err(CliError::new(
+        ErrorCode::ValidationIssue,
+        "No role given for the new token; nothing was sent.",
+    )
+    .detail("A token has only the roles it is created with: name them.")
+    .fix("Pass the roles with -r:", name_roles_with_flag()))
+}
+
+/// A create whose answer never came may have happened: say how to check before a retry.
+fn maybe_created(err: ApiError) -> CliError {
+    let sent = err.may_have_been_sent();
+    let err = CliError::from(err);
+    if !sent {
+        return err;
+    }
+    err.detail("The token may have been created anyway; it was not retried.")
+        .hint("Check before trying again:", "astra token list")
+}

@@ -1,0 +1,189 @@
+//! `astra token delete CLIENT_ID… [--if-exists] [--yes]` (alias `revoke`): one
+//! `GET /clientIdSecrets` (ids compared case-insensitively, the listed spelling sent), then one
+//! `DELETE /clientIdSecrets/{id}` per token: a batch when there are several. The token in use is
+//! refused without `--yes`; no CLIENT_ID on a terminal picks one and asks for `confirm`.
+
+use super::see_all_tokens;
+use crate::api::models::AppToken;
+use crate::commands::batch::{self, BatchArgs, Planned};
+use crate::commands::Context;
+use crate::error::{CliError, ErrorCode};
+use crate::hints::Edit;
+use crate::output::views::{Deleted, NoChange};
+use crate::output::{ItemKind, Outcome, Record, Response};
+
+#[derive(Debug, clap::Args)]
+pub struct TokenDeleteArgs {
+    /// Client ids of the tokens to revoke (several may be given; picked on a terminal when none)
+    #[arg(value_name = "CLIENT_ID")]
+    client_ids: Vec<String>,
+    /// Do not fail if the token does not exist
+    #[arg(long)]
+    if_exists: bool,
+    /// Also revoke the token in use, and do not ask
+    #[arg(long, short = 'y')]
+    yes: bool,
+    #[command(flatten)]
+    batch: BatchArgs,
+}
+
+pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, CliError> {
+    if args.client_ids.is_empty() && !context.ui.can_prompt() {
+        return Err(CliError::usage(
+            "the following required arguments were not provided: <CLIENT_ID>...",
+        ));
+    }
+    let in_use = context.credential()?.token.client_id().to_owned();
+    let client = context.client()?;
+    context.ui.step("Loading tokens…");
+    let listed = client.list_tokens().await?.clients;
+    let typed = match args.client_ids.as_slice() {
+        [] => match pick(context, args, &listed)? {
+            Some(id) => vec![id],
+            None => {
+                return Ok(Outcome::Response(Response::new(
+                    "Nothing was changed.",
+                    NoChange {},
+                )))
+            }
+        },
+        ids => ids.to_vec(),
+    };
+    let found: Vec<Option<&str>> = typed
+        .iter()
+        .map(|id| {
+            listed
+                .iter()
+                .find(|token| token.client_id.eq_ignore_ascii_case(id))
+                .map(|token| token.client_id.as_str())
+        })
+        .collect();
+    if !args.yes && found.iter().flatten().any(|id| *id == in_use) {
+        return Err(CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("Token {in_use} is the one this command runs with; nothing was sent."),
+        )
+        .detail("Revoking it ends every session that uses it, this one included.")
+        .fix("Revoke it anyway:", Edit::AddFlag("--yes")));
+    }
+    let plan: Vec<Planned> = typed
+        .iter()
+        .zip(&found)
+        .map(|(id, found)| match found {
+            Some(_) => Planned::change(id, "delete"),
+            None => Planned::settled(id, missing(id, args.if_exists)),
+        })
+        .collect();
+    let batch = if args.batch.dry_run {
+        batch::preview(ItemKind::Token, Deleted::COLUMNS, plan, |i| {
+            Ok(Response::new(
+                format!(
+                    "Dry run: token {} would be deleted; nothing was sent.",
+                    typed[i]
+                ),
+                Deleted { was_deleted: false },
+            ))
+        })
+    } else {
+        batch::run(
+            context,
+            ItemKind::Token,
+            Deleted::COLUMNS,
+            plan,
+            args.batch.concurrency,
+            |i| delete_one(context, &typed[i], found[i], args.if_exists),
+            || {},
+        )
+        .await
+    };
+    batch::single_or(batch)
+}
+
+async fn delete_one(
+    context: &Context,
+    typed: &str,
+    listed: Option<&str>,
+    if_exists: bool,
+) -> Result<Response, CliError> {
+    let Some(id) = listed else {
+        return missing(typed, if_exists);
+    };
+    if !context.client()?.delete_token(id).await? {
+        return missing(typed, if_exists);
+    }
+    Ok(Response::new(
+        format!("Token {id} has been deleted."),
+        Deleted { was_deleted: true },
+    ))
+}
+
+/// A client id that is not there: nothing to do with `--if-exists`, else `TOKEN_NOT_FOUND` (5).
+fn missing(id: &str, if_exists: bool) -> Result<Response, CliError> {
+    if if_exists {
+        return Ok(Response::new(
+            format!("Token {id} does not exist; nothing to delete."),
+            Deleted { was_deleted: false },
+        )
+        .suggest(see_all_tokens())
+        .unchanged());
+    }
+    Err(CliError::new(ErrorCode::ClientIdNotFound, format!("Token '{id}' not found."))
+        .detail("The specified token does not exist. To avoid this error, pass the '--if-exists' flag to skip this error if the token doesn't exist.")
+        .fix("Example fix:", Edit::AddFlag("--if-exists"))
+        .suggest(see_all_tokens()))
+}
+
+/// The token picker, then the typed confirmation (skipped with `--yes`). `None`: not confirmed.
+fn pick(
+    context: &Context,
+    args: &TokenDeleteArgs,
+    listed: &[AppToken],
+) -> Result<Option<String>, CliError> {
+    let cannot = |err: std::io::Error| {
+        CliError::new(
+            ErrorCode::UnsupportedExecution,
+            format!("Cannot show the token picker: {err}."),
+        )
+        .detail("Pass the client id: astra token delete CLIENT_ID.")
+    };
+    let cancelled = || {
+        CliError::new(
+            ErrorCode::ExecutionCancelled,
+            "Cancelled; nothing was sent.",
+        )
+    };
+    if listed.is_empty() {
+        return Err(CliError::new(
+            ErrorCode::ClientIdNotFound,
+            "The organization has no token to delete.",
+        ));
+    }
+    let options = listed
+        .iter()
+        .map(|t| {
+            format!(
+                "{} ({})",
+                t.client_id,
+                t.description.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    let index = context
+        .ui
+        .select("Token to delete:", options)
+        .map_err(cannot)?
+        .ok_or_else(cancelled)?;
+    let id = listed[index].client_id.clone();
+    if args.yes {
+        return Ok(Some(id));
+    }
+    context.ui.notice(&format!(
+        "You are about to permanently delete token {id}.\nTo confirm, type 'confirm' below or press Ctrl+C to cancel."
+    ));
+    let answer = context
+        .ui
+        .text(">")
+        .map_err(cannot)?
+        .ok_or_else(cancelled)?;
+    Ok((answer.trim() == "confirm").then_some(id))
+}

@@ -1,0 +1,60 @@
+//! `astra token [get] | list | create | delete`: the organization's application tokens (SPEC
+//! §1.12). Bare `astra token` is `token get`, as in the original.
+
+mod create;
+mod delete;
+mod get;
+mod list;
+
+use clap::Subcommand;
+
+use crate::commands::Context;
+use crate::error::CliError;
+use crate::hints::Hint;
+use crate::output::Outcome;
+
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    command: Option<TokenCommand>,
+    /// `astra token` alone takes `token get`'s options.
+    #[command(flatten)]
+    get: get::TokenGetArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Print the token in use (unmasked, on stdout)
+    #[command(
+        after_help = "Examples:\n# Print the token in use\n$ astra token get\n# Check it with Astra first, then copy it to the clipboard\n$ astra token get --validate --copy"
+    )]
+    Get(get::TokenGetArgs),
+    /// List the organization's application tokens, newest first
+    #[command(after_help = "Examples:\n# List the tokens\n$ astra token list")]
+    List,
+    /// Create an application token
+    #[command(
+        after_help = "Examples:\n# A token for CI that expires\n$ astra token create -r 'R/W User' -d 'CI pipeline' -x 2027-01-01T00:00:00Z\n# Keep it as a profile instead of printing it\n$ astra token create -r 'RO User' --save-profile reader"
+    )]
+    Create(create::TokenCreateArgs),
+    /// Revoke application tokens by client id
+    #[command(
+        visible_alias = "revoke",
+        after_help = "Examples:\n# Revoke a token\n$ astra token delete BOjPpMRcaWergiKIyHXEAymP\n# Revoke it if it still exists\n$ astra token delete BOjPpMRcaWergiKIyHXEAymP --if-exists"
+    )]
+    Delete(delete::TokenDeleteArgs),
+}
+
+pub async fn run(context: &Context, args: &TokenArgs) -> Result<Outcome, CliError> {
+    match &args.command {
+        None => get::run(context, &args.get).await,
+        Some(TokenCommand::Get(args)) => get::run(context, args).await,
+        Some(TokenCommand::List) => list::run(context).await,
+        Some(TokenCommand::Create(args)) => create::run(context, args).await,
+        Some(TokenCommand::Delete(args)) => delete::run(context, args).await,
+    }
+}
+
+fn see_all_tokens() -> Hint {
+    Hint::new("See all available tokens:", "astra token list")
+}
