@@ -20,6 +20,15 @@ fn every_command_has_help_with_a_description_and_an_example() {
         vec!["role", "--help"],
         vec!["role", "list", "--help"],
         vec!["role", "get", "--help"],
+        vec!["token", "--help"],
+        vec!["token", "get", "--help"],
+        vec!["token", "list", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["token", "delete", "--help"],
+        vec!["org", "--help"],
+        vec!["org", "get", "--help"],
+        vec!["org", "id", "--help"],
+        vec!["org", "name", "--help"],
     ] {
         let output = env.astra().args(&args).output().unwrap();
         assert_eq!(output.status.code(), Some(0));

@@ -17,7 +17,7 @@ pub enum OrgCommand {
     Get,
     /// Print the organization's id
     #[command(
-        after_help = "Examples:\n# Keep the organization's id in a variable\n$ ORG=$(astra org id)"
+        after_help = "Examples:\n# Print the organization's id\n$ astra org id"
     )]
     Id,
     /// Print the organization's name
