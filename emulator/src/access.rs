@@ -46,7 +46,7 @@ pub fn authorize(
     }
     Err(api_error(
         StatusCode::FORBIDDEN,
-        format!("The token's roles do not allow '{needed}'."),
+        format!("The token's roles do not allow '{needed}'"),
     ))
 }
 

@@ -4,6 +4,8 @@
 
 mod common;
 
+mod access;
+
 mod bad_input;
 
 mod config;

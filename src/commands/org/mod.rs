@@ -16,9 +16,7 @@ pub enum OrgCommand {
     #[command(after_help = "Examples:\n# Show the organization\n$ astra org")]
     Get,
     /// Print the organization's id
-    #[command(
-        after_help = "Examples:\n# Print the organization's id\n$ astra org id"
-    )]
+    #[command(after_help = "Examples:\n# Print the organization's id\n$ astra org id")]
     Id,
     /// Print the organization's name
     #[command(after_help = "Examples:\n# Print the organization's name\n$ astra org name")]
