@@ -25,6 +25,7 @@ files=(
   src/text.rs
   src/refs.rs
   src/lookup.rs
+  src/policy.rs
   src/hints.rs
   src/api/retry.rs
   src/api/throttle.rs
@@ -39,6 +40,7 @@ files=(
   src/commands/user/mod.rs
   src/commands/user/apply.rs
   src/commands/user/roles.rs
+  src/commands/role/update.rs
 )
 args=(--no-shuffle)
 for file in "${files[@]}"; do args+=(--file "$file"); done

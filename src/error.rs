@@ -183,13 +183,27 @@ impl CliError {
 
 /// A failed API call as the documented error (SPEC §5). For 401 and 403, the token's source and
 /// the environment hint are added by the caller that knows where the token came from.
+/// Why a create that may have reached the API is not retried (SPEC §7.2).
+const NOT_SENT_TWICE: &str =
+    "The request may have reached Astra, and a create is never sent twice: it was not retried.";
+
 impl From<ApiError> for CliError {
     fn from(err: ApiError) -> Self {
         let (code, headline, detail) = match &err {
+            ApiError::Connect { url, reason, method, sent: true, .. } if *method == reqwest::Method::POST => (
+                ErrorCode::ConnectionFailed,
+                format!("Cannot connect to the Astra DevOps API at {url}: {reason}."),
+                Some(NOT_SENT_TWICE),
+            ),
             ApiError::Connect { url, reason, .. } => (
                 ErrorCode::ConnectionFailed,
                 format!("Cannot connect to the Astra DevOps API at {url}: {reason}."),
                 Some("The request was retried 3 times. Check your network, proxy (HTTPS_PROXY) or --local-endpoint."),
+            ),
+            ApiError::Timeout { method, .. } if *method == reqwest::Method::POST => (
+                ErrorCode::TimedOut,
+                format!("The Astra DevOps API did not answer: {err}."),
+                Some(NOT_SENT_TWICE),
             ),
             ApiError::Timeout { .. } => (
                 ErrorCode::TimedOut,

@@ -19,6 +19,7 @@ pub mod hints;
 pub mod logging;
 pub mod lookup;
 pub mod output;
+pub mod policy;
 pub mod refs;
 pub mod secret;
 pub mod teamfile;

@@ -199,19 +199,23 @@ impl RoleProblem {
 /// The closest role name: one the typed name starts (3 characters at least), or within an edit
 /// distance of a third of its length (1 to 3), ignoring case.
 fn closest_name<'a>(roles: &'a [Role], typed: &str) -> Option<&'a str> {
+    closest(roles.iter().map(Role::name), typed)
+}
+
+/// The closest of `names` to `typed`, by the rule of [`closest_name`] (roles, actions).
+pub fn closest<'a>(names: impl Iterator<Item = &'a str>, typed: &str) -> Option<&'a str> {
     let wanted = typed.to_lowercase();
     let limit = (wanted.chars().count() / 3).clamp(1, 3);
-    roles
-        .iter()
-        .map(|role| {
-            let candidate = role.name().to_lowercase();
+    names
+        .map(|name| {
+            let candidate = name.to_lowercase();
             let prefix = candidate.starts_with(&wanted) && wanted.chars().count() >= 3;
             let distance = if prefix {
                 0
             } else {
                 strsim::levenshtein(&wanted, &candidate)
             };
-            (distance, role.name())
+            (distance, name)
         })
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)

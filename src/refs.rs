@@ -63,6 +63,11 @@ pub fn parse_role_refs(raw: &str) -> Result<Vec<RoleRef>, String> {
         .collect()
 }
 
+/// A comma-separated value of a repeatable option (`--action a,b`), each item cleaned.
+pub fn parse_list(raw: &str) -> Result<Vec<String>, String> {
+    split_list(raw).iter().map(|item| clean(item)).collect()
+}
+
 /// Trims, removes one pair of outer quotes, and rejects empty values, placeholders and newlines.
 pub fn clean(raw: &str) -> Result<String, String> {
     let value = unquote(raw.trim()).trim();

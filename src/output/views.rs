@@ -532,6 +532,57 @@ impl ValueView for SavedTokenView {
     }
 }
 
+/// `role create` data: the created role in the `role get` shape; CSV `role_id,role_name`.
+pub struct RoleRecord {
+    pub role: Role,
+}
+
+impl Serialize for RoleRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        RoleJson::from(&self.role).serialize(serializer)
+    }
+}
+
+impl Record for RoleRecord {
+    const COLUMNS: &'static [&'static str] = &["role_id", "role_name"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.role.id.clone(), self.role.name().to_owned()]
+    }
+}
+
+/// A policy as `role update` reports it, before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyRecord {
+    pub description: String,
+    pub effect: String,
+    pub resources: Vec<String>,
+    pub actions: Vec<String>,
+}
+
+/// `role update` data: `{"roleId", "name", "before", "after", "changed"}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleChanged {
+    pub role_id: String,
+    pub name: String,
+    pub before: PolicyRecord,
+    pub after: PolicyRecord,
+    pub changed: bool,
+}
+
+impl Record for RoleChanged {
+    const COLUMNS: &'static [&'static str] = &["role_id", "name", "changed"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.role_id.clone(),
+            self.name.clone(),
+            self.changed.to_string(),
+        ]
+    }
+}
+
 /// One value printed bare (`org id`, `org name`, `token get`): human the value, json
 /// `{"code": "OK", "data": "<value>"}`, csv `code,message,data`.
 pub struct BareValue {

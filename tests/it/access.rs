@@ -430,7 +430,7 @@ async fn token_create_is_never_retried_once_sent() {
         .unwrap();
     assert_exit(&output, 8, "a timeout after sending");
     assert!(
-        stderr(&output).contains("The token may have been created anyway; it was not retried."),
+        stderr(&output).contains("a create is never sent twice: it was not retried.\n\nThe token may have been created anyway."),
         "{}",
         stderr(&output)
     );

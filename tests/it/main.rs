@@ -9,6 +9,7 @@ mod access;
 mod bad_input;
 
 mod config;
+mod custom_roles;
 mod e2e;
 mod errors;
 mod faults;

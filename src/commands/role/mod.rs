@@ -1,13 +1,18 @@
 //! `astra role …`
 
+mod create;
+mod delete;
 mod get;
 mod list;
+mod update;
 
 use clap::Subcommand;
 
 use crate::commands::Context;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorCode, Problem};
+use crate::hints::Edit;
 use crate::output::Outcome;
+use crate::policy;
 
 #[derive(Debug, Subcommand)]
 pub enum RoleCommand {
@@ -20,11 +25,107 @@ pub enum RoleCommand {
         after_help = "Examples:\n# Show a role by name\n$ astra role get 'R/W User'\n# Show a role by id\n$ astra role get b4ed0e9e-67e8-47b6-8b58-c6629be961a9"
     )]
     Get(get::RoleGetArgs),
+    /// Create a custom role
+    #[command(
+        after_help = "Examples:\n# A role that reads every database's data\n$ astra role create 'Data Reader' --action db-cql,db-table-select --resource 'db:*:keyspace:*:table:*'\n# Only if it does not exist yet\n$ astra role create Ops --action org-db-view --if-not-exists"
+    )]
+    Create(create::RoleCreateArgs),
+    /// Change a custom role's name, description, actions or resources
+    #[command(
+        after_help = "Examples:\n# Allow one more action, showing the change first\n$ astra role update Ops --add-action org-db-create --dry-run\n# Limit it to one database\n$ astra role update Ops --set-resources 'db:3fa85f64-5717-4562-b3fc-2c963f66afa6'"
+    )]
+    Update(update::RoleUpdateArgs),
+    /// Delete custom roles
+    #[command(
+        after_help = "Examples:\n# Delete a role\n$ astra role delete Ops\n# See how many users hold it first\n$ astra role delete Ops --dry-run"
+    )]
+    Delete(delete::RoleDeleteArgs),
 }
 
 pub async fn run(context: &Context, command: &RoleCommand) -> Result<Outcome, CliError> {
     match command {
         RoleCommand::List => list::run(context).await,
         RoleCommand::Get(args) => get::run(context, args).await,
+        RoleCommand::Create(args) => create::run(context, args).await,
+        RoleCommand::Update(args) => update::run(context, args).await,
+        RoleCommand::Delete(args) => delete::run(context, args).await,
+    }
+}
+
+/// A standard role cannot be changed or deleted (SPEC §1.14).
+fn refuse_standard(name: &str) -> CliError {
+    CliError::new(
+        ErrorCode::ValidationIssue,
+        format!(
+            "'{name}' is a standard role, which cannot be changed or deleted; nothing was sent."
+        ),
+    )
+    .detail("Create a custom role instead: astra role create NAME --action ACTION.")
+}
+
+/// Every action the API does not know, at once, each with a "did you mean", unless allowed.
+fn check_actions(actions: &[String], allow_unknown: bool) -> Result<(), CliError> {
+    if allow_unknown {
+        return Ok(());
+    }
+    let problems = policy::unknown_actions(actions);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = problems.iter().map(line).collect();
+    let mut err = CliError::new(
+        ErrorCode::ValidationIssue,
+        format!(
+            "Unknown {}: {}; nothing was sent.",
+            if problems.len() == 1 {
+                "action"
+            } else {
+                "actions"
+            },
+            lines.join("; ")
+        ),
+    )
+    .detail("Use 'astra role get ROLE' to see the actions a role has.")
+    .fix(
+        "If the API knows an action newer than this tool, allow it:",
+        Edit::AddFlag("--allow-unknown-actions"),
+    );
+    err.problems = problems;
+    Err(err)
+}
+
+/// Every resource expanded for the organization, or one error naming each bad one.
+fn expand_resources(raw: &[String], org_id: &str) -> Result<Vec<String>, CliError> {
+    let mut resources = Vec::new();
+    let mut problems = Vec::new();
+    for value in raw {
+        match policy::expand_resource(value, org_id) {
+            Ok(resource) if !resources.contains(&resource) => resources.push(resource),
+            Ok(_) => {}
+            Err(why) => problems.push(Problem {
+                line: None,
+                item: value.clone(),
+                problem: why,
+                suggestion: None,
+            }),
+        }
+    }
+    if problems.is_empty() {
+        return Ok(resources);
+    }
+    let lines: Vec<String> = problems.iter().map(|p| p.problem.clone()).collect();
+    let mut err = CliError::new(
+        ErrorCode::ValidationIssue,
+        format!("{}; nothing was sent.", lines.join("; ")),
+    )
+    .detail("A resource is a DRN (drn:astra:org:__ORG_ID__:db:*) or its short form (db:*, db:<db>:keyspace:*, stream:*, role:*).");
+    err.problems = problems;
+    Err(err)
+}
+
+fn line(problem: &Problem) -> String {
+    match &problem.suggestion {
+        Some(closest) => format!("'{}' (did you mean '{closest}'?)", problem.item),
+        None => format!("'{}'", problem.item),
     }
 }

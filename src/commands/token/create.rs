@@ -138,6 +138,6 @@ fn maybe_created(err: ApiError) -> CliError {
     if !sent {
         return err;
     }
-    err.detail("The token may have been created anyway; it was not retried.")
+    err.detail("The token may have been created anyway.")
         .hint("Check before trying again:", "astra token list")
 }

@@ -1,0 +1,107 @@
+//! `astra role create NAME --action A… [--resource R]… [--description D] [--if-not-exists]`:
+//! the name and actions checked first, then roles ∥ `GET /currentOrg` (for the DRNs), then one
+//! `POST /organizations/roles`, never retried once sent.
+
+use super::{check_actions, expand_resources, refuse_standard};
+use crate::api::models::{PolicyBody, RoleDefinition};
+use crate::api::ApiError;
+use crate::commands::Context;
+use crate::error::{CliError, ErrorCode};
+use crate::hints::{Edit, Hint};
+use crate::output::views::RoleRecord;
+use crate::output::{Outcome, Response};
+use crate::refs::{clean, parse_list};
+
+#[derive(Debug, clap::Args)]
+pub struct RoleCreateArgs {
+    /// The new role's name
+    #[arg(value_name = "NAME", value_parser = clean)]
+    name: String,
+    /// Actions the role allows (repeatable, comma-separated: db-cql,org-db-view)
+    #[arg(long = "action", value_name = "ACTION[,ACTION...]", value_parser = parse_list, required = true)]
+    actions: Vec<Vec<String>>,
+    /// Resources it applies to: DRNs or short forms like db:* (default: the whole organization)
+    #[arg(long = "resource", value_name = "RESOURCE[,RESOURCE...]", value_parser = parse_list)]
+    resources: Vec<Vec<String>>,
+    /// What the role is for
+    #[arg(short = 'd', long, value_name = "D", default_value = "")]
+    description: String,
+    /// Do not fail if a role of that name exists
+    #[arg(long)]
+    if_not_exists: bool,
+    /// Send actions this tool does not know (the API may know newer ones)
+    #[arg(long)]
+    allow_unknown_actions: bool,
+}
+
+pub async fn run(context: &Context, args: &RoleCreateArgs) -> Result<Outcome, CliError> {
+    let name = args.name.as_str();
+    if crate::policy::is_standard(name) {
+        return Err(refuse_standard(name));
+    }
+    let actions: Vec<String> = args.actions.iter().flatten().cloned().collect();
+    check_actions(&actions, args.allow_unknown_actions)?;
+    let client = context.client()?;
+    context.ui.step("Loading roles…");
+    let (roles, org) = tokio::try_join!(client.list_roles(), client.current_org())?;
+    context.remember_roles(&roles);
+    let mut raw: Vec<String> = args.resources.iter().flatten().cloned().collect();
+    if raw.is_empty() {
+        raw.push(format!("drn:astra:org:{}", crate::policy::ORG_PLACEHOLDER));
+    }
+    let resources = expand_resources(&raw, &org.id)?;
+    if roles.iter().any(|r| r.name().eq_ignore_ascii_case(name)) {
+        if args.if_not_exists {
+            return Ok(Outcome::Response(
+                Response::new(
+                    format!("Role '{name}' already exists; nothing to create."),
+                    crate::output::views::NoChange {},
+                )
+                .suggest(see_roles())
+                .unchanged(),
+            ));
+        }
+        return Err(already_exists(name));
+    }
+    let definition = RoleDefinition {
+        name,
+        policy: PolicyBody {
+            description: &args.description,
+            effect: "allow",
+            resources: &resources,
+            actions: &actions,
+        },
+    };
+    context.ui.step(&format!("Creating role '{name}'…"));
+    let role = client
+        .create_role(&definition)
+        .await
+        .map_err(|err| match err {
+            ApiError::Status { status, .. } if status.as_u16() == 409 => already_exists(name),
+            other => CliError::from(other),
+        })?;
+    Ok(Outcome::Response(
+        Response::new(
+            format!("Role '{name}' has been created."),
+            RoleRecord { role },
+        )
+        .suggest(Hint::new(
+            "See the role:",
+            format!("astra role get {}", crate::text::shell_quote(name)),
+        )),
+    ))
+}
+
+fn already_exists(name: &str) -> CliError {
+    CliError::new(
+        ErrorCode::RoleAlreadyExists,
+        format!("Role '{name}' already exists in this organization."),
+    )
+    .detail("To avoid this error, pass the '--if-not-exists' flag to skip this error if the role already exists.")
+    .fix("Example fix:", Edit::AddFlag("--if-not-exists"))
+    .suggest(see_roles())
+}
+
+fn see_roles() -> Hint {
+    Hint::new("See all existing roles:", "astra role list")
+}

@@ -1,0 +1,213 @@
+//! `astra role update ROLE [--name N] [--description D] [--set-actions|--add-action|--remove-action
+//! A]… [--set-resources|--add-resource|--remove-resource R]… [--dry-run]`: reads the role (roles ∥
+//! `GET /currentOrg`), computes the whole new policy, and sends one `PUT` only when it differs.
+
+use super::{check_actions, expand_resources, refuse_standard};
+use crate::api::models::{PolicyBody, Role, RoleDefinition};
+use crate::commands::Context;
+use crate::error::{CliError, ErrorCode};
+use crate::lookup::resolve_roles;
+use crate::output::views::{PolicyRecord, RoleChanged};
+use crate::output::{Outcome, Response};
+use crate::refs::{clean, parse_list, parse_role_ref, RoleRef};
+
+#[derive(Debug, clap::Args)]
+pub struct RoleUpdateArgs {
+    /// Role name/id to change
+    #[arg(value_name = "ROLE", value_parser = parse_role_ref)]
+    role: RoleRef,
+    /// A new name
+    #[arg(long, value_name = "N", value_parser = clean)]
+    name: Option<String>,
+    /// A new description
+    #[arg(long, value_name = "D")]
+    description: Option<String>,
+    /// Make the actions exactly these (repeatable, comma-separated)
+    #[arg(long, value_name = "ACTION[,ACTION...]", value_parser = parse_list, conflicts_with_all = ["add_action", "remove_action"])]
+    set_actions: Vec<Vec<String>>,
+    /// Allow these actions too
+    #[arg(long, value_name = "ACTION[,ACTION...]", value_parser = parse_list)]
+    add_action: Vec<Vec<String>>,
+    /// Stop allowing these actions
+    #[arg(long, value_name = "ACTION[,ACTION...]", value_parser = parse_list)]
+    remove_action: Vec<Vec<String>>,
+    /// Make the resources exactly these (DRNs or short forms like db:*)
+    #[arg(long, value_name = "RESOURCE[,RESOURCE...]", value_parser = parse_list, conflicts_with_all = ["add_resource", "remove_resource"])]
+    set_resources: Vec<Vec<String>>,
+    /// Apply the role to these resources too
+    #[arg(long, value_name = "RESOURCE[,RESOURCE...]", value_parser = parse_list)]
+    add_resource: Vec<Vec<String>>,
+    /// Stop applying it to these resources
+    #[arg(long, value_name = "RESOURCE[,RESOURCE...]", value_parser = parse_list)]
+    remove_resource: Vec<Vec<String>>,
+    /// Show the change and send nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Send actions this tool does not know (the API may know newer ones)
+    #[arg(long)]
+    allow_unknown_actions: bool,
+}
+
+pub async fn run(context: &Context, args: &RoleUpdateArgs) -> Result<Outcome, CliError> {
+    if let RoleRef::Name(name) = &args.role {
+        if crate::policy::is_standard(name) {
+            return Err(refuse_standard(name));
+        }
+    }
+    let flat = |lists: &[Vec<String>]| -> Vec<String> { lists.iter().flatten().cloned().collect() };
+    let added_actions = [flat(&args.set_actions), flat(&args.add_action)].concat();
+    check_actions(&added_actions, args.allow_unknown_actions)?;
+    let client = context.client()?;
+    context.ui.step("Loading roles…");
+    let (roles, org) = tokio::try_join!(client.list_roles(), client.current_org())?;
+    context.remember_roles(&roles);
+    let role = resolve_roles(&roles, std::slice::from_ref(&args.role))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| CliError::new(ErrorCode::RoleNotFound, "The role was not found."))?;
+    if crate::policy::is_standard(role.name()) {
+        return Err(refuse_standard(role.name()));
+    }
+    let before = policy_of(role);
+    let actions = changed(
+        &before.actions,
+        (!args.set_actions.is_empty()).then(|| flat(&args.set_actions)),
+        &flat(&args.add_action),
+        &flat(&args.remove_action),
+    );
+    let expand = |lists: &[Vec<String>]| expand_resources(&flat(lists), &org.id);
+    let resources = changed(
+        &before.resources,
+        (!args.set_resources.is_empty())
+            .then(|| expand(&args.set_resources))
+            .transpose()?,
+        &expand(&args.add_resource)?,
+        &expand(&args.remove_resource)?,
+    );
+    for (kind, set) in [("actions", &actions), ("resources", &resources)] {
+        if set.is_empty() {
+            return Err(CliError::new(
+                ErrorCode::ValidationIssue,
+                format!("The role would have no {kind}; nothing was sent."),
+            )
+            .detail("A role needs at least one action and one resource; to remove it, use 'astra role delete'."));
+        }
+    }
+    let name = args.name.clone().unwrap_or_else(|| role.name().to_owned());
+    if roles
+        .iter()
+        .any(|r| r.id != role.id && r.name().eq_ignore_ascii_case(&name))
+    {
+        return Err(CliError::new(
+            ErrorCode::RoleAlreadyExists,
+            format!("Another role is already named '{name}'; nothing was sent."),
+        ));
+    }
+    let after = PolicyRecord {
+        description: args
+            .description
+            .clone()
+            .unwrap_or_else(|| before.description.clone()),
+        effect: "allow".to_owned(),
+        resources,
+        actions,
+    };
+    let changed = after != before || name != role.name();
+    let record = RoleChanged {
+        role_id: role.id.clone(),
+        name: name.clone(),
+        before,
+        after,
+        changed,
+    };
+    let typed = role.name();
+    if !changed {
+        let message = format!("Role '{typed}' already has this policy; nothing to change.");
+        return Ok(Outcome::Response(
+            Response::new(message, record).unchanged(),
+        ));
+    }
+    if args.dry_run {
+        let message = format!("Dry run: role '{typed}' would be updated; nothing was sent.");
+        return Ok(Outcome::Response(Response::new(message, record).planned()));
+    }
+    let definition = RoleDefinition {
+        name: &name,
+        policy: PolicyBody {
+            description: &record.after.description,
+            effect: "allow",
+            resources: &record.after.resources,
+            actions: &record.after.actions,
+        },
+    };
+    context.ui.step(&format!("Updating role '{typed}'…"));
+    client.update_role(&role.id, &definition).await?;
+    Ok(Outcome::Response(Response::new(
+        format!("Role '{typed}' has been updated."),
+        record,
+    )))
+}
+
+/// The role's policy as it is, absent fields empty.
+pub fn policy_of(role: &Role) -> PolicyRecord {
+    let policy = role.policy.as_deref();
+    PolicyRecord {
+        description: policy
+            .and_then(|p| p.description.clone())
+            .unwrap_or_default(),
+        effect: policy
+            .and_then(|p| p.effect.clone())
+            .unwrap_or_else(|| "allow".to_owned()),
+        resources: policy.and_then(|p| p.resources.clone()).unwrap_or_default(),
+        actions: policy.and_then(|p| p.actions.clone()).unwrap_or_default(),
+    }
+}
+
+/// `set` when given, else `before` with `add` appended and `remove` taken out; in order, once
+/// each. Removing what is not there changes nothing.
+fn changed(
+    before: &[String],
+    set: Option<Vec<String>>,
+    add: &[String],
+    remove: &[String],
+) -> Vec<String> {
+    let base = set.unwrap_or_else(|| [before, add].concat());
+    let mut out: Vec<String> = Vec::new();
+    for value in base {
+        if !remove.contains(&value) && !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed;
+
+    fn list(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    #[test]
+    fn set_replaces_add_appends_remove_takes_out() {
+        let before = list(&["a", "b"]);
+        assert_eq!(
+            changed(&before, Some(list(&["c", "c"])), &[], &[]),
+            list(&["c"])
+        );
+        assert_eq!(
+            changed(&before, None, &list(&["b", "c"]), &[]),
+            list(&["a", "b", "c"])
+        );
+        assert_eq!(
+            changed(&before, None, &[], &list(&["a", "z"])),
+            list(&["b"])
+        );
+        assert_eq!(
+            changed(&before, None, &list(&["c"]), &list(&["c"])),
+            list(&["a", "b"])
+        );
+        assert_eq!(changed(&before, None, &[], &[]), before);
+    }
+}
