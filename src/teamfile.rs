@@ -1,5 +1,6 @@
-//! The desired-state document of `user apply` and `user export` (SPEC §1.8, §1.10): CSV with the
-//! header `email,roles`, JSON `[{"email", "roles"}]`, or TOML `[[user]]` tables. Reading keeps
+//! The desired-state document of `user apply` and `user export` (SPEC §1.8, §1.10, §1.15): CSV
+//! with the header `email,roles`, JSON `[{"email", "roles"}]` (or `{"roles", "users"}` with custom
+//! roles), or TOML `[[user]]` tables (and `[[role]]` tables). Reading keeps
 //! each entry's line number so that every bad row can be named; writing is sorted so that the
 //! document diffs cleanly in git.
 
@@ -21,6 +22,24 @@ pub struct Entry {
     /// 1-based line of the entry in the file (the CSV header is line 1).
     #[serde(skip)]
     pub line: usize,
+}
+
+/// One custom role as the document declares it (SPEC §1.15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleEntry {
+    pub name: String,
+    pub description: String,
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A whole document: its users, and its roles when it has a role part (even an empty one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    pub users: Vec<Entry>,
+    pub roles: Option<Vec<RoleEntry>>,
 }
 
 /// A problem with the document itself or one of its rows.
@@ -73,8 +92,13 @@ pub fn format_of(path: &str, given: Option<DocumentFormat>) -> Option<DocumentFo
 
 /// Reads the entries of a document; a malformed document is one problem at its line.
 pub fn parse(text: &str, format: DocumentFormat) -> Result<Vec<Entry>, RowProblem> {
+    parse_document(text, format).map(|document| document.users)
+}
+
+/// Reads a whole document, roles included (CSV holds users only).
+pub fn parse_document(text: &str, format: DocumentFormat) -> Result<Document, RowProblem> {
     match format {
-        DocumentFormat::Csv => parse_csv(text),
+        DocumentFormat::Csv => parse_csv(text).map(|users| Document { users, roles: None }),
         DocumentFormat::Json => parse_json(text),
         DocumentFormat::Toml => parse_toml(text),
     }
@@ -143,27 +167,104 @@ struct RawEntry {
     roles: Vec<String>,
 }
 
-fn parse_json(text: &str) -> Result<Vec<Entry>, RowProblem> {
-    let raw: Vec<RawEntry> = serde_json::from_str(text).map_err(|err| {
-        RowProblem::new(
-            err.line(),
-            format!("not a JSON array of {{\"email\", \"roles\"}}: {err}"),
-        )
-    })?;
-    let starts = json_entry_lines(text);
-    Ok(raw
-        .into_iter()
-        .enumerate()
-        .map(|(i, entry)| Entry {
-            email: entry.email.trim().to_owned(),
-            roles: entry.roles.iter().map(|r| r.trim().to_owned()).collect(),
-            line: starts.get(i).copied().unwrap_or(0),
-        })
-        .collect())
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRole {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    actions: Vec<String>,
+    #[serde(default)]
+    resources: Vec<String>,
 }
 
-/// The line where each element of the top-level array starts.
-fn json_entry_lines(text: &str) -> Vec<usize> {
+impl RawRole {
+    fn into_entry(self, line: usize) -> RoleEntry {
+        let trim = |values: Vec<String>| values.iter().map(|v| v.trim().to_owned()).collect();
+        RoleEntry {
+            name: self.name.trim().to_owned(),
+            description: self.description,
+            actions: trim(self.actions),
+            resources: trim(self.resources),
+            line,
+        }
+    }
+}
+
+impl RawEntry {
+    fn into_entry(self, line: usize) -> Entry {
+        Entry {
+            email: self.email.trim().to_owned(),
+            roles: self.roles.iter().map(|r| r.trim().to_owned()).collect(),
+            line,
+        }
+    }
+}
+
+/// `{"roles": [...], "users": [...]}`: the object form, for a document with custom roles.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonObject {
+    #[serde(default)]
+    roles: Option<Vec<RawRole>>,
+    #[serde(default)]
+    users: Vec<RawEntry>,
+}
+
+fn parse_json(text: &str) -> Result<Document, RowProblem> {
+    let object = text.trim_start().starts_with('{');
+    let fail = |err: serde_json::Error| {
+        let shape = if object {
+            "a JSON object {\"roles\", \"users\"}"
+        } else {
+            "a JSON array of {\"email\", \"roles\"}"
+        };
+        RowProblem::new(err.line(), format!("not {shape}: {err}"))
+    };
+    if !object {
+        let raw: Vec<RawEntry> = serde_json::from_str(text).map_err(fail)?;
+        let starts = json_entry_lines(text, 1);
+        let users = raw
+            .into_iter()
+            .enumerate()
+            .map(|(i, entry)| entry.into_entry(starts.get(i).copied().unwrap_or(0)))
+            .collect();
+        return Ok(Document { users, roles: None });
+    }
+    let raw: JsonObject = serde_json::from_str(text).map_err(fail)?;
+    // Elements of the two arrays are at depth 2: roles come first when they are written first.
+    let starts = json_entry_lines(text, 2);
+    let roles_first =
+        text.find("\"roles\"").unwrap_or(usize::MAX) < text.find("\"users\"").unwrap_or(usize::MAX);
+    let role_count = raw.roles.as_ref().map_or(0, Vec::len);
+    let (role_starts, user_starts) = if roles_first {
+        starts.split_at(role_count.min(starts.len()))
+    } else {
+        let (users, roles) = starts.split_at(raw.users.len().min(starts.len()));
+        (roles, users)
+    };
+    let at = |lines: &[usize], i: usize| lines.get(i).copied().unwrap_or(0);
+    Ok(Document {
+        users: raw
+            .users
+            .into_iter()
+            .enumerate()
+            .map(|(i, entry)| entry.into_entry(at(user_starts, i)))
+            .collect(),
+        roles: raw.roles.map(|roles| {
+            roles
+                .into_iter()
+                .enumerate()
+                .map(|(i, role)| role.into_entry(at(role_starts, i)))
+                .collect()
+        }),
+    })
+}
+
+/// The line where each element of the arrays at `depth` starts (1: the top-level array; 2: the
+/// arrays of a top-level object).
+fn json_entry_lines(text: &str, depth_of_array: usize) -> Vec<usize> {
     let (mut depth, mut in_string, mut escaped, mut line) = (0usize, false, false, 1usize);
     let mut starts = Vec::new();
     for c in text.chars() {
@@ -182,7 +283,7 @@ fn json_entry_lines(text: &str) -> Vec<usize> {
         match c {
             '"' => in_string = true,
             '[' | '{' => {
-                if depth == 1 {
+                if depth == depth_of_array && (depth == 1 || c == '{') {
                     starts.push(line);
                 }
                 depth += 1;
@@ -199,37 +300,65 @@ fn json_entry_lines(text: &str) -> Vec<usize> {
 struct TomlDocument {
     #[serde(default)]
     user: Vec<toml::Spanned<RawEntry>>,
+    #[serde(default)]
+    role: Option<Vec<toml::Spanned<RawRole>>>,
 }
 
-fn parse_toml(text: &str) -> Result<Vec<Entry>, RowProblem> {
+fn parse_toml(text: &str) -> Result<Document, RowProblem> {
     let document: TomlDocument = toml::from_str(text).map_err(|err| {
         let line = err.span().map_or(0, |span| line_of(text, span.start));
         let message = err.message().to_owned();
         RowProblem::new(
             line,
-            format!("not a TOML document of [[user]] tables: {message}"),
+            format!("not a TOML document of [[user]] and [[role]] tables: {message}"),
         )
     })?;
-    Ok(document
-        .user
-        .into_iter()
-        .map(|spanned| {
-            let line = line_of(text, spanned.span().start);
-            let entry = spanned.into_inner();
-            Entry {
-                email: entry.email.trim().to_owned(),
-                roles: entry.roles.iter().map(|r| r.trim().to_owned()).collect(),
-                line,
-            }
-        })
-        .collect())
+    let line = |start: usize| line_of(text, start);
+    Ok(Document {
+        users: document
+            .user
+            .into_iter()
+            .map(|spanned| {
+                let at = line(spanned.span().start);
+                spanned.into_inner().into_entry(at)
+            })
+            .collect(),
+        roles: document.role.map(|roles| {
+            roles
+                .into_iter()
+                .map(|spanned| {
+                    let at = line(spanned.span().start);
+                    spanned.into_inner().into_entry(at)
+                })
+                .collect()
+        }),
+    })
 }
 
 /// Writes entries (already sorted) in `format`.
 pub fn write(entries: &[Entry], format: DocumentFormat) -> String {
+    write_document(entries, &[], format)
+}
+
+/// Writes users and custom roles (already sorted): roles first, so that a reader sees them
+/// before the users that hold them. CSV holds users only; JSON is the bare array without roles.
+pub fn write_document(entries: &[Entry], roles: &[RoleEntry], format: DocumentFormat) -> String {
     match format {
         DocumentFormat::Json => {
-            let mut text = serde_json::to_string_pretty(entries).unwrap_or_default();
+            let mut text = if roles.is_empty() {
+                serde_json::to_string_pretty(entries)
+            } else {
+                #[derive(Serialize)]
+                struct Both<'a> {
+                    roles: &'a [RoleEntry],
+                    users: &'a [Entry],
+                }
+                serde_json::to_string_pretty(&Both {
+                    roles,
+                    users: entries,
+                })
+            }
+            .unwrap_or_default();
             text.push('\n');
             text
         }
@@ -245,10 +374,16 @@ pub fn write(entries: &[Entry], format: DocumentFormat) -> String {
         }
         DocumentFormat::Toml => {
             #[derive(Serialize)]
-            struct Document<'a> {
+            struct Tables<'a> {
+                #[serde(skip_serializing_if = "<[RoleEntry]>::is_empty")]
+                role: &'a [RoleEntry],
                 user: &'a [Entry],
             }
-            toml::to_string(&Document { user: entries }).unwrap_or_default()
+            toml::to_string(&Tables {
+                role: roles,
+                user: entries,
+            })
+            .unwrap_or_default()
         }
     }
 }

@@ -38,6 +38,10 @@ pub struct Planned {
     pub settled: Option<Result<Response, CliError>>,
     /// The wave of SPEC §13.1: a wave starts when the one before it has ended.
     pub wave: Wave,
+    /// The item's kind when it is not the batch's (a role in a team file of users).
+    pub kind: Option<ItemKind>,
+    /// Items of earlier waves this one needs: if one of them fails, this one is skipped.
+    pub needs: Vec<usize>,
 }
 
 /// The order of changes (SPEC §13.1): role creates and updates, then user invites and role
@@ -70,6 +74,8 @@ impl Planned {
             record: None,
             settled: None,
             wave: Wave::of(action),
+            kind: None,
+            needs: Vec::new(),
         }
     }
 
@@ -80,11 +86,24 @@ impl Planned {
             record: None,
             settled: Some(outcome),
             wave: Wave::Users,
+            kind: None,
+            needs: Vec::new(),
         }
     }
 
     pub fn with_record(mut self, record: Box<dyn AnyRecord>) -> Self {
         self.record = Some(record);
+        self
+    }
+
+    pub fn of_kind(mut self, kind: ItemKind) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// This item needs those (of earlier waves) to succeed first.
+    pub fn needing(mut self, items: Vec<usize>) -> Self {
+        self.needs = items;
         self
     }
 
@@ -104,6 +123,7 @@ impl Planned {
             action: self.action,
             planned: self.record,
             result,
+            kind: self.kind,
         }
     }
 }
@@ -137,11 +157,15 @@ where
         Wave::UserDeletes,
         Wave::RoleDeletes,
     ] {
-        let changes: Vec<usize> = (0..plan.len())
+        let changes: Vec<(usize, Option<CliError>)> = (0..plan.len())
             .filter(|&i| plan[i].is_change() && plan[i].wave == wave)
+            .map(|i| (i, unmet_need(&plan, &results, i, kind)))
             .collect();
         let ended: Vec<(usize, ItemResult)> = stream::iter(changes)
-            .map(|i| async move {
+            .map(|(i, unmet)| async move {
+                if let Some(why) = unmet {
+                    return (i, ItemResult::Skipped(why));
+                }
                 if context.stopped() {
                     return (i, ItemResult::NotStarted);
                 }
@@ -162,6 +186,30 @@ where
         .map(|(planned, sent)| planned.into_item(|| sent.unwrap_or(ItemResult::NotStarted)))
         .collect();
     Batch::new(kind, items, columns)
+}
+
+/// Why item `i` cannot be sent: the first item it needs that failed or was skipped.
+fn unmet_need(
+    plan: &[Planned],
+    results: &[Option<ItemResult>],
+    i: usize,
+    kind: ItemKind,
+) -> Option<CliError> {
+    plan[i].needs.iter().find_map(|&need| {
+        let (code, what) = match results.get(need)? {
+            Some(ItemResult::Failed(err)) => (err.code, "failed"),
+            Some(ItemResult::Skipped(err)) => (err.code, "was skipped"),
+            _ => return None,
+        };
+        let noun = plan[need].kind.unwrap_or(kind).noun().to_lowercase();
+        Some(CliError::new(
+            code,
+            format!(
+                "not sent: it needs {noun} '{}', which {what}.",
+                plan[need].label
+            ),
+        ))
+    })
 }
 
 /// The same plan as a dry run: every change `planned` with `preview(i)`'s message, nothing sent.

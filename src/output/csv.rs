@@ -35,7 +35,7 @@ pub fn outcome(outcome: &Outcome) -> String {
                 }
                 record
             });
-            let columns: Vec<&str> = [batch.kind.key(), "status"]
+            let columns: Vec<&str> = [batch.key(), "status"]
                 .into_iter()
                 .chain(batch.columns.iter().copied())
                 .collect();

@@ -41,8 +41,8 @@ fn batch_text(batch: &Batch, line: &CommandLine, style: Style) -> Rendered {
             }
         }
     };
-    let noun = batch.kind.noun();
     for item in &batch.items {
+        let noun = item.kind_in(batch).noun();
         match &item.result {
             ItemResult::Done(response) => {
                 if response.effect == Effect::Unchanged {
@@ -63,6 +63,11 @@ fn batch_text(batch: &Batch, line: &CommandLine, style: Style) -> Rendered {
             ItemResult::NotStarted => rendered.stdout.push_str(&format!(
                 "Not started: {noun} '{}'.\n",
                 escape_control(&item.label)
+            )),
+            ItemResult::Skipped(why) => rendered.stdout.push_str(&format!(
+                "Skipped: {noun} '{}': {}\n",
+                escape_control(&item.label),
+                escape_control(&why.headline)
             )),
         }
     }

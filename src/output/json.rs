@@ -57,7 +57,7 @@ fn batch_items(batch: &Batch) -> Vec<Value> {
         .iter()
         .map(|item| {
             let mut object = Map::new();
-            object.insert(batch.kind.key().into(), item.label.clone().into());
+            object.insert(item.kind_in(batch).key().into(), item.label.clone().into());
             object.insert("status".into(), item.result.status().into());
             let (code, message) = item.result.code_and_message();
             object.insert("code".into(), code.into());

@@ -153,6 +153,8 @@ pub enum ItemResult {
     Failed(CliError),
     /// Not started because the command was interrupted (SPEC §5).
     NotStarted,
+    /// Not sent because a change it needs failed (SPEC §13.1): why, with that change's code.
+    Skipped(CliError),
 }
 
 impl ItemResult {
@@ -165,6 +167,7 @@ impl ItemResult {
             },
             Self::Failed(_) => "failed",
             Self::NotStarted => "not started",
+            Self::Skipped(_) => "skipped",
         }
     }
 
@@ -172,7 +175,7 @@ impl ItemResult {
     fn code_and_message(&self) -> (&'static str, String) {
         match self {
             Self::Done(response) => ("OK", response.message.clone()),
-            Self::Failed(error) => (error.code.code(), error.message()),
+            Self::Failed(error) | Self::Skipped(error) => (error.code.code(), error.message()),
             Self::NotStarted => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
         }
     }
@@ -231,6 +234,8 @@ pub struct BatchItem {
     /// not-started item still says what it was meant to do. A done item shows its own data.
     pub planned: Option<Box<dyn AnyRecord>>,
     pub result: ItemResult,
+    /// The item's kind when it differs from the batch's (a role in a team file of users).
+    pub kind: Option<ItemKind>,
 }
 
 impl BatchItem {
@@ -240,7 +245,12 @@ impl BatchItem {
             action: None,
             planned: None,
             result,
+            kind: None,
         }
+    }
+
+    pub fn kind_in(&self, batch: &Batch) -> ItemKind {
+        self.kind.unwrap_or(batch.kind)
     }
 
     /// The data columns of this item: the response's when it has one, else the plan's.
@@ -304,6 +314,19 @@ impl Batch {
         self.count("failed")
     }
 
+    /// The key column of the CSV: the kind's, or `item` when the batch holds several kinds.
+    pub fn key(&self) -> &'static str {
+        if self
+            .items
+            .iter()
+            .all(|item| item.kind_in(self) == self.kind)
+        {
+            self.kind.key()
+        } else {
+            "item"
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self.cancelled {
             Some(code) => code,
@@ -365,8 +388,12 @@ impl Batch {
                 let planned = self.count("planned");
                 return format!("Error: {failed} of {changes} {noun} would fail; {planned} planned; nothing was sent.{unchanged}");
             }
+            let skipped = match self.count("skipped") {
+                0 => String::new(),
+                n => format!(", {n} skipped"),
+            };
             return format!(
-                "Error: {failed} of {changes} {noun} failed; {done} done.{unchanged} Run the same command again to finish."
+                "Error: {failed} of {changes} {noun} failed; {done} done{skipped}.{unchanged} Run the same command again to finish."
             );
         }
         if self.dry_run {

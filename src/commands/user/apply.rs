@@ -19,6 +19,7 @@ use crate::refs::{email_problem, parse_role_ref, EmailProblem};
 use crate::teamfile::{self, Entry, RowProblem};
 use crate::text::{os_reason, quoted_list};
 
+use super::team_roles::{self, CreatedRoles, RoleAction, RoleStep};
 use crate::commands::batch::{self, BatchArgs, Planned};
 
 #[derive(Debug, clap::Args)]
@@ -48,7 +49,9 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
         .detail("Name it with --format csv, --format json or --format toml.")
     })?;
     let text = read_input(&args.file)?;
-    let entries = teamfile::parse(&text, format).map_err(|p| invalid(&args.file, &[p]))?;
+    let document =
+        teamfile::parse_document(&text, format).map_err(|p| invalid(&args.file, &[p]))?;
+    let entries = &document.users;
     if args.prune && entries.is_empty() {
         return Err(CliError::new(
             ErrorCode::ValidationIssue,
@@ -58,30 +61,46 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     }
     let client = context.client()?;
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
-    let desired = validate(&entries, &roles).map_err(|p| invalid(&args.file, &p))?;
+    let declared = document.roles.as_deref().unwrap_or_default();
+    let role_plan = match &document.roles {
+        Some(declared) => team_roles::plan(declared, &roles, org_id(&list)?, args.prune),
+        None => Ok(Vec::new()),
+    };
+    let known = team_roles::known_roles(&roles, declared);
+    let (role_steps, desired) = match (role_plan, validate(entries, &known)) {
+        (Ok(role_steps), Ok(desired)) => (role_steps, desired),
+        (role_plan, users) => {
+            let mut problems = role_plan.err().unwrap_or_default();
+            problems.extend(users.err().unwrap_or_default());
+            problems.sort_by_key(|p| p.line);
+            return Err(invalid(&args.file, &problems));
+        }
+    };
     let steps = plan(&desired, &list.users, args.prune);
     keeps_an_admin(&steps, &list.users, &roles)?;
-    if !args.batch.dry_run && !confirm_deletions(context, args, &steps)? {
+    if !args.batch.dry_run && !confirm_deletions(context, args, &steps, &role_steps)? {
         return Ok(Outcome::Response(Response::new(
             "Nothing was changed.",
             crate::output::views::NoChange {},
         )));
     }
-    let planned: Vec<Planned> = steps.iter().map(Step::planned).collect();
+    let items = ordered(&role_steps, &steps);
+    let planned: Vec<Planned> = items.iter().map(|item| item.planned(&items)).collect();
     let mut batch = if args.batch.dry_run {
         batch::preview(ItemKind::User, Applied::COLUMNS, planned, |i| {
-            Ok(steps[i].response(true))
+            Ok(items[i].response(true))
         })
     } else {
-        let changes = steps.iter().filter(|s| s.action != Action::Unchanged);
-        let bar = context.ui.progress(changes.count() as u64);
+        let changes = planned.iter().filter(|p| p.is_change()).count();
+        let bar = context.ui.progress(changes as u64);
+        let created = team_roles::CreatedRoles::default();
         let batch = batch::run(
             context,
             ItemKind::User,
             Applied::COLUMNS,
             planned,
             args.batch.concurrency,
-            |i| execute(context, &list, &steps[i]),
+            |i| items[i].execute(context, &list, &created),
             || bar.inc(1),
         )
         .await;
@@ -90,6 +109,62 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     };
     batch.title = Some(format!("Applied '{}'", args.file));
     Ok(Outcome::Batch(batch))
+}
+
+/// One item of an apply: a declared role or a user row.
+enum Item<'a> {
+    Role(&'a RoleStep),
+    User(&'a Step),
+}
+
+/// The items in the order they are reported: role creates and updates, the users, then the
+/// pruned roles (each is also in its wave, SPEC §13.1).
+fn ordered<'a>(roles: &'a [RoleStep], users: &'a [Step]) -> Vec<Item<'a>> {
+    let pruned = |step: &&RoleStep| step.action == RoleAction::Delete;
+    roles
+        .iter()
+        .filter(|s| !pruned(s))
+        .map(Item::Role)
+        .chain(users.iter().map(Item::User))
+        .chain(roles.iter().filter(pruned).map(Item::Role))
+        .collect()
+}
+
+impl Item<'_> {
+    fn planned(&self, items: &[Item]) -> Planned {
+        match self {
+            Item::Role(step) => step.planned(),
+            Item::User(step) => {
+                // A user that needs a role the file creates waits for it, and is skipped if it fails.
+                let needs = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, item)| matches!(item, Item::Role(role) if role.action == RoleAction::Create && step.role_ids.contains(&role.id)))
+                    .map(|(i, _)| i)
+                    .collect();
+                step.planned().needing(needs)
+            }
+        }
+    }
+
+    fn response(&self, dry_run: bool) -> Response {
+        match self {
+            Item::Role(step) => step.response(dry_run),
+            Item::User(step) => step.response(dry_run),
+        }
+    }
+
+    async fn execute(
+        &self,
+        context: &Context,
+        list: &UserList,
+        created: &CreatedRoles,
+    ) -> Result<Response, CliError> {
+        match self {
+            Item::Role(step) => step.execute(context, created).await,
+            Item::User(step) => execute(context, list, step, created).await,
+        }
+    }
 }
 
 const ORG_ADMIN: &str = "Organization Administrator";
@@ -137,28 +212,40 @@ fn confirm_deletions(
     context: &Context,
     args: &UserApplyArgs,
     steps: &[Step],
+    role_steps: &[RoleStep],
 ) -> Result<bool, CliError> {
-    let deletions: Vec<&str> = steps
+    let users: Vec<&str> = steps
         .iter()
         .filter(|s| s.action == Action::Delete)
         .map(|s| s.email.as_str())
         .collect();
+    let roles: Vec<&str> = role_steps
+        .iter()
+        .filter(|s| s.action == RoleAction::Delete)
+        .map(|s| s.name.as_str())
+        .collect();
+    let deletions: Vec<&str> = users.iter().chain(&roles).copied().collect();
     if deletions.is_empty() || args.yes {
         return Ok(true);
     }
-    let count = deletions.len();
-    let noun = if count == 1 { "user" } else { "users" };
+    let count_of = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let count_noun = match (users.len(), roles.len()) {
+        (n, 0) => count_of(n, "user"),
+        (0, n) => count_of(n, "role"),
+        (u, r) => format!("{} and {}", count_of(u, "user"), count_of(r, "role")),
+    };
     let with_yes =
         |err: CliError| err.fix("Confirm the deletions with --yes:", Edit::AddFlag("--yes"));
     if !context.ui.can_prompt() {
         return Err(with_yes(CliError::new(
             ErrorCode::UnsupportedExecution,
-            format!("--prune would delete {count} {noun}, and there is no terminal to confirm it on; nothing was sent."),
+            format!("--prune would delete {count_noun}, and there is no terminal to confirm it on; nothing was sent."),
         )
         .detail(format!("Deleting: {}.", quoted_list(deletions.iter().copied())))));
     }
+    let who = if roles.is_empty() { "who" } else { "which" };
     let mut list = format!(
-        "'{}' leaves out {count} {noun}, who will be deleted:",
+        "'{}' leaves out {count_noun}, {who} will be deleted:",
         args.file
     );
     for email in &deletions {
@@ -167,7 +254,7 @@ fn confirm_deletions(
     context.ui.notice(&list);
     let answer = context
         .ui
-        .confirm(&format!("Delete {count} {noun}?"))
+        .confirm(&format!("Delete {count_noun}?"))
         .map_err(|err| {
             with_yes(CliError::new(
                 ErrorCode::UnsupportedExecution,
@@ -459,9 +546,15 @@ fn plan(desired: &[Desired], users: &[User], prune: bool) -> Vec<Step> {
     steps
 }
 
-async fn execute(context: &Context, list: &UserList, step: &Step) -> Result<Response, CliError> {
+async fn execute(
+    context: &Context,
+    list: &UserList,
+    step: &Step,
+    created: &CreatedRoles,
+) -> Result<Response, CliError> {
     let client = context.client()?;
-    let ids: Vec<&str> = step.role_ids.iter().map(String::as_str).collect();
+    let resolved: Vec<String> = step.role_ids.iter().map(|id| created.resolve(id)).collect();
+    let ids: Vec<&str> = resolved.iter().map(String::as_str).collect();
     match (step.action, step.user_id.as_deref()) {
         (Action::Invite | Action::Reinvite, _) => {
             let org_id = org_id(list)?;

@@ -1,6 +1,7 @@
 //! `astra user export [--format toml|csv|json]`: the organization's users as a desired-state
 //! document that `user apply` reads back (one round trip: users ∥ roles). Sorted by email, roles
 //! by name; a name held by several roles is written as the id, so the document stays exact.
+//! Custom roles come first (TOML and JSON), with `__ORG_ID__` in their resources.
 
 use crate::api::models::{Role, User};
 use crate::commands::Context;
@@ -20,7 +21,34 @@ pub async fn run(context: &Context, args: &UserExportArgs) -> Result<Outcome, Cl
     let client = context.client()?;
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
     let entries = entries(&list.users, &roles, args.format);
-    Ok(Outcome::Document(teamfile::write(&entries, args.format)))
+    // CSV holds users only (SPEC §1.15); the others carry the custom roles too.
+    let custom = match args.format {
+        DocumentFormat::Csv => Vec::new(),
+        _ => super::team_roles::exported(&roles, crate::lookup::org_id(&list)?),
+    };
+    // Roles are declared by name: when two custom roles share one, the file cannot say which
+    // is which, so it declares none (and `apply --prune` then leaves every role alone).
+    let mut shared: Vec<&str> = custom
+        .iter()
+        .enumerate()
+        .filter(|(i, role)| custom[..*i].iter().any(|other| other.name == role.name))
+        .map(|(_, role)| role.name.as_str())
+        .collect();
+    shared.dedup();
+    let custom = if shared.is_empty() {
+        custom
+    } else {
+        context.ui.notice(&format!(
+            "The custom roles are not written: several roles are named {}.",
+            crate::text::quoted_list(shared)
+        ));
+        Vec::new()
+    };
+    Ok(Outcome::Document(teamfile::write_document(
+        &entries,
+        &custom,
+        args.format,
+    )))
 }
 
 /// The document's entries: every user, sorted by email, roles by name (or id) sorted.

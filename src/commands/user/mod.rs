@@ -7,6 +7,7 @@ mod get;
 mod invite;
 mod list;
 mod roles;
+mod team_roles;
 
 use clap::Subcommand;
 

@@ -1,0 +1,333 @@
+//! The custom roles of a team file (SPEC §1.15): checked with their lines, compared with the
+//! organization's, and planned as role creates and updates (first wave) and, with `--prune`,
+//! deletes of undeclared custom roles (last wave). A role the file creates has no id until it
+//! exists: users that need it hold a placeholder id until then, and are skipped if it fails.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::api::models::{PolicyBody, Role, RoleDefinition};
+use crate::commands::batch::Planned;
+use crate::commands::Context;
+use crate::error::CliError;
+use crate::output::views::Applied;
+use crate::output::{ItemKind, Response};
+use crate::policy::{expand_resource, is_standard, unknown_actions, ORG_PLACEHOLDER};
+use crate::teamfile::{RoleEntry, RowProblem};
+
+const NEW: &str = "new-role:";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleAction {
+    Create,
+    Update,
+    Delete,
+    Unchanged,
+}
+
+impl RoleAction {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Create => "create-role",
+            Self::Update => "update-role",
+            Self::Delete => "delete-role",
+            Self::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// One declared (or, pruned, undeclared) role and what it needs.
+pub struct RoleStep {
+    pub name: String,
+    pub action: RoleAction,
+    /// The role's id: the organization's, or a placeholder for one the file creates.
+    pub id: String,
+    pub description: String,
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+}
+
+/// The ids of the roles created so far, by placeholder: filled in by the first wave, read by
+/// the user changes of the second.
+#[derive(Default)]
+pub struct CreatedRoles(Mutex<HashMap<String, String>>);
+
+impl CreatedRoles {
+    /// The real id for `id` (a placeholder of a created role, or an id already real).
+    pub fn resolve(&self, id: &str) -> String {
+        let created = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        created.get(id).cloned().unwrap_or_else(|| id.to_owned())
+    }
+}
+
+/// Every declared role checked (name, standard, duplicate, actions, resources) and compared with
+/// the organization's; with `prune`, undeclared custom roles are deleted. All problems at once.
+pub fn plan(
+    declared: &[RoleEntry],
+    existing: &[Role],
+    org_id: &str,
+    prune: bool,
+) -> Result<Vec<RoleStep>, Vec<RowProblem>> {
+    let mut problems = Vec::new();
+    let mut steps: Vec<RoleStep> = Vec::new();
+    for entry in declared {
+        let line = entry.line;
+        let name = entry.name.as_str();
+        if name.is_empty() {
+            problems.push(RowProblem::new(line, "a role needs a name"));
+            continue;
+        }
+        if is_standard(name) {
+            problems.push(
+                RowProblem::new(
+                    line,
+                    format!("'{name}' is a standard role and cannot be declared"),
+                )
+                .about(name),
+            );
+            continue;
+        }
+        if let Some(first) = declared
+            .iter()
+            .find(|other| other.name == name && other.line < line)
+        {
+            problems.push(
+                RowProblem::new(
+                    line,
+                    format!("role '{name}' is already declared on line {}", first.line),
+                )
+                .about(name),
+            );
+            continue;
+        }
+        if entry.actions.is_empty() {
+            problems
+                .push(RowProblem::new(line, format!("role '{name}' has no actions")).about(name));
+        }
+        for unknown in unknown_actions(&entry.actions) {
+            let message = match &unknown.suggestion {
+                Some(closest) => format!(
+                    "role '{name}': {}; did you mean '{closest}'?",
+                    unknown.problem
+                ),
+                None => format!("role '{name}': {}", unknown.problem),
+            };
+            problems.push(
+                RowProblem::new(line, message)
+                    .about(unknown.item)
+                    .suggesting(unknown.suggestion),
+            );
+        }
+        let raw = if entry.resources.is_empty() {
+            vec![format!("drn:astra:org:{ORG_PLACEHOLDER}")]
+        } else {
+            entry.resources.clone()
+        };
+        let mut resources = Vec::new();
+        for value in &raw {
+            match expand_resource(value, org_id) {
+                Ok(resource) if !resources.contains(&resource) => resources.push(resource),
+                Ok(_) => {}
+                Err(why) => problems.push(
+                    RowProblem::new(line, format!("role '{name}': {why}")).about(value.as_str()),
+                ),
+            }
+        }
+        let found = existing.iter().find(|r| r.name() == name);
+        let mut actions = entry.actions.clone();
+        actions.dedup();
+        let (action, id) = match found {
+            None => (RoleAction::Create, format!("{NEW}{name}")),
+            Some(role) if same_policy(role, &entry.description, &actions, &resources) => {
+                (RoleAction::Unchanged, role.id.clone())
+            }
+            Some(role) => (RoleAction::Update, role.id.clone()),
+        };
+        steps.push(RoleStep {
+            name: name.to_owned(),
+            action,
+            id,
+            description: entry.description.clone(),
+            actions,
+            resources,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if prune {
+        let mut gone: Vec<&Role> = existing
+            .iter()
+            .filter(|r| !is_standard(r.name()) && !declared.iter().any(|d| d.name == r.name()))
+            .collect();
+        gone.sort_by(|a, b| a.name().cmp(b.name()));
+        steps.extend(gone.into_iter().map(|role| RoleStep {
+            name: role.name().to_owned(),
+            action: RoleAction::Delete,
+            id: role.id.clone(),
+            description: String::new(),
+            actions: Vec::new(),
+            resources: Vec::new(),
+        }));
+    }
+    Ok(steps)
+}
+
+/// The same policy, order aside.
+fn same_policy(role: &Role, description: &str, actions: &[String], resources: &[String]) -> bool {
+    let policy = role.policy.as_deref();
+    let sorted = |values: &[String]| {
+        let mut values = values.to_vec();
+        values.sort();
+        values.dedup();
+        values
+    };
+    let held = |pick: fn(&crate::api::models::Policy) -> &Option<Vec<String>>| {
+        sorted(policy.and_then(|p| pick(p).as_deref()).unwrap_or_default())
+    };
+    policy
+        .and_then(|p| p.description.as_deref())
+        .unwrap_or_default()
+        == description
+        && held(|p| &p.actions) == sorted(actions)
+        && held(|p| &p.resources) == sorted(resources)
+}
+
+/// Roles a user may name: the organization's, and those the file would create (placeholder ids).
+pub fn known_roles(existing: &[Role], declared: &[RoleEntry]) -> Vec<Role> {
+    let mut roles = existing.to_vec();
+    for entry in declared {
+        if !roles.iter().any(|r| r.name() == entry.name) {
+            roles.push(Role {
+                id: format!("{NEW}{}", entry.name),
+                name: Some(entry.name.clone()),
+                policy: None,
+            });
+        }
+    }
+    roles
+}
+
+impl RoleStep {
+    fn applied(&self) -> Applied {
+        Applied {
+            action: self.action.name(),
+            roles: Vec::new(),
+        }
+    }
+
+    pub fn response(&self, dry_run: bool) -> Response {
+        let name = &self.name;
+        let (done, would) = match self.action {
+            RoleAction::Create => (
+                format!("Created role '{name}'."),
+                format!("Would create role '{name}'."),
+            ),
+            RoleAction::Update => (
+                format!("Updated role '{name}'."),
+                format!("Would update role '{name}'."),
+            ),
+            RoleAction::Delete => (
+                format!("Deleted role '{name}'."),
+                format!("Would delete role '{name}'."),
+            ),
+            RoleAction::Unchanged => (
+                format!("Role '{name}' is unchanged."),
+                format!("Role '{name}' is unchanged."),
+            ),
+        };
+        let response = Response::new(if dry_run { would } else { done }, self.applied());
+        if self.action == RoleAction::Unchanged {
+            response.unchanged()
+        } else {
+            response
+        }
+    }
+
+    /// The step as an item of the batch.
+    pub fn planned(&self) -> Planned {
+        let item = if self.action == RoleAction::Unchanged {
+            Planned::settled(&self.name, Ok(self.response(false)))
+        } else {
+            Planned::change(&self.name, self.action.name())
+        };
+        item.with_record(Box::new(self.applied()))
+            .of_kind(ItemKind::Role)
+    }
+
+    /// Sends the change; a created role's id is remembered for the users that need it.
+    pub async fn execute(
+        &self,
+        context: &Context,
+        created: &CreatedRoles,
+    ) -> Result<Response, CliError> {
+        let client = context.client()?;
+        let definition = RoleDefinition {
+            name: &self.name,
+            policy: PolicyBody {
+                description: &self.description,
+                effect: "allow",
+                resources: &self.resources,
+                actions: &self.actions,
+            },
+        };
+        match self.action {
+            RoleAction::Create => {
+                let role = client.create_role(&definition).await?;
+                created
+                    .0
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert(self.id.clone(), role.id);
+            }
+            RoleAction::Update => client.update_role(&self.id, &definition).await?,
+            RoleAction::Delete => {
+                client.delete_role(&self.id).await?;
+            }
+            RoleAction::Unchanged => {}
+        }
+        Ok(self.response(false))
+    }
+}
+
+/// The custom roles of the organization as a team file declares them: sorted by name, actions
+/// and resources sorted, resources with `__ORG_ID__` (SPEC §1.15).
+pub fn exported(roles: &[Role], org_id: &str) -> Vec<RoleEntry> {
+    let mut entries: Vec<RoleEntry> = roles
+        .iter()
+        .filter(|role| !is_standard(role.name()))
+        .map(|role| {
+            let policy = role.policy.as_deref();
+            let sorted = |values: Option<&Vec<String>>, portable: bool| {
+                let mut values: Vec<String> = values
+                    .into_iter()
+                    .flatten()
+                    .map(|v| {
+                        if portable {
+                            crate::policy::portable_resource(v, org_id)
+                        } else {
+                            v.clone()
+                        }
+                    })
+                    .collect();
+                values.sort();
+                values.dedup();
+                values
+            };
+            RoleEntry {
+                name: role.name().to_owned(),
+                description: policy
+                    .and_then(|p| p.description.clone())
+                    .unwrap_or_default(),
+                actions: sorted(policy.and_then(|p| p.actions.as_ref()), false),
+                resources: sorted(policy.and_then(|p| p.resources.as_ref()), true),
+                line: 0,
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    entries
+}
