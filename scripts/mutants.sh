@@ -40,6 +40,7 @@ files=(
   src/commands/user/mod.rs
   src/commands/user/apply.rs
   src/commands/user/roles.rs
+  src/commands/user/team_roles.rs
   src/commands/role/update.rs
 )
 args=(--no-shuffle)

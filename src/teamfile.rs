@@ -445,6 +445,46 @@ mod tests {
     }
 
     #[test]
+    fn roles_are_read_with_their_lines_and_written_back_first() {
+        let role = RoleEntry {
+            name: "Ops".into(),
+            description: "d".into(),
+            actions: vec!["db-cql".into()],
+            resources: vec!["drn:astra:org:__ORG_ID__:db:*".into()],
+            line: 0,
+        };
+        for format in [DocumentFormat::Toml, DocumentFormat::Json] {
+            let text = write_document(&entries(), std::slice::from_ref(&role), format);
+            let read = parse_document(&text, format).unwrap();
+            let roles = read.roles.expect("a role part");
+            assert_eq!(roles.len(), 1, "{format:?}");
+            assert_eq!(roles[0].name, "Ops");
+            assert_eq!(roles[0].actions, role.actions);
+            assert!(
+                roles[0].line >= 1 && roles[0].line < read.users[0].line,
+                "{format:?}: {text}"
+            );
+            assert_eq!(read.users.len(), 2);
+        }
+        let users_first = "{\n \"users\": [\n  {\"email\": \"a@x.io\"}\n ],\n \"roles\": [\n  {\"name\": \"R\"}\n ]\n}";
+        let read = parse_document(users_first, DocumentFormat::Json).unwrap();
+        assert_eq!((read.users[0].line, read.roles.unwrap()[0].line), (3, 6));
+        let bare = parse_document("[]", DocumentFormat::Json).unwrap();
+        assert_eq!(bare.roles, None, "a bare array has no role part");
+        let empty = parse_document("role = []\n", DocumentFormat::Toml).unwrap();
+        assert_eq!(
+            empty.roles,
+            Some(Vec::new()),
+            "an empty role part is a role part"
+        );
+        assert_eq!(
+            write_document(&entries(), &[], DocumentFormat::Json),
+            write(&entries(), DocumentFormat::Json),
+            "no custom role: the bare array"
+        );
+    }
+
+    #[test]
     fn json_line_numbers_ignore_brackets_and_quotes_inside_strings() {
         let text = "[\n  {\"email\": \"a{[\\\"@x.io\", \"roles\": [\"A\"]},\n  {\"email\": \"b@x.io\",\n   \"roles\": [\"}]\"]},\n  {\"email\": \"c@x.io\", \"roles\": [\"C\"]}\n]";
         let entries = parse(text, DocumentFormat::Json).unwrap();

@@ -322,6 +322,56 @@ mod tests {
     }
 
     #[test]
+    fn an_item_whose_need_failed_or_was_skipped_is_skipped_with_its_code() {
+        let context = context();
+        // Items 0 (done) and 1 (fails) are roles; 2 needs 1, 3 needs 0, 4 needs 2 (skipped).
+        let items = vec![
+            Planned::change("r0", "create-role").of_kind(ItemKind::Role),
+            Planned::change("r1", "create-role").of_kind(ItemKind::Role),
+            Planned::change("u2", "invite").needing(vec![1]),
+            Planned::change("u3", "invite").needing(vec![0]),
+            Planned::change("u4", "delete").needing(vec![2]),
+        ];
+        let sent = std::cell::RefCell::new(Vec::new());
+        let batch = block_on(run(
+            &context,
+            ItemKind::User,
+            Deleted::COLUMNS,
+            items,
+            4,
+            |i| {
+                sent.borrow_mut().push(i);
+                async move {
+                    match i {
+                        1 => Err(CliError::new(ErrorCode::RequestRejected, "no")),
+                        _ => Ok(Response::new("ok", Deleted { was_deleted: true })),
+                    }
+                }
+            },
+            || {},
+        ));
+        assert_eq!(
+            statuses(&batch),
+            ["done", "failed", "skipped", "done", "skipped"]
+        );
+        assert_eq!(*sent.borrow(), [0, 1, 3], "skipped items are never sent");
+        let ItemResult::Skipped(why) = &batch.items[2].result else {
+            panic!("not skipped")
+        };
+        assert_eq!(why.code, ErrorCode::RequestRejected);
+        assert_eq!(why.headline, "not sent: it needs role 'r1', which failed.");
+        let ItemResult::Skipped(why) = &batch.items[4].result else {
+            panic!("not skipped")
+        };
+        assert_eq!(
+            why.headline,
+            "not sent: it needs user 'u2', which was skipped."
+        );
+        assert_eq!(batch.items[0].kind, Some(ItemKind::Role));
+        assert_eq!(batch.key(), "item", "a batch of users and roles");
+    }
+
+    #[test]
     fn a_slow_item_does_not_keep_the_next_from_starting() {
         let context = context();
         let started = std::cell::RefCell::new(Vec::new());

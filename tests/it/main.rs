@@ -19,6 +19,7 @@ mod layout;
 mod ops;
 mod roles;
 mod security;
+mod team_roles;
 mod terminal;
 mod tls;
 mod users;
