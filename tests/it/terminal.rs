@@ -697,3 +697,89 @@ async fn prune_asks_before_deleting_and_no_sends_nothing() {
     );
     assert_eq!(writes(emulator.requests().await), 2);
 }
+
+#[tokio::test]
+async fn token_create_without_roles_asks_with_nothing_preselected() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let Some(tmux) = Tmux::start(
+        &home_env(&home, &emulator),
+        &["token", "create", "-d", "ci"],
+    ) else {
+        return;
+    };
+    let shown = tmux.wait_for("Roles to assign:");
+    assert!(!shown.contains("[x]"), "nothing pre-selected:\n{shown}");
+    tmux.literal("RO User");
+    tmux.keys(&["Space", "Enter"]);
+    let done = tmux.wait_for("EXIT=0");
+    assert!(
+        done.contains("Store the token now: it cannot be shown again."),
+        "{done}"
+    );
+    let posts: Vec<serde_json::Value> = emulator
+        .requests()
+        .await
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .collect();
+    assert_eq!(
+        posts[0]["body"],
+        serde_json::json!({"roles": ["0a570005-4e1a-4b5c-8d2e-000000000006"], "description": "ci"})
+    );
+}
+
+#[tokio::test]
+async fn token_delete_without_an_id_picks_one_and_asks_for_confirm() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let deletes = |requests: Vec<serde_json::Value>| -> Vec<String> {
+        requests
+            .into_iter()
+            .filter(|r| r["method"] == "DELETE")
+            .map(|r| r["path"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &["token", "delete"]) else {
+        return;
+    };
+    let shown = tmux.wait_for("Token to delete:");
+    assert!(
+        shown.contains("ciTokenciTokenciTokenciT (CI pipeline)"),
+        "{shown}"
+    );
+    tmux.literal("CI pipe");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("To confirm, type 'confirm' below or press Ctrl+C to cancel.");
+    tmux.literal("no");
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("EXIT=0");
+    assert!(
+        done.contains("You are about to permanently delete token ciTokenciTokenciTokenciT."),
+        "{done}"
+    );
+    assert!(done.contains("Nothing was changed."), "{done}");
+    assert!(deletes(emulator.requests().await).is_empty());
+    drop(tmux);
+
+    let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &["token", "delete"]) else {
+        return;
+    };
+    tmux.wait_for("Token to delete:");
+    tmux.literal("CI pipe");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("type 'confirm'");
+    tmux.literal("confirm");
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("EXIT=0");
+    assert!(
+        done.contains("Token ciTokenciTokenciTokenciT has been deleted."),
+        "{done}"
+    );
+    assert_eq!(
+        deletes(emulator.requests().await),
+        ["/v2/clientIdSecrets/ciTokenciTokenciTokenciT"]
+    );
+}
