@@ -1,4 +1,5 @@
-//! `--tls`: a throwaway CA made at start, a certificate for `localhost` and `127.0.0.1` signed by
+//! `--tls`: a throwaway CA made at start, a certificate for `localhost`, `127.0.0.1` and
+//! `astra.test` (a reserved name, for reaching it through a proxy, which loopback never is) signed by
 //! it, and HTTPS with rustls, so that the CLI's production path (HTTPS, `SSL_CERT_FILE`, a proxy)
 //! can be tried without an account. The CA's certificate is written to a file for
 //! `SSL_CERT_FILE`; its key never leaves memory.
@@ -33,8 +34,12 @@ pub fn generate(ca_file: &Path) -> Result<Tls, String> {
     let issuer = Issuer::new(ca_params, ca_key);
 
     let key = KeyPair::generate().map_err(|e| fail("server key", &e))?;
-    let mut params = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-        .map_err(|e| fail("server certificate", &e))?;
+    let mut params = CertificateParams::new(vec![
+        "localhost".to_owned(),
+        "127.0.0.1".to_owned(),
+        "astra.test".to_owned(),
+    ])
+    .map_err(|e| fail("server certificate", &e))?;
     params
         .distinguished_name
         .push(DnType::CommonName, "localhost");

@@ -147,6 +147,10 @@ impl ApiClient {
         } else {
             builder = builder.tls_certs_only(Vec::new());
         }
+        // SPEC §6: a proxy would reach its own loopback, not ours, and the token would cross it.
+        if is_loopback(base_url) {
+            builder = builder.no_proxy();
+        }
         let http = builder.build().map_err(|err| ApiError::Setup {
             reason: root_cause(&err),
             file: None,
@@ -383,6 +387,18 @@ impl ApiClient {
     }
 }
 
+/// `localhost`, `127.0.0.0/8` or `[::1]`: reached directly, never through a proxy.
+fn is_loopback(base_url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return false;
+    };
+    let host = url.host_str().unwrap_or_default();
+    match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
 /// A reply's JSON body, or `BAD_RESPONSE` saying why not.
 fn parse_body<T: DeserializeOwned>(
     method: &Method,
@@ -465,5 +481,30 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     match text.find(" (os error") {
         Some(end) => text[..end].to_owned(),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn loopback_is_localhost_127_slash_8_and_ipv6_one() {
+        for url in [
+            "http://localhost:1/v2",
+            "https://LOCALHOST/v2",
+            "http://127.0.0.1:8/v2",
+            "http://127.9.9.9/v2",
+            "http://[::1]:80/v2",
+        ] {
+            assert!(super::is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://api.astra.datastax.com/v2",
+            "http://128.0.0.1/v2",
+            "http://localhost.example/v2",
+            "http://[::2]/v2",
+            "not a url",
+        ] {
+            assert!(!super::is_loopback(url), "{url}");
+        }
     }
 }

@@ -143,7 +143,8 @@ fn tunnel(mut client: TcpStream, heads: &Mutex<Vec<String>>, relayed: &Arc<Mutex
         let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n");
         return;
     };
-    let Ok(server) = TcpStream::connect(target.replace("localhost", "127.0.0.1")) else {
+    // `astra.test` is the emulator's name behind the proxy (loopback is never proxied).
+    let Ok(server) = TcpStream::connect(target.replace("astra.test", "127.0.0.1")) else {
         let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
         return;
     };
@@ -174,7 +175,7 @@ fn tunnel(mut client: TcpStream, heads: &Mutex<Vec<String>>, relayed: &Arc<Mutex
 fn https_goes_through_a_connect_proxy_that_never_sees_the_token() {
     let (emulator, env, ca) = emulator_with_ca();
     let ca = ca.to_str().unwrap();
-    let endpoint = emulator.endpoint.replace("127.0.0.1", "localhost");
+    let endpoint = emulator.endpoint.replace("127.0.0.1", "astra.test");
     let port = endpoint.rsplit(':').next().unwrap().trim_end_matches("/v2");
     for variable in ["HTTPS_PROXY", "https_proxy"] {
         let proxy = Proxy::start();
@@ -189,7 +190,7 @@ fn https_goes_through_a_connect_proxy_that_never_sees_the_token() {
         for head in &heads {
             assert_eq!(
                 head.lines().next().unwrap(),
-                format!("CONNECT localhost:{port} HTTP/1.1"),
+                format!("CONNECT astra.test:{port} HTTP/1.1"),
                 "{variable}: only the CONNECT line"
             );
             assert!(!head.contains("Authorization") && !head.contains(&TOKEN[8..]));
@@ -210,11 +211,34 @@ fn https_goes_through_a_connect_proxy_that_never_sees_the_token() {
         &[
             ("SSL_CERT_FILE", ca),
             ("HTTPS_PROXY", &proxy.url),
-            ("NO_PROXY", "localhost"),
+            ("NO_PROXY", "astra.test"),
         ],
     );
-    assert_exit(&output, 0, "");
+    assert_ne!(
+        output.status.code(),
+        Some(0),
+        "not proxied, astra.test does not resolve"
+    );
     assert!(proxy.heads().is_empty(), "NO_PROXY is respected");
+
+    // SPEC §6: a loopback endpoint is reached directly, whatever the proxy variables say.
+    for host in ["localhost", "127.0.0.1"] {
+        let proxy = Proxy::start();
+        let output = https_run(
+            &env,
+            &emulator.endpoint.replace("127.0.0.1", host),
+            &[
+                ("SSL_CERT_FILE", ca),
+                ("HTTPS_PROXY", &proxy.url),
+                ("ALL_PROXY", &proxy.url),
+            ],
+        );
+        assert_exit(&output, 0, host);
+        assert!(
+            proxy.heads().is_empty(),
+            "{host}: loopback is never proxied"
+        );
+    }
 
     let proxy = Proxy::start();
     let output = https_run(
@@ -222,7 +246,11 @@ fn https_goes_through_a_connect_proxy_that_never_sees_the_token() {
         &endpoint,
         &[("SSL_CERT_FILE", ca), ("HTTP_PROXY", &proxy.url)],
     );
-    assert_exit(&output, 0, "");
+    assert_ne!(
+        output.status.code(),
+        Some(0),
+        "astra.test resolves only through the proxy"
+    );
     assert!(
         proxy.heads().is_empty(),
         "HTTP_PROXY alone is not used for https"
