@@ -31,14 +31,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         std::iter::once(program).chain(typed),
     )) {
         Ok(cli) => cli,
-        Err(err) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = err.print();
-            return if err.use_stderr() { 2 } else { 0 };
-        }
+        Err(err) => return print_clap(&err),
     };
     let Some(command) = group_or_help(&cli) else {
-        return 0;
+        let help = Cli::try_parse_from(bare_group_help(&cli)).err();
+        return help.map_or(0, |help| print_clap(&help));
     };
 
     let line = CommandLine::parse(&typed_text, &crate::cli::value_options());
@@ -89,21 +86,51 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     status
 }
 
-/// Prints help for `astra` and for a group without a subcommand (`astra user`); `None` then.
+/// The command to run, or `None` for `astra` or a group typed without a subcommand
+/// (`astra user`), whose help is printed instead.
 fn group_or_help(cli: &Cli) -> Option<&Command> {
-    let group = match &cli.command {
-        None => None,
-        Some(command) => match command.bare_group() {
-            None => return Some(command),
-            group => group,
-        },
-    };
-    // Parsing `--help` renders it exactly as clap does for a typed `--help`.
-    let path = ["astra"].into_iter().chain(group).chain(["--help"]);
-    if let Err(help) = Cli::try_parse_from(path) {
-        let _ = help.print();
+    cli.command
+        .as_ref()
+        .filter(|command| command.bare_group().is_none())
+}
+
+/// `astra [GROUP] --help`: parsing it renders the help exactly as clap does for a typed `--help`.
+fn bare_group_help(cli: &Cli) -> Vec<&'static str> {
+    let group = cli.command.as_ref().and_then(Command::bare_group);
+    ["astra"]
+        .into_iter()
+        .chain(group)
+        .chain(["--help"])
+        .collect()
+}
+
+/// Help and version go to stdout with 0 (1 with one line when stdout cannot be written, like
+/// every output, SPEC §5); usage errors to stderr with 2.
+fn print_clap(err: &clap::Error) -> u8 {
+    if err.use_stderr() {
+        let _ = err.print();
+        return 2;
     }
-    None
+    let rendered = err.render();
+    let text = if std::io::stdout().is_terminal() {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!(
+                "Error: cannot write to standard output: {}",
+                crate::text::os_reason(&err)
+            );
+            ErrorCode::OutputFailed.exit_status()
+        }
+        _ => 0,
+    }
 }
 
 /// Builds the context and runs the command until it ends or a signal stops it.
@@ -238,6 +265,7 @@ fn ui_settings(global: &GlobalArgs, style: Style) -> UiSettings {
             && std::io::stdin().is_terminal()
             && std::io::stderr().is_terminal(),
         animate: wanted && human && !style.quiet && !global.verbose,
+        human_terminal: human && std::io::stdout().is_terminal(),
     }
 }
 

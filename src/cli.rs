@@ -22,7 +22,7 @@ use crate::output::Format;
 )]
 pub struct Cli {
     /// Print the version
-    #[arg(long, action = ArgAction::Version, help_heading = "Common options")]
+    #[arg(long, action = ArgAction::Version)]
     pub version: Option<bool>,
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -41,33 +41,33 @@ pub enum ColorWhen {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Output format
-    #[arg(short = 'o', long, value_enum, ignore_case = true, default_value_t = Format::Human, global = true, help_heading = "Common options")]
+    #[arg(short = 'o', long, value_enum, ignore_case = true, default_value_t = Format::Human, global = true, help_heading = "Common Options")]
     pub output: Format,
     /// Print a debug log on stderr (HTTP calls, retries; never the token)
-    #[arg(short = 'V', long, global = true, help_heading = "Common options")]
+    #[arg(short = 'V', long, global = true, help_heading = "Common Options")]
     pub verbose: bool,
     /// Only essential output: no hints, notices or spinner
-    #[arg(short = 'q', long, global = true, help_heading = "Common options")]
+    #[arg(short = 'q', long, global = true, help_heading = "Common Options")]
     pub quiet: bool,
     /// Show a spinner on stderr while waiting
     #[arg(
         long,
         overrides_with = "no_spinner",
         global = true,
-        help_heading = "Common options"
+        help_heading = "Common Options"
     )]
     pub spinner: bool,
     /// Never show a spinner
-    #[arg(long, global = true, help_heading = "Common options")]
+    #[arg(long, global = true, help_heading = "Common Options")]
     pub no_spinner: bool,
     /// Never prompt; use the documented default or fail
-    #[arg(long, global = true, help_heading = "Common options")]
+    #[arg(long, global = true, help_heading = "Common Options")]
     pub no_input: bool,
     /// When to use colours
-    #[arg(long, value_enum, value_name = "WHEN", num_args = 0..=1, require_equals = true, default_missing_value = "always", global = true, help_heading = "Common options")]
+    #[arg(long, value_enum, value_name = "WHEN", num_args = 0..=1, require_equals = true, default_missing_value = "always", global = true, help_heading = "Common Options")]
     pub color: Option<ColorWhen>,
     /// At exit, write the debug log (tokens masked) to FILE or to <ASTRA_HOME>/logs/
-    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, global = true, help_heading = "Common options")]
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, global = true, help_heading = "Common Options")]
     pub dump_logs: Option<Option<PathBuf>>,
 
     /// The .astrarc file to read (also -cf PATH)
@@ -75,7 +75,7 @@ pub struct GlobalArgs {
         long = "config-file",
         value_name = "PATH",
         global = true,
-        help_heading = "Connection options"
+        help_heading = "Connection Options"
     )]
     pub config_file: Option<String>,
     /// The profile of the .astrarc to use
@@ -84,11 +84,11 @@ pub struct GlobalArgs {
         long,
         value_name = "NAME",
         global = true,
-        help_heading = "Connection options"
+        help_heading = "Connection Options"
     )]
     pub profile: Option<String>,
     /// The token, or @FILE to read it from a file, or @- to read it from stdin
-    #[arg(long, value_name = "TOKEN", value_parser = parse_token_arg, global = true, help_heading = "Connection options")]
+    #[arg(long, value_name = "TOKEN", value_parser = parse_token_arg, global = true, help_heading = "Connection Options")]
     pub token: Option<TokenArg>,
     /// The environment of the token [prod (default), dev, test, local]
     #[arg(
@@ -97,7 +97,7 @@ pub struct GlobalArgs {
         ignore_case = true,
         hide_possible_values = true,
         global = true,
-        help_heading = "Connection options"
+        help_heading = "Connection Options"
     )]
     pub env: Option<Env>,
     /// Base URL for --env local (e.g. http://127.0.0.1:PORT/v2)
@@ -105,7 +105,7 @@ pub struct GlobalArgs {
         long,
         value_name = "URL",
         global = true,
-        help_heading = "Connection options"
+        help_heading = "Connection Options"
     )]
     pub local_endpoint: Option<String>,
 }
@@ -156,26 +156,40 @@ pub fn value_options() -> OptionSpec {
 }
 
 /// clap has no two-letter short options: `-cf PATH` and `-cf=PATH` become `--config-file`.
+/// `--color WHEN` with a space becomes `--color=WHEN` when WHEN is one of its values (SPEC §2, as
+/// cargo does), so that it never swallows a USER and a bare `--color` stays `always`.
 pub fn rewrite_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
-    let mut after_separator = false;
-    args.into_iter()
-        .map(|arg| {
-            if after_separator {
-                return arg;
+    let mut out = Vec::new();
+    let mut args = args.into_iter().peekable();
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--") => {
+                out.push(arg);
+                out.extend(args);
+                break;
             }
-            match arg.to_str() {
-                Some("--") => {
-                    after_separator = true;
-                    arg
-                }
-                Some("-cf") => OsString::from("--config-file"),
-                Some(text) if text.starts_with("-cf=") => {
-                    OsString::from(format!("--config-file={}", &text[4..]))
-                }
-                _ => arg,
+            Some("-cf") => out.push(OsString::from("--config-file")),
+            Some(text) if text.starts_with("-cf=") => {
+                out.push(OsString::from(format!("--config-file={}", &text[4..])))
             }
-        })
-        .collect()
+            Some("--color") => {
+                let when = args
+                    .peek()
+                    .and_then(|next| next.to_str())
+                    .filter(|next| ["auto", "never", "always"].contains(next))
+                    .map(str::to_owned);
+                match when {
+                    Some(when) => {
+                        args.next();
+                        out.push(OsString::from(format!("--color={when}")));
+                    }
+                    None => out.push(arg),
+                }
+            }
+            _ => out.push(arg),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -186,6 +200,31 @@ mod tests {
     #[test]
     fn the_clap_tree_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn color_takes_its_value_after_a_space_only_when_it_is_one() {
+        let rewritten = rewrite_args(
+            [
+                "astra", "--color", "never", "u@x.io", "--color", "bob@x.io", "--", "--color",
+                "auto",
+            ]
+            .map(OsString::from),
+        );
+        assert_eq!(
+            rewritten,
+            [
+                "astra",
+                "--color=never",
+                "u@x.io",
+                "--color",
+                "bob@x.io",
+                "--",
+                "--color",
+                "auto"
+            ]
+            .map(OsString::from)
+        );
     }
 
     #[test]

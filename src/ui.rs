@@ -20,6 +20,8 @@ pub struct UiSettings {
     pub can_prompt: bool,
     /// A spinner and progress bars may be drawn on stderr.
     pub animate: bool,
+    /// Human output to a terminal: where the hints beyond the original's may go (SPEC §12).
+    pub human_terminal: bool,
 }
 
 pub struct Ui {
@@ -40,6 +42,11 @@ impl Ui {
     }
 
     /// Whether a prompt may be shown (SPEC §1.5): otherwise use the default or fail.
+    /// Whether stdout is a person reading human output (not a pipe, a file, JSON or CSV).
+    pub fn human_terminal(&self) -> bool {
+        self.settings.human_terminal
+    }
+
     pub fn can_prompt(&self) -> bool {
         self.settings.can_prompt
     }

@@ -134,6 +134,16 @@ impl Response {
         self
     }
 
+    /// [`Response::suggest`] only when `wanted` (a hint the original does not print, shown to a
+    /// person at a terminal only).
+    pub fn suggest_if(self, wanted: bool, suggestion: impl Into<Suggestion>) -> Self {
+        if wanted {
+            self.suggest(suggestion)
+        } else {
+            self
+        }
+    }
+
     /// Marks the response as one that changed nothing (`--if-exists` of a missing user).
     pub fn unchanged(mut self) -> Self {
         self.effect = Effect::Unchanged;

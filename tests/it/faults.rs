@@ -562,6 +562,31 @@ async fn a_full_stdout_is_output_failed_and_a_closed_one_is_quiet() {
         .output()
         .unwrap();
     assert_eq!(stderr(&closed), "", "a closed pipe is not an error");
+
+    // Help and version are output like any other (SPEC §5): a full stdout is exit 1, one line.
+    for args in [
+        vec!["--version"],
+        vec!["user", "list", "--help"],
+        vec!["user"],
+        vec![],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_astra"))
+            .args(&args)
+            .env("HOME", env.home.path())
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            "Error: cannot write to standard output: No space left on device\n",
+            "{args:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -125,6 +125,16 @@ async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
         stdout(&same),
         "User 'bob@example.com' already has these roles; nothing to change.\n"
     );
+    let not_held = run(
+        &env,
+        &emulator,
+        &["user", "roles", "bob@example.com", "--remove", "Admin User"],
+    );
+    assert_exit(&not_held, 0, "removing a role not held");
+    assert_eq!(
+        stdout(&not_held),
+        "User 'bob@example.com' does not have role 'Admin User'; nothing to change.\n"
+    );
     let dry = run(
         &env,
         &emulator,
@@ -868,4 +878,36 @@ async fn every_batch_command_takes_dry_run_and_sends_nothing() {
         "no default-role notice when nothing is sent"
     );
     assert!(writes(&emulator).await.is_empty());
+}
+
+#[tokio::test]
+async fn color_with_a_space_takes_only_its_own_values() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&[]);
+    let output = run(
+        &env,
+        &emulator,
+        &["user", "delete", "--color", "never", "bob@example.com"],
+    );
+    assert_exit(&output, 0, "--color never USER");
+    assert_eq!(
+        stdout(&output),
+        "User 'bob@example.com' has been deleted.\n"
+    );
+    let bare = run(
+        &env,
+        &emulator,
+        &["user", "delete", "--color", "carol@example.com"],
+    );
+    assert_exit(
+        &bare,
+        0,
+        "a bare --color is always and never swallows the USER",
+    );
+    assert_eq!(
+        stdout(&bare),
+        "User \u{1b}[1m\u{1b}[36mcarol@example.com\u{1b}[0m has been deleted.\n"
+    );
+    let deletes: Vec<String> = writes(&emulator).await.iter().map(call_line).collect();
+    assert_eq!(deletes.len(), 2, "{deletes:?}");
 }

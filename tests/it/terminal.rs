@@ -173,6 +173,10 @@ async fn the_role_picker_preselects_the_default_filters_and_accepts() {
     );
     assert!(done.contains("EXIT=0"), "{done}");
     assert!(
+        done.contains("# See the invited user:\n$ astra user get pick@example.com"),
+        "on a terminal the hint is shown (SPEC §12):\n{done}"
+    );
+    assert!(
         !done.contains("No role given"),
         "no default-role notice after a pick"
     );

@@ -199,7 +199,8 @@ async fn invite_in_json_and_csv_and_comma_lists_mean_repeated_flags() {
         parse_json(&json),
         json!({"code": "OK", "message": "User 'jane@example.com' has been invited with roles 'R/W User', 'Billing Admin'.",
             "data": {"wasInvited": true, "roleIds": [RW_USER, BILLING]},
-            "nextSteps": [{"comment": "See the invited user:", "command": "astra user get jane@example.com"}]})
+            "nextSteps": null}),
+        "JSON is the original's: no terminal-only hint (SPEC §12)"
     );
     let csv = env.run_at(
         &endpoint(&server),

@@ -168,10 +168,13 @@ async fn invite(
             role_ids: Some(ids.iter().map(|id| (*id).to_owned()).collect()),
         },
     )
-    .suggest(Hint::new(
-        "See the invited user:",
-        format!("astra user get {}", shell_quote(typed)),
-    )))
+    .suggest_if(
+        context.ui.human_terminal(),
+        Hint::new(
+            "See the invited user:",
+            format!("astra user get {}", shell_quote(typed)),
+        ),
+    ))
 }
 
 /// `role 'R'` or `roles 'R1', 'R2'`, as the invitation's message names them.

@@ -62,10 +62,18 @@ pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, Cli
         removed_names: change.removed_names.clone(),
     };
     if !change.diff.changed() {
-        return Ok(Outcome::Response(Response::new(
-            format!("User '{typed}' already has these roles; nothing to change."),
-            data(false),
-        )));
+        let message = if args.set.is_empty() && args.add.is_empty() {
+            // Only --remove, of roles the user does not hold.
+            let removed: Vec<&str> = args.remove.iter().flatten().map(RoleRef::typed).collect();
+            let noun = if removed.len() == 1 { "role" } else { "roles" };
+            format!(
+                "User '{typed}' does not have {noun} {}; nothing to change.",
+                quoted_list(removed)
+            )
+        } else {
+            format!("User '{typed}' already has these roles; nothing to change.")
+        };
+        return Ok(Outcome::Response(Response::new(message, data(false))));
     }
     let summary = change.summary();
     if args.dry_run {
