@@ -339,9 +339,12 @@ impl Drop for Emulator {
 /// The emulator binary beside `astra`; built on demand, with the same profile, when only this
 /// package was built (`cargo test -p astra-cli`, cargo-mutants' `mutants` profile).
 fn emulator_binary() -> PathBuf {
+    static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     let astra = Path::new(env!("CARGO_BIN_EXE_astra"));
     let binary = astra.with_file_name(format!("astra-emulator{}", std::env::consts::EXE_SUFFIX));
-    if !binary.exists() {
+    // Built once per run even when it exists: a stale emulator (`cargo test -p astra-cli`, a
+    // cargo-mutants copy) would test the CLI against yesterday's API.
+    BUILT.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let profile = match astra.parent().and_then(Path::file_name) {
             Some(dir) if dir != "debug" => dir.to_string_lossy().into_owned(),
@@ -352,7 +355,7 @@ fn emulator_binary() -> PathBuf {
             .status()
             .expect("cargo build");
         assert!(status.success(), "cannot build astra-emulator");
-    }
+    });
     binary
 }
 
