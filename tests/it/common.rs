@@ -342,9 +342,12 @@ fn emulator_binary() -> PathBuf {
     static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     let astra = Path::new(env!("CARGO_BIN_EXE_astra"));
     let binary = astra.with_file_name(format!("astra-emulator{}", std::env::consts::EXE_SUFFIX));
-    // Built once per run even when it exists: a stale emulator (`cargo test -p astra-cli`, a
+    // Rebuilt when older than its sources: a stale emulator (`cargo test -p astra-cli`, a
     // cargo-mutants copy) would test the CLI against yesterday's API.
     BUILT.get_or_init(|| {
+        if !is_older_than_its_sources(&binary) {
+            return;
+        }
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let profile = match astra.parent().and_then(Path::file_name) {
             Some(dir) if dir != "debug" => dir.to_string_lossy().into_owned(),
@@ -357,6 +360,21 @@ fn emulator_binary() -> PathBuf {
         assert!(status.success(), "cannot build astra-emulator");
     });
     binary
+}
+
+fn is_older_than_its_sources(binary: &Path) -> bool {
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let Some(built) = modified(binary) else {
+        return true;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("emulator");
+    let mut sources = vec![root.join("Cargo.toml")];
+    if let Ok(entries) = std::fs::read_dir(root.join("src")) {
+        sources.extend(entries.flatten().map(|entry| entry.path()));
+    }
+    sources
+        .iter()
+        .any(|source| modified(source).is_some_and(|at| at > built))
 }
 
 /// A 429 or 503 without `Retry-After` is waited out for 120 s in all (SPEC §7.2): 200 ms doubling
