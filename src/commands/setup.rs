@@ -2,7 +2,7 @@
 //! (hidden) on a terminal, checks it (SPEC §3.2, then one `GET /organizations/roles`), and saves
 //! it as a profile. A token that is refused is never saved.
 
-use crate::commands::config::{file, save, token_to_save};
+use crate::commands::config::{check_free, file, save, token_to_save};
 use crate::commands::Context;
 use crate::config;
 use crate::error::{CliError, ErrorCode};
@@ -18,6 +18,9 @@ pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliErr
         .clone()
         .unwrap_or_else(|| "default".to_owned());
     let target = config::flags_or_variables(request.env, request.local_endpoint.clone())?;
+    // A file that does not parse is refused before the token is asked for or sent.
+    let path = file(context)?;
+    check_free(&path, &name, true)?;
     let token = token_to_save(
         context,
         Some("Create a token at https://astra.datastax.com/settings/tokens (role: Organization Administrator to manage users)."),
@@ -36,7 +39,6 @@ pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliErr
         err.details.push("Nothing was saved.".to_owned());
         err
     })?;
-    let path = file(context)?;
     let message = format!(
         "Token checked; saved as profile '{name}' in '{}'.",
         path.display()

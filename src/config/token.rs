@@ -15,9 +15,10 @@ const MIDDLE_LEN: usize = 24;
 pub struct Token(Secret);
 
 impl Token {
-    /// Checks a raw token (from any source) and wraps it.
+    /// Checks a raw token (from any source) and wraps it. One pair of outer quotes is removed,
+    /// as `.astrarc` values are (SPEC §1.1): `"AstraCS:…"` pasted from a file is the token.
     pub fn parse(raw: &str) -> Result<Self, CliError> {
-        let token = raw.trim();
+        let token = crate::text::unquote(raw.trim()).trim();
         check(token).map_err(|reason| {
             let err = CliError::new(
                 ErrorCode::InvalidToken,
@@ -39,12 +40,12 @@ impl Token {
         &self.0
     }
 
-    /// `AstraCS:abcd****wxyz`: enough to tell two tokens apart, not enough to use one.
     /// The client id: the token's middle part (`AstraCS:<clientId>:<hex>`).
     pub fn client_id(&self) -> &str {
         self.0.expose().split(':').nth(1).unwrap_or_default()
     }
 
+    /// `AstraCS:abcd****wxyz`: enough to tell two tokens apart, not enough to use one.
     pub fn masked(&self) -> String {
         mask(self.0.expose())
     }
@@ -122,6 +123,14 @@ mod tests {
         assert_eq!(token.secret().expose(), valid());
         assert_eq!(token.masked(), "AstraCS:aaaa****bbbb");
         assert_eq!(format!("{token:?}"), "Token(AstraCS:aaaa****bbbb)");
+        for quoted in [format!("\"{}\"\n", valid()), format!(" '{}' ", valid())] {
+            let token = Token::parse(&quoted).unwrap();
+            assert_eq!(
+                token.secret().expose(),
+                valid(),
+                "one pair of outer quotes is removed"
+            );
+        }
     }
 
     #[test]
@@ -131,6 +140,7 @@ mod tests {
             ("{\"token\": 1}", "JSON"),
             ("./token.txt", "file name"),
             ("Bearer abc", "must start with"),
+            ("\"AstraCS:abc", "JSON"),
             ("AstraCS:abc", "97 characters"),
         ];
         for (raw, reason) in cases {
@@ -160,7 +170,7 @@ mod tests {
             .unwrap_err()
             .headline
             .contains("ASCII"));
-        for json in ["[\"x\"]", "\"AstraCS\""] {
+        for json in ["[\"x\"]", "{}"] {
             assert!(
                 Token::parse(json).unwrap_err().headline.contains("JSON"),
                 "{json}"

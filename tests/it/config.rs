@@ -188,6 +188,16 @@ async fn token_from_a_file_or_stdin() {
         .assert()
         .success();
     assert_eq!(last_token(&server).await, TOKEN_C);
+
+    // A token in quotes (copied from a JSON or shell file) is the token, as in .astrarc.
+    let quoted = env.write("quoted.txt", &format!("\"{TOKEN_B}\"\n"));
+    env.astra()
+        .args(["role", "list", "--token", &format!("@{}", quoted.display())])
+        .args(local)
+        .arg(endpoint(&server))
+        .assert()
+        .success();
+    assert_eq!(last_token(&server).await, TOKEN_B);
 }
 
 #[test]
@@ -268,6 +278,39 @@ fn astrarc_failures_each_have_their_code() {
         stderr(&output)
     );
     assert!(stderr(&output).starts_with("Error: Cannot parse"));
+    let before = std::fs::read_to_string(&broken).unwrap();
+    for args in [
+        vec!["config", "create", "new", "--token", TOKEN],
+        vec![
+            "setup",
+            "-p",
+            "new",
+            "--token",
+            TOKEN,
+            "--env",
+            "local",
+            "--local-endpoint",
+            "http://127.0.0.1:9/v2",
+        ],
+    ] {
+        let output = env.run(&[args.as_slice(), &["-cf", broken.to_str().unwrap()]].concat());
+        assert_eq!(
+            output.status.code(),
+            Some(4),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("at line 3"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&broken).unwrap(),
+            before,
+            "{args:?}: nothing written"
+        );
+    }
 
     let profiles = env.write("profiles", &format!("[dev]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\n[prod]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\n"));
     let output = env.run(&[

@@ -99,6 +99,9 @@ pub fn check_free(path: &Path, name: &str, overwrite: bool) -> Result<(), CliErr
 }
 
 fn ensure_free(text: &str, path: &Path, name: &str, overwrite: bool) -> Result<(), CliError> {
+    // A file that does not parse is not written to: the next command would fail on it.
+    crate::config::astrarc::Astrarc::parse(path, text)
+        .map_err(|err| err.detail("Nothing was written; fix the file first."))?;
     if has_profile(text, name) && !overwrite {
         return Err(CliError::new(
             ErrorCode::ValidationIssue,
