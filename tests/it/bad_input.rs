@@ -88,7 +88,7 @@ fn cases() -> Vec<Case> {
         row(&["user", "list", "--token", "   "], 3, "INVALID_TOKEN", "it is empty"),
         row(&["user", "list", "--token", "{\"token\":\"x\"}"], 3, "INVALID_TOKEN", "looks like JSON"),
         row(&["user", "list", "--token", "[\"x\"]"], 3, "INVALID_TOKEN", "looks like JSON"),
-        row(&["user", "list", "--token", "\"AstraCS\""], 3, "INVALID_TOKEN", "looks like JSON"),
+        row(&["user", "list", "--token", "\"AstraCS\""], 3, "INVALID_TOKEN", "must start with 'AstraCS:'"),
         row(&["user", "list", "--token", "./tok"], 3, "INVALID_TOKEN", "looks like a file name"),
         row(&["user", "list", "--token", "a/b"], 3, "INVALID_TOKEN", "looks like a file name"),
         row(&["user", "list", "--token", "a\\b"], 3, "INVALID_TOKEN", "looks like a file name"),
