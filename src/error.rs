@@ -272,6 +272,33 @@ mod tests {
         assert!(CliError::usage("x").source().is_none());
     }
 
+    #[test]
+    fn a_post_that_may_have_arrived_says_it_was_not_retried() {
+        let connect = |method: reqwest::Method, sent: bool| ApiError::Connect {
+            method,
+            path: "/clientIdSecrets".into(),
+            url: "http://x/v2".into(),
+            reason: "reset".into(),
+            sent,
+        };
+        let timeout = |method: reqwest::Method| ApiError::Timeout {
+            method,
+            path: "/clientIdSecrets".into(),
+            seconds: 5,
+        };
+        for (api, not_retried) in [
+            (connect(reqwest::Method::POST, true), true),
+            (connect(reqwest::Method::POST, false), false),
+            (connect(reqwest::Method::GET, true), false),
+            (timeout(reqwest::Method::POST), true),
+            (timeout(reqwest::Method::GET), false),
+        ] {
+            let said = CliError::from(api.clone()).details.join(" ");
+            assert_eq!(said.contains(NOT_SENT_TWICE), not_retried, "{api:?}");
+            assert_eq!(said.contains("retried 3 times"), !not_retried, "{api:?}");
+        }
+    }
+
     /// SPEC §5's table, row by row: scripts branch on these.
     #[test]
     fn every_code_has_its_documented_name_and_exit_status() {
