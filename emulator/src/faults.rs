@@ -78,7 +78,26 @@ impl FaultRule {
         Ok(rule)
     }
 
+    /// The action, once the rule is known to be able to match a call: a method the API has and a
+    /// path of one of its routes (a rule that never matches would make a test pass for nothing).
     pub fn to_action(&self) -> Result<Action, String> {
+        if !["*", "GET", "PUT", "POST", "DELETE"].contains(&self.method.to_uppercase().as_str()) {
+            return Err(format!(
+                "method '{}' is not one of GET, PUT, POST, DELETE or *",
+                self.method
+            ));
+        }
+        if !could_match(&normalized(&self.path)) {
+            return Err(format!(
+                "path '{}' matches no route of the API ({})",
+                self.path,
+                ROUTES.join(", ")
+            ));
+        }
+        self.action()
+    }
+
+    fn action(&self) -> Result<Action, String> {
         Ok(match self.action.as_str() {
             "non-json" => Action::NonJson,
             "hang" => Action::Hang,
@@ -108,6 +127,58 @@ impl FaultRule {
     }
 }
 
+/// The DevOps API routes the emulator serves (`{id}` is any one segment).
+const ROUTES: &[&str] = &[
+    "/v2/organizations/users",
+    "/v2/organizations/users/{id}",
+    "/v2/organizations/users/{id}/roles",
+    "/v2/organizations/roles",
+    "/v2/organizations/roles/{id}",
+    "/v2/clientIdSecrets",
+    "/v2/clientIdSecrets/{id}",
+    "/v2/currentOrg",
+];
+
+/// A path relative to the base URL (`/organizations/users`, as the CLI's messages show it) is
+/// taken as under `/v2`. A relative word (`users`) stays as written, and matches nothing.
+fn normalized(path: &str) -> String {
+    if path == "*" || path == "/v2" || path.starts_with("/v2/") || !path.starts_with('/') {
+        return path.to_owned();
+    }
+    format!("/v2{path}")
+}
+
+/// Whether some call could match `path` (exact, or a prefix ending in `*`).
+fn could_match(path: &str) -> bool {
+    if path == "*" {
+        return true;
+    }
+    let (wanted, prefix) = match path.strip_suffix('*') {
+        Some(prefix) => (prefix, true),
+        None => (path, false),
+    };
+    if wanted.contains('*') {
+        return false; // only a trailing `*` is a wildcard
+    }
+    ROUTES.iter().any(|route| {
+        let route: Vec<&str> = route.split('/').collect();
+        let parts: Vec<&str> = wanted.split('/').collect();
+        if parts.len() > route.len() || (!prefix && parts.len() != route.len()) {
+            return false;
+        }
+        parts
+            .iter()
+            .zip(&route)
+            .enumerate()
+            .all(|(i, (part, segment))| {
+                let last = i + 1 == parts.len();
+                *segment == "{id}" && !(part.is_empty() && !last)
+                    || part == segment
+                    || (prefix && last && segment.starts_with(part))
+            })
+    })
+}
+
 /// Latency and the active rules.
 #[derive(Debug, Default)]
 pub struct Faults {
@@ -119,9 +190,7 @@ impl Faults {
     /// Adds a rule. A path written relative to the base URL (`/organizations/users`, as the CLI's
     /// messages show it) is taken as under `/v2`, so that it matches rather than silently never.
     pub fn add(&mut self, mut rule: FaultRule) {
-        if !rule.path.starts_with("/v2/") && rule.path != "/v2" && rule.path != "*" {
-            rule.path = format!("/v2/{}", rule.path.trim_start_matches('/'));
-        }
+        rule.path = normalized(&rule.path);
         self.rules.push((rule, 0));
     }
 
@@ -245,6 +314,31 @@ mod tests {
         );
         assert_eq!(faults.take("GET", "/v2/organizations/users"), None);
         assert!(FaultRule::parse("GET /x teapot").is_err());
+        for (never, why) in [
+            ("GET users 503", "matches no route"),
+            ("GIT /v2/organizations/users 503", "method 'GIT'"),
+            ("GET /v2/organizations/user 503", "matches no route"),
+            ("GET /v2/organizations/users/a/b/c 503", "matches no route"),
+            ("GET /v2/nothing* 503", "matches no route"),
+            (
+                "PUT /v2/organizations/users/*/roles 500",
+                "matches no route",
+            ),
+        ] {
+            let err = FaultRule::parse(never).unwrap_err();
+            assert!(err.contains(why), "{never}: {err}");
+        }
+        for fine in [
+            "GET /organizations/users 503",
+            "* * 503",
+            "DELETE /v2/organizations/users/123 404",
+            "POST /v2/clientIdSecrets 503",
+            "GET /v2/organizations/* 503",
+            "GET /v2/org* 503",
+            "get /v2/currentOrg hang",
+        ] {
+            assert!(FaultRule::parse(fine).is_ok(), "{fine}");
+        }
         assert_eq!(parse_latency("5-20"), Ok((5, 20)));
         let mut limit = RateLimit::parse("2/s,3").unwrap();
         assert_eq!((limit.per_second, limit.burst), (2.0, 3.0));
