@@ -11,9 +11,6 @@ pub const LOCAL_ENDPOINT: &str = "ASTRA_LOCAL_ENDPOINT";
 pub const HTTP_TIMEOUT: &str = "ASTRA_HTTP_TIMEOUT";
 pub const NO_COLOR: &str = "NO_COLOR";
 pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
-/// Test-only: when set, `.astrarc` writes fail between writing the temporary file and the rename,
-/// to show that a crash there leaves the original intact.
-pub const TEST_FAIL_RENAME: &str = "ASTRA_TEST_FAIL_RENAME";
 /// Test-only: `1` zeroes every retry delay, `Retry-After` included, so tests of retries run fast.
 pub const TEST_NO_RETRY_DELAY: &str = "ASTRA_TEST_NO_RETRY_DELAY";
 

@@ -172,7 +172,7 @@ fn could_match(path: &str) -> bool {
             .enumerate()
             .all(|(i, (part, segment))| {
                 let last = i + 1 == parts.len();
-                *segment == "{id}" && !(part.is_empty() && !last)
+                (*segment == "{id}" && (last || !part.is_empty()))
                     || part == segment
                     || (prefix && last && segment.starts_with(part))
             })

@@ -125,12 +125,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| ".astrarc".to_owned());
     let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_private(&temporary, text).and_then(|()| {
-        if crate::env::var(crate::env::TEST_FAIL_RENAME).is_some() {
-            return Err(std::io::Error::other("rename refused (test knob)"));
-        }
-        std::fs::rename(&temporary, path)
-    });
+    let result = write_private(&temporary, text).and_then(|()| std::fs::rename(&temporary, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -239,17 +234,23 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_rename_leaves_the_file_as_it_was_and_no_temporary_file() {
+    fn a_failed_rename_leaves_the_target_as_it_was_and_no_temporary_file() {
+        // A real failure, even for root: renaming a file onto a directory that is not empty.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".astrarc");
-        std::fs::write(&path, "[a]\nK=1\n").unwrap();
-        let result =
-            crate::env::hermetic::with_vars(&[(crate::env::TEST_FAIL_RENAME, "1")], || {
-                write_atomically(&path, "[b]\n")
-            });
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("kept"), "[a]\nK=1\n").unwrap();
+        let result = write_atomically(&path, "[b]\n");
         assert!(result.is_err());
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[a]\nK=1\n");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_to_string(path.join("kept")).unwrap(),
+            "[a]\nK=1\n"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 
     #[test]

@@ -409,27 +409,6 @@ fn config_create_and_delete_keep_a_hand_written_file_byte_for_byte() {
 }
 
 #[test]
-fn a_failed_rename_leaves_the_original_file_intact() {
-    let env = TestEnv::new();
-    let rc = env.write("rc", HAND_WRITTEN);
-    let output = env
-        .astra()
-        .env("ASTRA_TEST_FAIL_RENAME", "1")
-        .args(["config", "delete", "staging", "-cf", rc.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_exit(&output, 4, "");
-    assert!(stderr(&output).contains("The file was left as it was."));
-    assert_eq!(std::fs::read_to_string(&rc).unwrap(), HAND_WRITTEN);
-    let leftovers: Vec<_> = std::fs::read_dir(rc.parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.contains(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-}
-
-#[test]
 fn completions_load_in_bash_and_need_no_token() {
     let env = TestEnv::new();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
