@@ -376,20 +376,22 @@ fn exec_runs_the_command_against_itself_and_forwards_its_status() {
         "{first}"
     );
     assert_eq!(lines.next(), Some("AstraCS:"));
+    // Compared resolved: the checkout's path may go through a symlink.
     let exe_dir = Path::new(env!("CARGO_BIN_EXE_astra-emulator"))
         .parent()
         .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+        .canonicalize()
+        .unwrap();
     let path = Command::new(env!("CARGO_BIN_EXE_astra-emulator"))
         .args(["exec", "--", "sh", "-c", "echo $PATH"])
         .output()
         .unwrap();
-    assert!(
-        String::from_utf8(path.stdout)
-            .unwrap()
-            .starts_with(&exe_dir),
+    let path = String::from_utf8(path.stdout).unwrap();
+    let first = Path::new(path.split(':').next().unwrap())
+        .canonicalize()
+        .unwrap();
+    assert_eq!(
+        first, exe_dir,
         "the workspace's binaries come first on PATH"
     );
 }
