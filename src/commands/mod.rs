@@ -249,6 +249,21 @@ impl Context {
         let Some(connected) = self.connection.get() else {
             return err;
         };
+        if let Some(fixed) = missing_v2(&err, &connected.base_url) {
+            return err
+                .detail(format!(
+                    "The endpoint {} does not end in /v2, where the DevOps API is.",
+                    connected.base_url
+                ))
+                .fix(
+                    "Name the API's base URL:",
+                    Edit::SetOption {
+                        id: "local_endpoint",
+                        flag: "--local-endpoint",
+                        value: fixed,
+                    },
+                );
+        }
         let why = match err.code {
             ErrorCode::Unauthorized => "it may be expired, revoked, or for another environment",
             ErrorCode::Forbidden => "its role may lack the permission this command needs",
@@ -271,6 +286,17 @@ impl Context {
             _ => err,
         }
     }
+}
+
+/// The endpoint with `/v2`, when a 404 came from an endpoint without it (the emulator's root or
+/// a proxy's): the likeliest mistake behind "no such endpoint".
+fn missing_v2(err: &CliError, base_url: &str) -> Option<String> {
+    let not_found = matches!(
+        err.source.as_deref(),
+        Some(crate::api::ApiError::Status { status, .. }) if status.as_u16() == 404
+    );
+    let base = base_url.trim_end_matches('/');
+    (not_found && !base.ends_with("/v2")).then(|| format!("{base}/v2"))
 }
 
 pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliError> {

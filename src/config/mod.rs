@@ -218,7 +218,9 @@ fn target(env: Setting<Env>, endpoint: Setting<String>) -> Result<(Env, String),
     };
     match (env, endpoint) {
         (None | Some((Env::Local, _)), Some((url, origin))) => {
-            let url = check_endpoint(&url).map_err(|why| refuse(&[origin], why))?;
+            let url = check_endpoint(&url).map_err(|why| {
+                refuse(&[origin], format!("{why} (from {})", origin_name(origin, "endpoint")))
+            })?;
             Ok((Env::Local, url))
         }
         (Some((env, env_origin)), Some((url, origin))) => Err(refuse(
@@ -264,6 +266,12 @@ fn origin_name(origin: Origin, what: &str) -> String {
 /// An absolute `http://` or `https://` URL with a host, without a trailing slash.
 fn check_endpoint(raw: &str) -> Result<String, String> {
     let refused = |why: &str| format!("the endpoint '{raw}' is not usable: {why}");
+    if !raw.contains("://") {
+        return Err(refused(&format!(
+            "it needs http:// or https:// in front (http://{})",
+            raw.trim()
+        )));
+    }
     let url = reqwest::Url::parse(raw.trim()).map_err(|err| refused(&err.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(refused("it must start with http:// or https://"));
@@ -783,6 +791,10 @@ mod tests {
             (Env::Local, "https://h:1/v2".to_owned())
         );
         let why = |url: &str| check_endpoint(url).unwrap_err();
+        assert_eq!(
+            why("127.0.0.1:1234/v2"),
+            "the endpoint '127.0.0.1:1234/v2' is not usable: it needs http:// or https:// in front (http://127.0.0.1:1234/v2)"
+        );
         assert_eq!(
             why("ftp://x/v2"),
             "the endpoint 'ftp://x/v2' is not usable: it must start with http:// or https://"

@@ -344,3 +344,26 @@ async fn the_help_examples_of_spec_section_11_work_as_documented() {
         .count();
     assert_eq!(puts, 2, "the skipped invitation sent nothing");
 }
+
+#[tokio::test]
+async fn endpoint_mistakes_say_what_to_write() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let root = emulator.endpoint.trim_end_matches("/v2").to_owned();
+    let without_v2 = env.run_at(&root, &["user", "list"]);
+    assert_exit(&without_v2, 9, "404 from the emulator's root");
+    assert!(
+        stderr(&without_v2).contains(&format!(
+            "# Name the API's base URL:\n$ astra user list --local-endpoint {root}/v2\n"
+        )),
+        "{}",
+        stderr(&without_v2)
+    );
+    let bare = root.trim_start_matches("http://").to_owned();
+    let no_scheme = env.run_at(&bare, &["user", "list"]);
+    assert_exit(&no_scheme, 3, "no scheme in ASTRA_LOCAL_ENDPOINT");
+    assert_eq!(
+        stderr(&no_scheme),
+        format!("Error: the endpoint '{bare}' is not usable: it needs http:// or https:// in front (http://{bare}) (from ASTRA_LOCAL_ENDPOINT).\n")
+    );
+}
