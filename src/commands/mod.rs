@@ -70,11 +70,11 @@ pub enum Command {
         after_help = "Examples:\n# Complete astra in bash from now on\n$ astra completions bash > ~/.local/share/bash-completion/completions/astra\n# In zsh\n$ astra completions zsh > ~/.zfunc/_astra"
     )]
     Completions(completions::CompletionsArgs),
-    /// Print the man page (roff)
+    /// Print the man page (roff), or write one page per command
     #[command(
-        after_help = "Examples:\n# Install the man page\n$ astra man > ~/.local/share/man/man1/astra.1"
+        after_help = "Examples:\n# Install the man pages\n$ mkdir -p ~/.local/share/man/man1 && astra man --all ~/.local/share/man/man1\n# Read one without installing it\n$ astra man | man -l -"
     )]
-    Man,
+    Man(man::ManArgs),
 }
 
 impl Command {
@@ -314,7 +314,7 @@ pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliErr
         Command::Org { command } => org::run(context, command.as_ref()).await,
         Command::Setup(args) => setup::run(context, args).await,
         Command::Completions(args) => completions::run(context, args),
-        Command::Man => man::run(context),
+        Command::Man(args) => man::run(context, args),
         // `app` prints help for a group without a subcommand before any context exists.
         Command::User { command: None }
         | Command::Role { command: None }

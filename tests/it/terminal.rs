@@ -465,6 +465,60 @@ fn the_man_page_and_version_are_where_they_belong() {
         "{}",
         &stdout(&man)[..200]
     );
+    // `man --all DIR`: one page per command, each readable by man, its examples line by line,
+    // and every page it names (SUBCOMMANDS, SEE ALSO) written too.
+    let dir = env.path("man1");
+    let all = env.run(&["man", "--all", dir.to_str().unwrap()]);
+    assert_exit(&all, 0, "man --all");
+    let pages: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(pages.len() >= 30, "{pages:?}");
+    assert_eq!(
+        stdout(&all),
+        format!("Wrote {} man pages to '{}'.\n", pages.len(), dir.display())
+    );
+    if Command::new("man").arg("--version").output().is_ok() {
+        for page in &pages {
+            let shown = Command::new("man")
+                .arg("-l")
+                .arg(dir.join(page))
+                .env("MANWIDTH", "100")
+                .env("MANPAGER", "cat")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&shown.stdout).replace("\u{2010}\n       ", "");
+            assert!(
+                shown.status.success() && shown.stderr.is_empty(),
+                "{page}: {}",
+                String::from_utf8_lossy(&shown.stderr)
+            );
+            for named in text
+                .split_whitespace()
+                .filter_map(|w| w.strip_suffix("(1)"))
+                .filter(|w| w.starts_with("astra"))
+            {
+                let named = named.trim_start_matches(|c: char| !c.is_alphanumeric());
+                assert!(
+                    pages.contains(&format!("{named}.1")),
+                    "{page} names {named}(1), which is not written"
+                );
+            }
+            if page == "astra-user-invite.1" {
+                assert!(
+                    text.contains("       # Invite a user with specific roles\n       $ astra user invite john@example.com --role 'R/W User' --role 'Billing Admin'\n"),
+                    "examples keep their lines:\n{text}"
+                );
+                assert!(text.contains("SEE ALSO\n       astra-user(1)"), "{text}");
+            }
+        }
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have man (bash .ci/run installs it)"
+        );
+    }
     let top = env.run(&["--version"]);
     assert_eq!(
         stdout(&top),
