@@ -26,6 +26,7 @@ files=(
   src/refs.rs
   src/lookup.rs
   src/policy.rs
+  src/completion.rs
   src/hints.rs
   src/api/retry.rs
   src/api/throttle.rs

@@ -19,6 +19,17 @@ use crate::ui::{Ui, UiSettings};
 
 /// Runs `astra` with these arguments (the program name first) and returns the exit status.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // `COMPLETE=bash astra -- astra user get al`: a Tab in a shell, answered from the clap tree.
+    let completing =
+        clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+            .bin("astra")
+            .try_complete(args.clone(), std::env::current_dir().ok().as_deref());
+    match completing {
+        Ok(true) => return 0,
+        Ok(false) => {}
+        Err(err) => return print_clap(&err),
+    }
     let mut args = args.into_iter();
     let program = args.next().unwrap_or_else(|| OsString::from("astra"));
     let typed: Vec<OsString> = args.collect();

@@ -84,7 +84,8 @@ pub struct GlobalArgs {
         long,
         value_name = "NAME",
         global = true,
-        help_heading = "Connection Options"
+        help_heading = "Connection Options",
+        add = clap_complete::ArgValueCompleter::new(crate::completion::profiles)
     )]
     pub profile: Option<String>,
     /// The token, or @FILE to read it from a file, or @- to read it from stdin

@@ -7,9 +7,9 @@
 
 pub mod api;
 pub mod app;
-pub mod cache;
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod config;
 pub mod env;
 pub mod error;

@@ -1,7 +1,9 @@
-//! `astra completions SHELL`: a completion script generated from the clap tree, no token needed.
+//! `astra completions SHELL`: the script that registers astra's dynamic completion with SHELL
+//! (clap_complete's `CompleteEnv`): subcommands, flags, profile names, role names and emails, in
+//! bash, zsh, fish, powershell and elvish. No token needed.
 
 use crate::commands::Context;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorCode};
 use crate::output::Outcome;
 
 #[derive(Debug, clap::Args)]
@@ -11,13 +13,12 @@ pub struct CompletionsArgs {
     shell: clap_complete::Shell,
 }
 
-pub fn run(context: &Context, args: &CompletionsArgs) -> Result<Outcome, CliError> {
-    let mut command = context.tree();
-    let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut command, "astra", &mut out);
-    let mut script = String::from_utf8_lossy(&out).into_owned();
-    if args.shell == clap_complete::Shell::Bash {
-        script.push_str(crate::cache::BASH_DYNAMIC);
-    }
+pub fn run(_context: &Context, args: &CompletionsArgs) -> Result<Outcome, CliError> {
+    let script = crate::completion::registration(args.shell).map_err(|err| {
+        CliError::new(
+            ErrorCode::Uncaught,
+            format!("cannot write the completion script: {err}"),
+        )
+    })?;
     Ok(Outcome::Document(script))
 }

@@ -170,22 +170,28 @@ impl Context {
         self.batch.get()
     }
 
-    /// Remembers role names for shell completion.
+    /// Remembers role names for shell completion, for the target in use.
     pub fn remember_roles(&self, roles: &[crate::api::models::Role]) {
-        crate::cache::remember("roles", roles.iter().map(|r| r.name().to_owned()));
+        self.remember(
+            crate::completion::ROLES,
+            roles.iter().map(|r| r.name().to_owned()),
+        );
     }
 
-    /// Remembers the organization's emails for completion, per profile (`default` for a token
-    /// from `--token` or the variable).
+    /// Remembers the organization's emails for shell completion, for the target in use.
     pub fn remember_emails(&self, users: &[crate::api::models::User]) {
-        let profile = match self.connection.get().map(|c| &c.source) {
-            Some(TokenSource::Profile { name, .. }) => name.as_str(),
-            _ => "default",
-        };
-        crate::cache::remember(
-            &format!("emails-{profile}"),
+        self.remember(
+            crate::completion::EMAILS,
             users.iter().map(|u| u.email().to_owned()),
         );
+    }
+
+    fn remember(&self, kind: &str, values: impl IntoIterator<Item = String>) {
+        if let Some(connected) = self.connection.get() {
+            let key =
+                crate::completion::target_key(connected.env, &connected.base_url, &connected.token);
+            crate::completion::remember(kind, &key, values);
+        }
     }
 
     /// The clap tree of the whole program.

@@ -65,6 +65,37 @@ impl Tmux {
         Some(Self { socket })
     }
 
+    /// A shell line run in a fresh tmux session (for interactive shells).
+    fn start_script(line: &str) -> Option<Self> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(std::env::var_os("CI").is_none(), "CI must have tmux");
+            return None;
+        }
+        let socket = format!("astra-test-{}-{}", std::process::id(), fastrand_suffix());
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "120",
+                "-y",
+                "30",
+                "sh",
+                "-c",
+                line,
+            ])
+            .status()
+            .expect("tmux");
+        assert!(status.success(), "tmux new-session");
+        Some(Self { socket })
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["-L", &self.socket, "send-keys", "-t", "t"];
         args.extend(keys);
@@ -627,64 +658,95 @@ fn the_spinner_shows_a_retry_and_is_gone_at_the_end() {
     assert!(done.contains("alice@example.com"), "{done}");
 }
 
+/// An interactive `shell` in tmux with astra's completion registered (its own rc only).
+fn completing_shell(env: &TestEnv, emulator: &Emulator, shell: &str) -> Option<Tmux> {
+    let script = env.path(&format!("astra.{shell}"));
+    std::fs::write(&script, env.run(&["completions", shell]).stdout).unwrap();
+    let (start, load) = match shell {
+        "bash" => (
+            "bash --norc --noprofile",
+            format!("source '{}'", script.display()),
+        ),
+        "zsh" => (
+            "zsh -f",
+            format!(
+                "autoload -U compinit; compinit -u; source '{}'",
+                script.display()
+            ),
+        ),
+        _ => ("fish --no-config", format!("source '{}'", script.display())),
+    };
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let line = format!(
+        "env -i TERM=xterm-256color PATH=/usr/bin:/bin HOME='{home}' ASTRA_DB_APPLICATION_TOKEN={TOKEN} ASTRA_ENV=local ASTRA_LOCAL_ENDPOINT={} {start}",
+        emulator.endpoint
+    );
+    let tmux = Tmux::start_script(&line)?;
+    tmux.literal(&load);
+    tmux.keys(&["Enter"]);
+    Some(tmux)
+}
+
 #[test]
-fn bash_completes_role_names_and_emails_from_a_private_cache() {
+fn completion_offers_commands_profiles_roles_and_emails_in_bash_zsh_and_fish() {
     use std::os::unix::fs::PermissionsExt;
     let emulator = Emulator::start(&[]);
     let env = TestEnv::new();
+    env.write(
+        ".astrarc",
+        &format!("[production]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\n"),
+    );
     for args in [&["role", "list"][..], &["user", "list"]] {
-        let output = env.run_at(&emulator.endpoint, args);
-        assert_eq!(output.status.code(), Some(0));
+        assert_exit(&env.run_at(&emulator.endpoint, args), 0, "fill the caches");
     }
     let cache = env.path(".astra/cache");
     assert_eq!(
         std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777,
         0o700
     );
-    let roles = std::fs::read_to_string(cache.join("roles")).unwrap();
-    assert!(
-        roles.contains("Billing Admin\n") && !roles.contains("AstraCS"),
-        "{roles}"
-    );
-    assert_eq!(
-        std::fs::metadata(cache.join("roles"))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777,
-        0o600
-    );
-    let emails = std::fs::read_to_string(cache.join("emails-default")).unwrap();
-    assert!(emails.starts_with("alice@example.com\n"), "{emails}");
-
-    let script = env.path("astra.bash");
-    std::fs::write(&script, env.run(&["completions", "bash"]).stdout).unwrap();
-    let complete = |words: &str| -> String {
-        let out = Command::new("bash")
-            .env_clear()
-            .env("HOME", env.home.path())
-            .arg("-c")
-            .arg(format!(
-                "source '{}'; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); _astra_dynamic astra; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-                script.display()
-            ))
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    assert_eq!(
-        complete("astra user invite x@y.z -r Bil"),
-        "Billing\\ Admin\n"
-    );
-    assert_eq!(
-        complete("astra user roles x@y.z --add 'r/w'"),
-        "R/W\\ User\nR/W\\ Svc\\ Acct\n"
-    );
-    assert_eq!(complete("astra user get ca"), "carol@example.com\n");
-    assert!(
-        complete("astra user l").contains("list"),
-        "static completion still works"
-    );
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("roles-local-") || name.starts_with("emails-local-"),
+            "keyed by target: {name}"
+        );
+        assert_eq!(
+            std::fs::metadata(file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert!(!std::fs::read_to_string(file).unwrap().contains("AstraCS"));
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        if Command::new(shell).arg("--version").output().is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have {shell} (bash .ci/run installs it)"
+            );
+            eprintln!("SKIPPED: {shell} is not installed");
+            continue;
+        }
+        for (typed, completed) in [
+            ("astra user inv", "astra user invite"),
+            ("astra user get ca", "astra user get carol@example.com"),
+            ("astra user invite x@y.z -r Bil", "Billing"),
+            ("astra role get 'Billing A", "Billing Admin"),
+            ("astra user list -p produ", "astra user list -p production"),
+        ] {
+            let Some(tmux) = completing_shell(&env, &emulator, shell) else {
+                return;
+            };
+            std::thread::sleep(Duration::from_millis(300));
+            tmux.literal(typed);
+            tmux.keys(&["Tab"]);
+            let screen = tmux.wait_for(completed);
+            assert!(screen.contains(completed), "{shell}: {typed:?}\n{screen}");
+        }
+    }
 }
 
 /// SPEC §13.2 on a real terminal: `--prune` lists the users it would delete and asks; the default

@@ -10,7 +10,7 @@ use crate::output::{Outcome, Response};
 #[derive(Debug, clap::Args)]
 pub struct ConfigDeleteArgs {
     /// The profile's name
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = clap_complete::ArgValueCompleter::new(crate::completion::profiles))]
     pub name: String,
 }
 

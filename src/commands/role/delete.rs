@@ -16,7 +16,7 @@ use crate::refs::{parse_role_ref, RoleRef};
 #[derive(Debug, clap::Args)]
 pub struct RoleDeleteArgs {
     /// Role names/ids to delete (several may be given)
-    #[arg(value_name = "ROLE", value_parser = parse_role_ref, required = true, num_args = 1..)]
+    #[arg(value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles), required = true, num_args = 1..)]
     roles: Vec<RoleRef>,
     /// Do not fail if the role does not exist
     #[arg(long)]

@@ -11,7 +11,7 @@ use crate::refs::RoleRef;
 #[derive(Debug, clap::Args)]
 pub struct RoleGetArgs {
     /// Role name/id to describe
-    #[arg(value_name = "ROLE", value_parser = parse_role_ref)]
+    #[arg(value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
     pub role: RoleRef,
 }
 

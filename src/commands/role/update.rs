@@ -14,7 +14,7 @@ use crate::refs::{clean, parse_list, parse_role_ref, RoleRef};
 #[derive(Debug, clap::Args)]
 pub struct RoleUpdateArgs {
     /// Role name/id to change
-    #[arg(value_name = "ROLE", value_parser = parse_role_ref)]
+    #[arg(value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
     role: RoleRef,
     /// A new name
     #[arg(long, value_name = "N", value_parser = clean)]

@@ -18,7 +18,7 @@ use crate::refs::{parse_role_refs, RoleRef};
 #[derive(Debug, clap::Args)]
 pub struct TokenCreateArgs {
     /// Roles of the new token (repeatable, comma-separated; asked for on a terminal)
-    #[arg(short = 'r', long = "role", visible_alias = "roles", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    #[arg(short = 'r', long = "role", visible_alias = "roles", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
     roles: Vec<Vec<RoleRef>>,
     /// What the token is for
     #[arg(short = 'd', long, value_name = "DESC")]

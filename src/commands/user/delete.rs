@@ -17,7 +17,7 @@ use crate::commands::batch::{self, BatchArgs, Planned};
 #[derive(Debug, clap::Args)]
 pub struct UserDeleteArgs {
     /// User email/id to delete (several may be given)
-    #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1..)]
+    #[arg(value_name = "USER", value_parser = parse_user_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::emails), required = true, num_args = 1..)]
     pub users: Vec<UserRef>,
     /// Do not fail if user does not exist
     #[arg(long)]

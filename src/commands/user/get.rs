@@ -10,7 +10,7 @@ use crate::refs::{parse_user_ref, UserRef};
 #[derive(Debug, clap::Args)]
 pub struct UserGetArgs {
     /// User email/id to describe
-    #[arg(value_name = "USER", value_parser = parse_user_ref)]
+    #[arg(value_name = "USER", value_parser = parse_user_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::emails))]
     pub user: UserRef,
 }
 

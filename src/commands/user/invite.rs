@@ -23,7 +23,7 @@ pub struct UserInviteArgs {
     #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1..)]
     pub users: Vec<UserRef>,
     /// List of roles to assign the user (repeatable, comma-separated; default: Database Administrator)
-    #[arg(short = 'r', long = "roles", visible_alias = "role", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    #[arg(short = 'r', long = "roles", visible_alias = "role", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
     pub roles: Vec<Vec<RoleRef>>,
     /// Do not fail if user already exists
     #[arg(long)]

@@ -22,7 +22,7 @@ pub struct UserListArgs {
     #[arg(long, value_enum, ignore_case = true)]
     pub status: Option<StatusFilter>,
     /// Only users holding this role (name or id)
-    #[arg(long, value_name = "ROLE", value_parser = parse_role_ref)]
+    #[arg(long, value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
     pub role: Option<RoleRef>,
     /// Only users whose email matches GLOB (case-insensitive, * is a wildcard)
     #[arg(long, value_name = "GLOB")]

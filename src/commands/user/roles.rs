@@ -16,16 +16,16 @@ use crate::text::{quoted_list, shell_quote};
 #[derive(Debug, clap::Args)]
 pub struct UserRolesArgs {
     /// User email/id
-    #[arg(value_name = "USER", value_parser = parse_user_ref)]
+    #[arg(value_name = "USER", value_parser = parse_user_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::emails))]
     pub user: UserRef,
     /// Make the user's roles exactly these (repeatable, comma-separated)
-    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, conflicts_with_all = ["add", "remove"])]
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, add = clap_complete::ArgValueCompleter::new(crate::completion::roles), conflicts_with_all = ["add", "remove"])]
     pub set: Vec<Vec<RoleRef>>,
     /// Add these roles (repeatable, comma-separated)
-    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
     pub add: Vec<Vec<RoleRef>>,
     /// Remove these roles (repeatable, comma-separated)
-    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs)]
+    #[arg(long, value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
     pub remove: Vec<Vec<RoleRef>>,
     /// Show the change and send nothing
     #[arg(long)]
