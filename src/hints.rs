@@ -69,6 +69,8 @@ pub enum Edit {
     /// Replaces the argument typed as `typed` with several arguments (`'a@x.io,b@x.io'` →
     /// `a@x.io b@x.io`).
     SplitArg { typed: String, into: Vec<String> },
+    /// Several edits in one hint (two typos in one `-r`: one command that fixes both).
+    All(Vec<Edit>),
 }
 
 /// Which options take a value, by every spelling (`-p`, `--profile`), mapped to the option's id.
@@ -241,6 +243,7 @@ impl CommandLine {
                 }
             }
             Edit::ReplaceRole { typed, with } => self.replace_role(typed, with),
+            Edit::All(edits) => edits.iter().for_each(|edit| self.apply(edit)),
             Edit::SplitArg { typed, into } => {
                 let at = self.pieces.iter().position(|piece| {
                     matches!(piece, Piece::Word(word) if clean(word).is_ok_and(|w| &w == typed))
@@ -387,6 +390,22 @@ mod tests {
             with: "Billing Admin".into(),
         };
         assert_eq!(positional.edited(&edit), "astra role get 'Billing Admin'");
+        let both = line(&["user", "invite", "a@b.c", "-r", "RO Usr,Biling Admin"]);
+        let edit = Edit::All(vec![
+            Edit::ReplaceRole {
+                typed: "RO Usr".into(),
+                with: "RO User".into(),
+            },
+            Edit::ReplaceRole {
+                typed: "Biling Admin".into(),
+                with: "Billing Admin".into(),
+            },
+        ]);
+        assert_eq!(
+            both.edited(&edit),
+            "astra user invite a@b.c -r 'RO User,Billing Admin'",
+            "one hint fixes both"
+        );
         let joined = line(&["user", "invite", "a@b.c", "--role=x, Biling Admin"]);
         assert_eq!(
             joined.edited(&edit),

@@ -45,17 +45,47 @@ pub fn org_id(list: &UserList) -> Result<&str, CliError> {
 }
 
 /// One round trip either way: by id `GET /users/{id}` (404 = none), by email the users list.
-pub async fn find_user(client: &ApiClient, user: &UserRef) -> Result<Option<User>, CliError> {
+/// A user not found is `USER_NOT_FOUND`, with the closest email when the list has one.
+pub async fn find_user(client: &ApiClient, user: &UserRef) -> Result<User, CliError> {
     match user {
         UserRef::Id { id, .. } => match client.get_user(id).await {
-            Ok(user) => Ok(Some(user)),
-            Err(err) if err.is_not_found() => Ok(None),
+            Ok(user) => Ok(user),
+            Err(err) if err.is_not_found() => Err(user_not_found(user)),
             Err(err) => Err(err.into()),
         },
-        UserRef::Email(_) => {
+        UserRef::Email(email) => {
             let list = client.list_users().await?;
-            Ok(find_in(&list.users, user).cloned())
+            match find_in(&list.users, user) {
+                Some(found) => Ok(found.clone()),
+                None => Err(match closest_email(&list.users, email) {
+                    Some(closest) => user_not_found(user).fix(
+                        "Did you mean:",
+                        Edit::SplitArg {
+                            typed: email.clone(),
+                            into: vec![closest.to_owned()],
+                        },
+                    ),
+                    None => user_not_found(user),
+                }),
+            }
         }
+    }
+}
+
+/// The email `typed` most likely meant: the one whose part before `@` it is (`alice`), else the
+/// closest by the rule of role names.
+fn closest_email<'a>(users: &'a [User], typed: &str) -> Option<&'a str> {
+    let local = |email: &str| email.split('@').next().unwrap_or_default().to_lowercase();
+    let wanted = typed.to_lowercase();
+    let by_local: Vec<&str> = users
+        .iter()
+        .map(User::email)
+        .filter(|email| local(email) == wanted)
+        .collect();
+    match by_local.as_slice() {
+        [one] => Some(one),
+        [] => closest(users.iter().map(User::email), typed),
+        _ => None,
     }
 }
 
@@ -167,25 +197,28 @@ pub fn roles_error(problems: &[RoleProblem]) -> CliError {
             "The specified roles do not exist.",
         )
     };
-    let mut err = CliError::new(ErrorCode::RoleNotFound, headline)
+    let err = CliError::new(ErrorCode::RoleNotFound, headline)
         .detail(detail)
         .detail("Use 'astra role list' to see all available roles.");
-    for problem in problems {
-        if let RoleProblem::NotFound {
-            typed,
-            closest: Some(closest),
-        } = problem
-        {
-            err = err.fix(
-                "Did you mean:",
-                Edit::ReplaceRole {
-                    typed: typed.clone(),
-                    with: closest.clone(),
-                },
-            );
-        }
+    let mut fixes: Vec<Edit> = problems
+        .iter()
+        .filter_map(|problem| match problem {
+            RoleProblem::NotFound {
+                typed,
+                closest: Some(closest),
+            } => Some(Edit::ReplaceRole {
+                typed: typed.clone(),
+                with: closest.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    // One hint that fixes every typo: two hints fixing one each would both still fail.
+    match fixes.len() {
+        0 => err,
+        1 => err.fix("Did you mean:", fixes.remove(0)),
+        _ => err.fix("Did you mean:", Edit::All(fixes)),
     }
-    err
 }
 
 impl RoleProblem {
@@ -213,7 +246,7 @@ pub fn closest<'a>(names: impl Iterator<Item = &'a str>, typed: &str) -> Option<
             let distance = if prefix {
                 0
             } else {
-                strsim::levenshtein(&wanted, &candidate)
+                strsim::osa_distance(&wanted, &candidate)
             };
             (distance, name)
         })

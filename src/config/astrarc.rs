@@ -172,13 +172,18 @@ fn profile_not_found(path: &Path, profile: &str, file: &Astrarc) -> CliError {
         n if n > 5 => format!(" and {} more", n - 5),
         _ => String::new(),
     };
+    // The close name when there is one (`prdo` → `prod`), else the first profile.
+    let (comment, suggested) = match crate::lookup::closest(names.iter().copied(), profile) {
+        Some(close) => ("Did you mean:", close),
+        None => ("Use an existing profile:", *first),
+    };
     err.detail(format!("Existing profiles: {listed}{more}."))
         .fix(
-            "Use an existing profile:",
+            comment,
             Edit::SetOption {
                 id: "profile",
                 flag: "-p",
-                value: (*first).to_owned(),
+                value: suggested.to_owned(),
             },
         )
 }

@@ -911,3 +911,53 @@ async fn color_with_a_space_takes_only_its_own_values() {
     let deletes: Vec<String> = writes(&emulator).await.iter().map(call_line).collect();
     assert_eq!(deletes.len(), 2, "{deletes:?}");
 }
+
+#[tokio::test]
+async fn hints_fix_every_typo_at_once_and_only_offer_what_works() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&[]);
+    let hint_of = |output: &std::process::Output| {
+        let text = stderr(output);
+        text.split("\n# ")
+            .skip(1)
+            .map(|h| format!("# {h}"))
+            .collect::<Vec<_>>()
+    };
+    let two = run(
+        &env,
+        &emulator,
+        &["user", "invite", "z@x.io", "-r", "RO Usr,Biling Admin"],
+    );
+    assert_exit(&two, 5, "two unknown roles");
+    assert_eq!(
+        hint_of(&two),
+        ["# Did you mean:\n$ astra user invite z@x.io -r 'RO User,Billing Admin'\n"],
+        "one hint that fixes both"
+    );
+    let comma = run(&env, &emulator, &["user", "invite", "ben@example,com"]);
+    assert_exit(&comma, 3, "a comma typo");
+    assert!(stderr(&comma)
+        .starts_with("Error: 'ben@example,com' is not an email address: it contains a comma."));
+    assert_eq!(
+        hint_of(&comma),
+        ["# Did you mean:\n$ astra user invite ben@example.com\n"]
+    );
+    let alice = run(&env, &emulator, &["user", "get", "alice"]);
+    assert_exit(&alice, 5, "a local part");
+    assert_eq!(
+        hint_of(&alice),
+        ["# Did you mean:\n$ astra user get alice@example.com\n"]
+    );
+    let rc = env.write("rc", &format!("[default]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\n[prod]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\n"));
+    let profile = env.run(&["user", "list", "-cf", rc.to_str().unwrap(), "-p", "prdo"]);
+    assert_exit(&profile, 4, "a profile typo");
+    assert!(
+        stderr(&profile).ends_with(&format!(
+            "# Did you mean:\n$ astra user list -cf {} -p prod\n",
+            rc.display()
+        )),
+        "{}",
+        stderr(&profile)
+    );
+    assert!(writes(&emulator).await.is_empty());
+}

@@ -2,7 +2,7 @@
 
 use crate::commands::Context;
 use crate::error::CliError;
-use crate::lookup::{find_user, user_not_found};
+use crate::lookup::find_user;
 use crate::output::views::UserView;
 use crate::output::Outcome;
 use crate::refs::{parse_user_ref, UserRef};
@@ -15,8 +15,6 @@ pub struct UserGetArgs {
 }
 
 pub async fn run(context: &Context, args: &UserGetArgs) -> Result<Outcome, CliError> {
-    let user = find_user(context.client()?, &args.user)
-        .await?
-        .ok_or_else(|| user_not_found(&args.user))?;
+    let user = find_user(context.client()?, &args.user).await?;
     Ok(Outcome::value(UserView { user }))
 }

@@ -271,18 +271,37 @@ fn check_email(user: &UserRef) -> Result<(), CliError> {
                 .map(|part| part.trim().to_owned())
                 .filter(|part| !part.is_empty())
                 .collect();
-            Err(CliError::new(
+            // The split is offered only when it gives emails; `ben@example,com` is a typo.
+            if parts.iter().all(|part| email_problem(part).is_none()) {
+                return Err(CliError::new(
+                    ErrorCode::ValidationIssue,
+                    format!("'{email}' is not an email address: it looks like several emails in one argument."),
+                )
+                .detail("Nothing was sent.")
+                .fix(
+                    "Pass them as separate arguments:",
+                    Edit::SplitArg {
+                        typed: email.clone(),
+                        into: parts,
+                    },
+                ));
+            }
+            let dotted = email.replace(',', ".");
+            let err = CliError::new(
                 ErrorCode::ValidationIssue,
-                format!("'{email}' is not an email address: it looks like several emails in one argument."),
+                format!("'{email}' is not an email address: it contains a comma."),
             )
-            .detail("Nothing was sent.")
-            .fix(
-                "Pass them as separate arguments:",
-                Edit::SplitArg {
-                    typed: email.clone(),
-                    into: parts,
-                },
-            ))
+            .detail("Nothing was sent.");
+            Err(match email_problem(&dotted) {
+                None => err.fix(
+                    "Did you mean:",
+                    Edit::SplitArg {
+                        typed: email.clone(),
+                        into: vec![dotted],
+                    },
+                ),
+                Some(_) => err,
+            })
         }
         Some(EmailProblem::Malformed(why)) => Err(CliError::new(
             ErrorCode::ValidationIssue,

@@ -6,7 +6,7 @@ use crate::api::models::{Role, RoleAssignment, User};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Hint;
-use crate::lookup::{find_user, resolve_all, roles_error, user_not_found, RoleDiff, RoleProblem};
+use crate::lookup::{find_user, resolve_all, roles_error, RoleDiff, RoleProblem};
 use crate::output::views::{RolesChanged, RolesView};
 use crate::output::{Outcome, Response};
 use crate::refs::RoleRef;
@@ -43,7 +43,6 @@ pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, Cli
     } else {
         (find_user(client, &args.user).await?, Vec::new())
     };
-    let user = user.ok_or_else(|| user_not_found(&args.user))?;
     if !changing {
         return Ok(Outcome::value(RolesView {
             roles: user.roles().to_vec(),
