@@ -40,8 +40,9 @@ pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliErr
         err
     })?;
     let message = format!(
-        "Token checked; saved as profile '{name}' in '{}'.",
-        path.display()
+        "Token checked; saved as profile '{name}' in '{}' ({}).",
+        path.display(),
+        crate::commands::config::target_text(target.0, &target.1)
     );
     // Setup is how a token is (re)configured: it replaces the profile.
     save(&path, &name, &token, target, true, message).map(Outcome::Response)

@@ -219,19 +219,31 @@ fn target(env: Setting<Env>, endpoint: Setting<String>) -> Result<(Env, String),
     match (env, endpoint) {
         (None | Some((Env::Local, _)), Some((url, origin))) => {
             let url = check_endpoint(&url).map_err(|why| {
-                refuse(&[origin], format!("{why} (from {})", origin_name(origin, "endpoint")))
+                refuse(
+                    &[origin],
+                    format!("{why} (from {})", origin_name(origin, "endpoint")),
+                )
             })?;
             Ok((Env::Local, url))
         }
-        (Some((env, env_origin)), Some((url, origin))) => Err(refuse(
-            &[env_origin, origin],
-            format!(
-                "the endpoint '{url}' ({}) is only for the local environment, but the environment is '{}' ({})",
-                origin_name(origin, "endpoint"),
-                env.as_str(),
-                origin_name(env_origin, "env")
-            ),
-        )),
+        (Some((env, env_origin)), Some((url, origin))) => {
+            // A variable left set in the shell is the usual cause: say how to clear it.
+            let way_out = match (env_origin, origin) {
+                (Origin::Flag, Origin::Variable) => {
+                    format!("; unset {} to use '{}'", env::LOCAL_ENDPOINT, env.as_str())
+                }
+                _ => String::new(),
+            };
+            Err(refuse(
+                &[env_origin, origin],
+                format!(
+                    "the endpoint '{url}' ({}) is only for the local environment, but the environment is '{}' ({}){way_out}",
+                    origin_name(origin, "endpoint"),
+                    env.as_str(),
+                    origin_name(env_origin, "env")
+                ),
+            ))
+        }
         (Some((Env::Local, Origin::Profile)), None) => Err(refuse(
             &[Origin::Profile],
             format!(
@@ -753,6 +765,17 @@ mod tests {
             err.headline
         );
         assert!(err.headline.contains("'dev' (--env)"), "{}", err.headline);
+        let err = target(
+            Some((Env::Dev, Origin::Flag)),
+            Some(("http://x/v2".into(), Origin::Variable)),
+        )
+        .unwrap_err();
+        assert!(
+            err.headline
+                .ends_with("; unset ASTRA_LOCAL_ENDPOINT to use 'dev'"),
+            "{}",
+            err.headline
+        );
     }
 
     #[test]

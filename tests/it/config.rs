@@ -393,3 +393,72 @@ fn conflicting_connection_options_are_usage_errors() {
         assert_eq!(stdout(&output), "");
     }
 }
+
+#[test]
+fn config_create_says_what_it_saved_and_how_to_clear_a_stray_variable() {
+    let env = TestEnv::new();
+    let rc = env.path("rc");
+    let saved = env
+        .astra()
+        .env("ASTRA_LOCAL_ENDPOINT", "http://127.0.0.1:9/v2")
+        .args([
+            "config",
+            "create",
+            "emu",
+            "--token",
+            TOKEN,
+            "-cf",
+            rc.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(saved.status.code(), Some(0), "{}", stderr(&saved));
+    assert_eq!(
+        stdout(&saved),
+        format!(
+            "Profile 'emu' saved in '{}' (env local, endpoint http://127.0.0.1:9/v2).\n",
+            rc.display()
+        ),
+        "the variable's endpoint is named, not picked up silently"
+    );
+    let conflict = env
+        .astra()
+        .env("ASTRA_LOCAL_ENDPOINT", "http://127.0.0.1:9/v2")
+        .args([
+            "config",
+            "create",
+            "dev",
+            "--env",
+            "dev",
+            "--token",
+            TOKEN,
+            "-cf",
+            rc.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(conflict.status.code(), Some(2));
+    assert!(
+        stderr(&conflict).contains("; unset ASTRA_LOCAL_ENDPOINT to use 'dev'"),
+        "{}",
+        stderr(&conflict)
+    );
+    let prod = env
+        .astra()
+        .args([
+            "config",
+            "create",
+            "prod",
+            "--token",
+            TOKEN,
+            "-cf",
+            rc.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&prod).ends_with("(env prod).\n"),
+        "{}",
+        stdout(&prod)
+    );
+}

@@ -26,6 +26,11 @@ pub fn run(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliErr
         )
     })?;
     let path = file(context)?;
-    let message = format!("Profile '{}' saved in '{}'.", args.name, path.display());
+    let message = format!(
+        "Profile '{}' saved in '{}' ({}).",
+        args.name,
+        path.display(),
+        super::target_text(target.0, &target.1)
+    );
     save(&path, &args.name, &token, target, args.overwrite, message).map(Outcome::Response)
 }

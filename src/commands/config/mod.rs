@@ -77,6 +77,14 @@ pub(super) fn write(path: &Path, text: &str) -> Result<(), CliError> {
     })
 }
 
+/// What a saved profile points at, for the message: `env prod` or `env local, endpoint URL`.
+pub fn target_text(env: Env, endpoint: &str) -> String {
+    match env {
+        Env::Local => format!("env local, endpoint {endpoint}"),
+        _ => format!("env {}", env.as_str()),
+    }
+}
+
 /// The keys a profile is written with.
 pub fn profile_keys<'a>(
     token: &'a Token,
