@@ -116,6 +116,13 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
     let Some(width) = width else {
         return plain_table(table);
     };
+    // SPEC §4.1: a value is wrapped only between words, never inside an id, email, DRN or URL;
+    // when even that cannot fit, the table is not wrapped at all.
+    let floors = word_floors(table);
+    let needed: usize = floors.iter().map(|w| w + 3).sum::<usize>() + 1;
+    if needed > width {
+        return plain_table(table);
+    }
     let mut comfy = Comfy::new();
     comfy.load_preset(BOX);
     comfy
@@ -126,6 +133,13 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
     for row in &table.rows {
         comfy.add_row(row.iter().map(|values| cell_lines(values).join("\n")));
     }
+    for (column, floor) in comfy.column_iter_mut().zip(&floors) {
+        // comfy-table counts the padding (one space each side) in a column's width.
+        let floor = u16::try_from(*floor + 2).unwrap_or(u16::MAX);
+        column.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+            comfy_table::Width::Fixed(floor),
+        ));
+    }
     let mut text = comfy
         .lines()
         .map(|line| line.trim_end().to_owned())
@@ -133,6 +147,27 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
         .join("\n");
     text.push('\n');
     text
+}
+
+/// Per column, the widest word (text between spaces) of its header and cells: the narrowest the
+/// column may be without splitting a word.
+fn word_floors(table: &Table) -> Vec<usize> {
+    use unicode_width::UnicodeWidthStr;
+    let widest = |text: &str| {
+        text.split(' ')
+            .map(UnicodeWidthStr::width)
+            .max()
+            .unwrap_or(0)
+    };
+    let mut floors: Vec<usize> = table.columns.iter().map(|c| widest(c) + 1).collect();
+    for row in &table.rows {
+        for (floor, values) in floors.iter_mut().zip(row) {
+            for line in cell_lines(values) {
+                *floor = (*floor).max(widest(&line));
+            }
+        }
+    }
+    floors
 }
 
 /// A cell's lines, control characters escaped (a line feed inside a value too); borrowed when
@@ -664,21 +699,47 @@ mod tests {
     }
 
     #[test]
-    fn a_narrow_terminal_wraps_the_widest_column_and_keeps_the_box_whole() {
-        let users = one_user();
-        let text = table_within(&users, Some(40));
-        let lines: Vec<&str> = text.lines().collect();
+    fn a_narrow_terminal_wraps_between_words_and_never_splits_an_id() {
         use unicode_width::UnicodeWidthStr;
-        assert!(lines.iter().all(|l| l.width() <= 40), "{text}");
-        assert!(lines.len() > 5, "something wrapped: {text}");
+        let mut role = Table::new(&["Attribute", "Value"]);
+        role.row(vec![
+            vec!["Identifier".into()],
+            vec!["b4ed0e9e-67e8-47b6-8b58-c6629be961a9".into()],
+        ]);
+        role.row(vec![
+            vec!["Description".into()],
+            vec![
+                "Read and write the data of every keyspace and table, as a user of any database"
+                    .into(),
+            ],
+        ]);
+        role.row(vec![
+            vec!["Resources".into()],
+            vec!["drn:astra:org:7a3c2e6b-1f4d-4c8e-9b2a-5d6f7e8a9b0c:db:*".into()],
+        ]);
+        let wide = table_within(&role, Some(75));
+        let lines: Vec<&str> = wide.lines().collect();
+        assert!(lines.iter().all(|l| l.width() <= 75), "{wide}");
+        assert!(lines.len() > 7, "the description wrapped: {wide}");
+        for whole in [
+            "b4ed0e9e-67e8-47b6-8b58-c6629be961a9",
+            "drn:astra:org:7a3c2e6b-1f4d-4c8e-9b2a-5d6f7e8a9b0c:db:*",
+        ] {
+            assert!(wide.contains(whole), "{whole} is whole:\n{wide}");
+        }
         assert!(
             lines[0].starts_with('┌') && lines[0].ends_with('┐'),
-            "{text}"
+            "{wide}"
         );
-        assert!(lines[lines.len() - 1].starts_with('└') && lines[lines.len() - 1].ends_with('┘'));
-        assert!(text.ends_with("┘\n"));
-        assert!(text.contains("│ User Id"), "{text}");
-        let huge = table_within(&users, Some(100_000));
-        assert_eq!(huge, table(&users), "wider than u16 counts as unlimited");
+        assert!(wide.ends_with("┘\n"));
+        // Too narrow for the longest word: the table is not wrapped at all.
+        let narrow = table_within(&one_user(), Some(20));
+        assert_eq!(narrow, table(&one_user()), "unwrapped when it cannot fit");
+        let huge = table_within(&one_user(), Some(100_000));
+        assert_eq!(
+            huge,
+            table(&one_user()),
+            "wider than u16 counts as unlimited"
+        );
     }
 }
