@@ -17,6 +17,7 @@ mod help;
 mod hints;
 mod layout;
 mod ops;
+mod readme;
 mod roles;
 mod security;
 mod team_roles;
