@@ -15,7 +15,7 @@ use crate::output::Format;
 #[derive(Debug, Parser)]
 #[command(
     name = "astra",
-    version,
+    version = env!("ASTRA_VERSION"),
     about = "Manage the users and roles of a DataStax Astra organization",
     disable_version_flag = true,
     after_help = crate::env::HELP_FOOTER

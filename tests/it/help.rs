@@ -56,9 +56,19 @@ fn groups_without_a_subcommand_print_help_and_succeed() {
 fn version_is_on_stdout_and_dash_v_is_verbose() {
     let env = TestEnv::new();
     let output = env.astra().arg("--version").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    // The crate version, and the commit when built from a git checkout (this one is).
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=9", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| format!(" ({})", String::from_utf8_lossy(&o.stdout).trim()))
+        .unwrap_or_default();
     assert_eq!(
-        (output.status.code(), stdout(&output)),
-        (Some(0), format!("astra {}\n", env!("CARGO_PKG_VERSION")))
+        stdout(&output),
+        format!("astra {}{commit}\n", env!("CARGO_PKG_VERSION"))
     );
     let verbose = env.run(&["-V", "user", "list", "--token", "x"]);
     assert_eq!(verbose.status.code(), Some(3), "-V is accepted as verbose");
