@@ -37,6 +37,7 @@ impl RoleAction {
 }
 
 /// One declared (or, pruned, undeclared) role and what it needs.
+#[derive(Debug)]
 pub struct RoleStep {
     pub name: String,
     pub action: RoleAction,
@@ -330,4 +331,219 @@ pub fn exported(roles: &[Role], org_id: &str) -> Vec<RoleEntry> {
         .collect();
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::Policy;
+
+    const ORG: &str = "7a3c2e6b-1f4d-4c8e-9b2a-5d6f7e8a9b0c";
+
+    fn custom(
+        id: &str,
+        name: &str,
+        description: &str,
+        actions: &[&str],
+        resources: &[&str],
+    ) -> Role {
+        let list = |v: &[&str]| Some(v.iter().map(|s| (*s).to_owned()).collect());
+        Role {
+            id: id.to_owned(),
+            name: Some(name.to_owned()),
+            policy: Some(Box::new(Policy {
+                description: Some(description.to_owned()),
+                effect: Some("allow".to_owned()),
+                resources: list(resources),
+                actions: list(actions),
+            })),
+        }
+    }
+
+    fn entry(line: usize, name: &str, actions: &[&str], resources: &[&str]) -> RoleEntry {
+        RoleEntry {
+            name: name.to_owned(),
+            description: "d".to_owned(),
+            actions: actions.iter().map(|s| (*s).to_owned()).collect(),
+            resources: resources.iter().map(|s| (*s).to_owned()).collect(),
+            line,
+        }
+    }
+
+    fn actions(steps: &[RoleStep]) -> Vec<(&str, RoleAction)> {
+        steps.iter().map(|s| (s.name.as_str(), s.action)).collect()
+    }
+
+    #[test]
+    fn declared_roles_are_created_updated_or_left_and_undeclared_ones_pruned_last() {
+        let org_drn = format!("drn:astra:org:{ORG}");
+        let existing = vec![
+            custom("r1", "Same", "d", &["db-cql", "org-read"], &[&org_drn]),
+            custom("r2", "Changed", "d", &["db-cql"], &[&org_drn]),
+            custom("r3", "Old", "d", &["db-cql"], &[&org_drn]),
+            crate::fixtures::role("s1", "RO User"),
+        ];
+        let declared = vec![
+            entry(1, "Same", &["org-read", "db-cql"], &[]),
+            entry(
+                5,
+                "Changed",
+                &["db-cql", "db-rest"],
+                &["drn:astra:org:__ORG_ID__"],
+            ),
+            entry(9, "New", &["db-cql"], &["db:*"]),
+        ];
+        let steps = plan(&declared, &existing, ORG, true).unwrap();
+        assert_eq!(
+            actions(&steps),
+            [
+                ("Same", RoleAction::Unchanged),
+                ("Changed", RoleAction::Update),
+                ("New", RoleAction::Create),
+                ("Old", RoleAction::Delete),
+            ],
+            "order and actions aside, the standard role is never pruned"
+        );
+        assert_eq!(steps[1].id, "r2");
+        assert!(
+            steps[2].id.starts_with(NEW),
+            "a placeholder until it exists"
+        );
+        assert_eq!(steps[2].resources, [format!("{org_drn}:db:*")]);
+        assert_eq!(
+            steps[0].resources,
+            [org_drn.clone()],
+            "no resources: the org itself"
+        );
+        let kept = plan(&declared, &existing, ORG, false).unwrap();
+        assert_eq!(kept.len(), 3, "no prune: nothing deleted");
+        let known = known_roles(&existing, &declared);
+        assert_eq!(known.len(), 5);
+        assert_eq!(known[4].name(), "New");
+        assert!(known[4].id.starts_with(NEW));
+    }
+
+    #[test]
+    fn every_bad_role_is_named_with_its_line() {
+        let declared = vec![
+            entry(1, "", &["db-cql"], &[]),
+            entry(3, "RO User", &["db-cql"], &[]),
+            entry(6, "A", &[], &["keyspace:*"]),
+            entry(9, "B", &["db-cqll"], &[]),
+            entry(12, "B", &["db-cql"], &[]),
+        ];
+        let problems = plan(&declared, &[], ORG, false).unwrap_err();
+        let lines: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(lines[0], (1, "a role needs a name"));
+        assert_eq!(
+            lines[1],
+            (3, "'RO User' is a standard role and cannot be declared")
+        );
+        assert_eq!(lines[2], (6, "role 'A' has no actions"));
+        assert!(
+            lines[3]
+                .1
+                .starts_with("role 'A': 'keyspace:*' is not a resource"),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines[4],
+            (
+                9,
+                "role 'B': 'db-cqll' is not a known action; did you mean 'db-cql'?"
+            )
+        );
+        assert_eq!(problems[4].suggestion.as_deref(), Some("db-cql"));
+        assert_eq!(lines[5], (12, "role 'B' is already declared on line 9"));
+        assert_eq!(problems.len(), 6);
+    }
+
+    #[test]
+    fn export_writes_custom_roles_sorted_and_portable() {
+        let roles = vec![
+            custom(
+                "r2",
+                "Zed",
+                "z",
+                &["org-read", "db-cql"],
+                &[
+                    &format!("drn:astra:org:{ORG}:db:*"),
+                    &format!("drn:astra:org:{ORG}"),
+                ],
+            ),
+            custom(
+                "r1",
+                "Alpha",
+                "a",
+                &["db-cql"],
+                &[&format!("drn:astra:org:{ORG}")],
+            ),
+            crate::fixtures::role("s1", "Organization Administrator"),
+        ];
+        let entries = exported(&roles, ORG);
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Alpha", "Zed"], "sorted, standard roles left out");
+        assert_eq!(entries[1].actions, ["db-cql", "org-read"]);
+        assert_eq!(
+            entries[1].resources,
+            ["drn:astra:org:__ORG_ID__", "drn:astra:org:__ORG_ID__:db:*"]
+        );
+        assert_eq!(entries[1].description, "z");
+        // What export writes, apply reads back as unchanged.
+        let again = plan(&entries, &roles, ORG, true).unwrap();
+        assert!(
+            again.iter().all(|s| s.action == RoleAction::Unchanged),
+            "{:?}",
+            actions(&again)
+        );
+    }
+
+    #[test]
+    fn each_step_reports_its_action_and_only_changes_are_sent() {
+        let step = |action| RoleStep {
+            name: "Ops".into(),
+            action,
+            id: "r".into(),
+            description: String::new(),
+            actions: Vec::new(),
+            resources: Vec::new(),
+        };
+        assert_eq!(
+            step(RoleAction::Create).response(false).message,
+            "Created role 'Ops'."
+        );
+        assert_eq!(
+            step(RoleAction::Update).response(true).message,
+            "Would update role 'Ops'."
+        );
+        assert_eq!(
+            step(RoleAction::Delete).response(false).message,
+            "Deleted role 'Ops'."
+        );
+        assert!(step(RoleAction::Create).planned().is_change());
+        assert!(!step(RoleAction::Unchanged).planned().is_change());
+        assert_eq!(
+            step(RoleAction::Unchanged).response(true).effect,
+            crate::output::Effect::Unchanged
+        );
+        assert_eq!(
+            step(RoleAction::Create).response(false).effect,
+            crate::output::Effect::Changed
+        );
+        assert_eq!(
+            step(RoleAction::Delete).planned().kind,
+            Some(ItemKind::Role)
+        );
+        let created = CreatedRoles::default();
+        created
+            .0
+            .lock()
+            .unwrap()
+            .insert("new-role:Ops".into(), "real".into());
+        assert_eq!(created.resolve("new-role:Ops"), "real");
+        assert_eq!(created.resolve("other"), "other");
+    }
 }
