@@ -412,7 +412,7 @@ mod tests {
         assert_eq!(steps[2].resources, [format!("{org_drn}:db:*")]);
         assert_eq!(
             steps[0].resources,
-            [org_drn.clone()],
+            std::slice::from_ref(&org_drn),
             "no resources: the org itself"
         );
         let kept = plan(&declared, &existing, ORG, false).unwrap();
