@@ -255,7 +255,15 @@ async fn setup_asks_for_the_token_without_echo_checks_it_and_saves_it() {
         return;
     };
     tmux.wait_for("Token:");
-    tmux.literal(TOKEN);
+    // A bad paste is explained and asked again; a quoted token is the token.
+    tmux.literal("Bearer abc");
+    tmux.keys(&["Enter"]);
+    let again = tmux.wait_for("Try again.");
+    assert!(
+        again.contains("The token is invalid: it must start with 'AstraCS:'. Try again."),
+        "{again}"
+    );
+    tmux.literal(&format!("'{TOKEN}'"));
     let typed = tmux.screen();
     assert!(
         !typed.contains(&TOKEN[8..20]),

@@ -157,9 +157,25 @@ pub fn token_to_save(
             if let Some(notice) = before_asking {
                 context.ui.notice(notice);
             }
-            ask_token(&context.ui)?
+            return ask_until_valid(context);
         }
         None => return Err(missing()),
     };
     Token::parse(&raw)
+}
+
+/// At the prompt, a token that fails its checks is explained and asked for again (three tries):
+/// a paste with a stray character should not end the setup.
+fn ask_until_valid(context: &Context) -> Result<Token, CliError> {
+    let mut tries = 1;
+    loop {
+        match Token::parse(&ask_token(&context.ui)?) {
+            Ok(token) => return Ok(token),
+            Err(err) if tries < 3 => {
+                context.ui.notice(&format!("{} Try again.", err.headline));
+                tries += 1;
+            }
+            Err(err) => return Err(err),
+        }
+    }
 }
