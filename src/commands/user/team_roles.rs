@@ -391,7 +391,12 @@ mod tests {
                 &["db-cql", "db-rest"],
                 &["drn:astra:org:__ORG_ID__"],
             ),
-            entry(9, "New", &["db-cql"], &["db:*"]),
+            entry(
+                9,
+                "New",
+                &["db-cql"],
+                &["db:*", "drn:astra:org:__ORG_ID__:db:*"],
+            ),
         ];
         let steps = plan(&declared, &existing, ORG, true).unwrap();
         assert_eq!(
@@ -409,7 +414,21 @@ mod tests {
             steps[2].id.starts_with(NEW),
             "a placeholder until it exists"
         );
-        assert_eq!(steps[2].resources, [format!("{org_drn}:db:*")]);
+        assert_eq!(
+            steps[2].resources,
+            [format!("{org_drn}:db:*")],
+            "one resource, written twice"
+        );
+        let named: Vec<Option<&str>> = steps.iter().map(|s| s.planned().action).collect();
+        assert_eq!(
+            named,
+            [
+                None,
+                Some("update-role"),
+                Some("create-role"),
+                Some("delete-role")
+            ]
+        );
         assert_eq!(
             steps[0].resources,
             std::slice::from_ref(&org_drn),
