@@ -213,6 +213,7 @@ fn build(options: &Options) -> Result<Emulator, String> {
         peak_in_flight: 0,
         rate_limit: options.rate_limit.clone(),
         started: std::time::Instant::now(),
+        users_body: None,
     })
 }
 

@@ -45,6 +45,9 @@ pub struct Emulator {
     /// `--rate-limit`: writes beyond it are refused with 429.
     pub rate_limit: Option<crate::faults::RateLimit>,
     pub started: std::time::Instant,
+    /// The users list as last served, until the next change: serializing 50,000 users on every
+    /// request would make the emulator, not the network, a benchmark's floor.
+    pub users_body: Option<Bytes>,
 }
 
 /// Counts a call in flight for as long as it lives.
@@ -79,10 +82,12 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Saves the state after a change, when `--state` was given.
+    /// Records a change: the cached users list is dropped, and the state is saved when
+    /// `--state` was given.
     pub fn save(&self) {
         let (file, org) = {
-            let emulator = self.lock();
+            let mut emulator = self.lock();
+            emulator.users_body = None;
             match &emulator.state_file {
                 Some(file) => (file.clone(), emulator.org.clone()),
                 None => return,
@@ -333,17 +338,20 @@ fn role_names(org: &Org) -> HashMap<&str, &str> {
         .collect()
 }
 
-fn json_response(body: Vec<u8>) -> Response {
+fn json_response(body: impl Into<Body>) -> Response {
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],
-        body,
+        Into::<Body>::into(body),
     )
         .into_response()
 }
 
 async fn list_users(State(shared): State<Shared>) -> Response {
-    let emulator = shared.lock();
+    let mut emulator = shared.lock();
+    if let Some(body) = &emulator.users_body {
+        return json_response(body.clone());
+    }
     let org = &emulator.org;
     let names = role_names(org);
     let users: Vec<UserOut> = org
@@ -351,8 +359,11 @@ async fn list_users(State(shared): State<Shared>) -> Response {
         .iter()
         .map(|user| user_out(user, &names))
         .collect();
-    let body = serde_json::to_vec(&json!({"OrgID": org.id, "OrgName": org.name, "Users": users}));
-    json_response(body.unwrap_or_default())
+    let body = serde_json::to_vec(&json!({"OrgID": org.id, "OrgName": org.name, "Users": users}))
+        .unwrap_or_default();
+    let body = Bytes::from(body);
+    emulator.users_body = Some(body.clone());
+    json_response(body)
 }
 
 async fn get_user(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
