@@ -52,7 +52,7 @@ pub fn remember(kind: &str, key: &str, values: impl IntoIterator<Item = String>)
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
         return;
     }
-    if let Err(err) = crate::config::writer::write_atomically(&path, &text) {
+    if let Err(err) = crate::config::writer::write_cache(&path, &text) {
         tracing::debug!(
             "cannot write the completion cache {}: {err}",
             path.display()

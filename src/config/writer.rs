@@ -113,6 +113,16 @@ pub fn set_profile(text: &str, name: &str, keys: &[(&str, &str)]) -> String {
 /// Writes `text` to `path` atomically: a temporary file in the same directory, flushed, mode
 /// 0600, then renamed over the file. A directory it creates is mode 0700.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    replace(path, text, true)
+}
+
+/// [`write_atomically`] without the flush to disk: for a cache, which a crash may lose (it is
+/// rebuilt by the next command) but never leaves half-written.
+pub fn write_cache(path: &Path, text: &str) -> std::io::Result<()> {
+    replace(path, text, false)
+}
+
+fn replace(path: &Path, text: &str, durable: bool) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -125,14 +135,15 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| ".astrarc".to_owned());
     let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_private(&temporary, text).and_then(|()| std::fs::rename(&temporary, path));
+    let result =
+        write_private(&temporary, text, durable).and_then(|()| std::fs::rename(&temporary, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     result
 }
 
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+fn write_private(path: &Path, text: &str, durable: bool) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -142,7 +153,10 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     }
     let mut file = options.open(path)?;
     file.write_all(text.as_bytes())?;
-    file.sync_all()
+    if durable {
+        file.sync_all()?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
