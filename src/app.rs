@@ -51,6 +51,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
 
     let line = CommandLine::parse(&typed_text, &crate::cli::value_options());
     let style = style_of(&cli.global);
+    if let Some(word) = dump_logs_followed_by_a_word(&typed_text).filter(|_| !style.quiet) {
+        eprintln!(
+            "Note: --dump-logs takes a file only after '=': '{}' is read as an argument of the command (for a log file, write --dump-logs={}).",
+            crate::text::escape_control(word),
+            crate::text::shell_quote(word)
+        );
+    }
     let buffer = logging::init(cli.global.verbose, cli.global.dump_logs.is_some());
     install_panic_hook();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -113,6 +120,26 @@ fn bare_group_help(cli: &Cli) -> Vec<&'static str> {
         .chain(group)
         .chain(["--help"])
         .collect()
+}
+
+/// `--dump-logs WORD`: clap leaves WORD to the command (the option takes a value only after
+/// `=`), which is what the person meant only if WORD is not a file name. Said once, up front.
+fn dump_logs_followed_by_a_word(typed: &[String]) -> Option<&str> {
+    let at = typed
+        .iter()
+        .take_while(|arg| *arg != "--")
+        .position(|arg| arg == "--dump-logs")?;
+    let next = typed.get(at + 1)?;
+    fn names(command: &clap::Command, out: &mut Vec<String>) {
+        for sub in command.get_subcommands() {
+            out.extend(sub.get_all_aliases().map(str::to_owned));
+            out.push(sub.get_name().to_owned());
+            names(sub, out);
+        }
+    }
+    let mut subcommands = Vec::new();
+    names(&<Cli as clap::CommandFactory>::command(), &mut subcommands);
+    (!next.starts_with('-') && !subcommands.contains(next)).then_some(next.as_str())
 }
 
 /// Help and version go to stdout with 0 (1 with one line when stdout cannot be written, like

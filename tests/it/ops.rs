@@ -961,3 +961,38 @@ async fn hints_fix_every_typo_at_once_and_only_offer_what_works() {
     );
     assert!(writes(&emulator).await.is_empty());
 }
+
+#[tokio::test]
+async fn dump_logs_followed_by_a_word_says_how_to_name_a_file() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&[]);
+    let output = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "delete",
+            "--dump-logs",
+            "out.log",
+            "nobody@example.com",
+            "--if-exists",
+        ],
+    );
+    assert!(
+        stderr(&output).starts_with("Note: --dump-logs takes a file only after '=': 'out.log' is read as an argument of the command (for a log file, write --dump-logs=out.log).\n"),
+        "{}",
+        stderr(&output)
+    );
+    for fine in [
+        vec!["user", "list", "--dump-logs=x.log"],
+        vec!["--dump-logs", "user", "list"],
+        vec!["user", "--dump-logs", "list"],
+    ] {
+        let output = run(&env, &emulator, &fine);
+        assert!(
+            !stderr(&output).contains("Note: --dump-logs"),
+            "{fine:?}: {}",
+            stderr(&output)
+        );
+    }
+}
