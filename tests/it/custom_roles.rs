@@ -69,11 +69,23 @@ async fn role_create_expands_resources_and_sends_one_post_in_key_order() {
         ],
     );
     assert_exit(&plain, 0, "no --resource");
-    assert!(
-        stdout(&plain)
-            .starts_with("code,message,role_id,role_name\nOK,Role 'Org Wide' has been created.,"),
-        "{}",
-        stdout(&plain)
+    let state = emulator
+        .control(reqwest::Method::GET, "/_emulator/state", None)
+        .await;
+    let id = state["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Org Wide")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        stdout(&plain),
+        format!(
+            "code,message,role_id,role_name\nOK,Role 'Org Wide' has been created.,{id},Org Wide\n"
+        )
     );
     let sent = writes(&emulator).await;
     assert_eq!(
@@ -305,6 +317,25 @@ async fn role_update_computes_the_whole_policy_and_puts_it_only_when_it_changes(
         )
     );
 
+    let id = data["roleId"].as_str().unwrap().to_owned();
+    let csv = run(
+        &env,
+        &emulator,
+        &[
+            "role",
+            "update",
+            "Operations",
+            "--add-action",
+            "db-cql",
+            "--dry-run",
+            "-o",
+            "csv",
+        ],
+    );
+    assert_eq!(
+        stdout(&csv),
+        format!("code,message,role_id,name,changed\nOK,Dry run: role 'Operations' would be updated; nothing was sent.,{id},Operations,true\n")
+    );
     let same = run(
         &env,
         &emulator,
