@@ -404,6 +404,38 @@ async fn token_create_save_profile_writes_the_token_and_prints_it_masked() {
         .output()
         .unwrap();
     assert_exit(&used, 0, "the saved profile works");
+
+    let human = env.run_at(
+        &emulator.endpoint,
+        &[
+            "token",
+            "create",
+            "-r",
+            "RO User",
+            "--save-profile",
+            "reader",
+        ],
+    );
+    assert_exit(&human, 0, "human --save-profile");
+    let text = stdout(&human);
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("│ "))
+        .map(|l| l.split('│').nth(1).unwrap().trim())
+        .collect();
+    assert_eq!(
+        rows,
+        ["Attribute", "Client Id", "Token", "Profile"],
+        "{text}"
+    );
+    assert!(
+        text.contains("****") && text.contains("│ reader "),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&TOKEN[..20]) && text.matches("AstraCS:").count() == 1,
+        "{text}"
+    );
 }
 
 #[tokio::test]
