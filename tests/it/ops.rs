@@ -983,8 +983,9 @@ async fn dump_logs_followed_by_a_word_says_how_to_name_a_file() {
         "{}",
         stderr(&output)
     );
+    let log = format!("--dump-logs={}", env.path("x.log").display());
     for fine in [
-        vec!["user", "list", "--dump-logs=x.log"],
+        vec!["user", "list", log.as_str()],
         vec!["--dump-logs", "user", "list"],
         vec!["user", "--dump-logs", "list"],
     ] {
