@@ -106,6 +106,31 @@ pub fn unknown_actions(actions: &[String]) -> Vec<Problem> {
         .collect()
 }
 
+/// The organization itself, as a resource written for any organization: the default resource.
+pub fn whole_org() -> String {
+    format!("drn:astra:org:{ORG_PLACEHOLDER}")
+}
+
+/// Every resource expanded with [`expand_resource`], each once and in order, and a problem for
+/// each one that is not a resource.
+pub fn expand_resources(raw: &[String], org_id: &str) -> (Vec<String>, Vec<Problem>) {
+    let mut resources = Vec::new();
+    let mut problems = Vec::new();
+    for value in raw {
+        match expand_resource(value, org_id) {
+            Ok(resource) if !resources.contains(&resource) => resources.push(resource),
+            Ok(_) => {}
+            Err(why) => problems.push(Problem {
+                line: None,
+                item: value.clone(),
+                problem: why,
+                suggestion: None,
+            }),
+        }
+    }
+    (resources, problems)
+}
+
 /// A resource as the API wants it: `drn:astra:org:<org id>…`, from a whole DRN (its org id may
 /// be `__ORG_ID__`) or a short form (`db:*`, `db:<db>:keyspace:*`, `stream:*`, `role:*`).
 /// `Err` says what is wrong with it.
@@ -201,6 +226,32 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn a_list_is_expanded_once_each_and_every_bad_value_named() {
+        let raw = [
+            "db:*",
+            "drn:astra:org:__ORG_ID__:db:*",
+            "keyspace:*",
+            "role:*",
+            "x",
+        ]
+        .map(str::to_owned);
+        let (resources, problems) = expand_resources(&raw, ORG);
+        assert_eq!(
+            resources,
+            [
+                format!("drn:astra:org:{ORG}:db:*"),
+                format!("drn:astra:org:{ORG}:role:*")
+            ]
+        );
+        let items: Vec<&str> = problems.iter().map(|p| p.item.as_str()).collect();
+        assert_eq!(items, ["keyspace:*", "x"]);
+        assert!(problems[0]
+            .problem
+            .starts_with("'keyspace:*' is not a resource"));
+        assert_eq!(whole_org(), "drn:astra:org:__ORG_ID__");
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub async fn run(context: &Context, args: &RoleCreateArgs) -> Result<Outcome, Cl
     context.remember_roles(&roles);
     let mut raw: Vec<String> = args.resources.iter().flatten().cloned().collect();
     if raw.is_empty() {
-        raw.push(format!("drn:astra:org:{}", crate::policy::ORG_PLACEHOLDER));
+        raw.push(crate::policy::whole_org());
     }
     let resources = expand_resources(&raw, &org.id)?;
     if roles.iter().any(|r| r.name().eq_ignore_ascii_case(name)) {

@@ -96,20 +96,7 @@ fn check_actions(actions: &[String], allow_unknown: bool) -> Result<(), CliError
 
 /// Every resource expanded for the organization, or one error naming each bad one.
 fn expand_resources(raw: &[String], org_id: &str) -> Result<Vec<String>, CliError> {
-    let mut resources = Vec::new();
-    let mut problems = Vec::new();
-    for value in raw {
-        match policy::expand_resource(value, org_id) {
-            Ok(resource) if !resources.contains(&resource) => resources.push(resource),
-            Ok(_) => {}
-            Err(why) => problems.push(Problem {
-                line: None,
-                item: value.clone(),
-                problem: why,
-                suggestion: None,
-            }),
-        }
-    }
+    let (resources, problems) = policy::expand_resources(raw, org_id);
     if problems.is_empty() {
         return Ok(resources);
     }

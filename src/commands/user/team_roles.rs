@@ -12,7 +12,7 @@ use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::views::Applied;
 use crate::output::{ItemKind, Response};
-use crate::policy::{expand_resource, is_standard, unknown_actions, ORG_PLACEHOLDER};
+use crate::policy::{expand_resources, is_standard, unknown_actions, whole_org};
 use crate::teamfile::{RoleEntry, RowProblem};
 
 const NEW: &str = "new-role:";
@@ -123,20 +123,14 @@ pub fn plan(
             );
         }
         let raw = if entry.resources.is_empty() {
-            vec![format!("drn:astra:org:{ORG_PLACEHOLDER}")]
+            vec![whole_org()]
         } else {
             entry.resources.clone()
         };
-        let mut resources = Vec::new();
-        for value in &raw {
-            match expand_resource(value, org_id) {
-                Ok(resource) if !resources.contains(&resource) => resources.push(resource),
-                Ok(_) => {}
-                Err(why) => problems.push(
-                    RowProblem::new(line, format!("role '{name}': {why}")).about(value.as_str()),
-                ),
-            }
-        }
+        let (resources, bad) = expand_resources(&raw, org_id);
+        problems.extend(bad.into_iter().map(|bad| {
+            RowProblem::new(line, format!("role '{name}': {}", bad.problem)).about(bad.item)
+        }));
         let found = existing.iter().find(|r| r.name() == name);
         let mut actions = entry.actions.clone();
         actions.dedup();
