@@ -45,14 +45,19 @@ pub fn run(context: &Context, command: &ConfigCommand) -> Result<Outcome, CliErr
 pub fn file(context: &Context) -> Result<PathBuf, CliError> {
     match &context.request().config_file {
         Some(path) => Ok(expand_tilde(path)),
-        None => default_file().ok_or_else(|| {
-            CliError::new(
-                ErrorCode::FileIssue,
-                "No home directory for the .astrarc file.",
-            )
-            .detail("Set ASTRARC to the file to use.")
-        }),
+        None => default_path(),
     }
+}
+
+/// The default file of SPEC §3, or why there is none.
+pub fn default_path() -> Result<PathBuf, CliError> {
+    default_file().ok_or_else(|| {
+        CliError::new(
+            ErrorCode::FileIssue,
+            "No home directory for the .astrarc file.",
+        )
+        .detail("Set ASTRARC to the file to use.")
+    })
 }
 
 /// The file's text; a missing file is empty (nothing configured yet).

@@ -5,10 +5,10 @@
 
 use crate::api::models::{NewToken, Role};
 use crate::api::ApiError;
-use crate::commands::config::{check_free, save};
+use crate::commands::config::{check_free, default_path, save};
 use crate::commands::pickers::{name_roles_with_flag, pick_roles};
 use crate::commands::{Context, Credential};
-use crate::config::{default_file, TokenSource};
+use crate::config::TokenSource;
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
 use crate::output::views::{CreatedTokenView, SavedTokenView};
@@ -98,16 +98,10 @@ fn parse_expiry(raw: &str) -> Result<String, CliError> {
 
 /// The `-cf` file when the token in use came from it, else the default file (SPEC §1.12).
 fn profile_file(credential: &Credential<'_>) -> Result<std::path::PathBuf, CliError> {
-    if let TokenSource::Profile { path, .. } = credential.source {
-        return Ok(path.clone());
+    match credential.source {
+        TokenSource::Profile { path, .. } => Ok(path.clone()),
+        _ => default_path(),
     }
-    default_file().ok_or_else(|| {
-        CliError::new(
-            ErrorCode::FileIssue,
-            "No home directory for the .astrarc file.",
-        )
-        .detail("Set ASTRARC to the file to use.")
-    })
 }
 
 /// `-r`'s roles, every unknown one named at once; else the picker; never a silent default.
