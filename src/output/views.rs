@@ -560,6 +560,23 @@ pub struct PolicyRecord {
     pub actions: Vec<String>,
 }
 
+impl From<&Role> for PolicyRecord {
+    /// The role's policy as it is, absent fields empty (the effect `allow`).
+    fn from(role: &Role) -> Self {
+        let policy = role.policy.as_deref();
+        Self {
+            description: policy
+                .and_then(|p| p.description.clone())
+                .unwrap_or_default(),
+            effect: policy
+                .and_then(|p| p.effect.clone())
+                .unwrap_or_else(|| "allow".to_owned()),
+            resources: policy.and_then(|p| p.resources.clone()).unwrap_or_default(),
+            actions: policy.and_then(|p| p.actions.clone()).unwrap_or_default(),
+        }
+    }
+}
+
 /// `role update` data: `{"roleId", "name", "before", "after", "changed"}`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

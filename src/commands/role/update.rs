@@ -3,7 +3,7 @@
 //! `GET /currentOrg`), computes the whole new policy, and sends one `PUT` only when it differs.
 
 use super::{check_actions, expand_resources, refuse_standard};
-use crate::api::models::{PolicyBody, Role, RoleDefinition};
+use crate::api::models::{PolicyBody, RoleDefinition};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
@@ -68,7 +68,7 @@ pub async fn run(context: &Context, args: &RoleUpdateArgs) -> Result<Outcome, Cl
     if crate::policy::is_standard(role.name()) {
         return Err(refuse_standard(role.name()));
     }
-    let before = policy_of(role);
+    let before = PolicyRecord::from(role);
     let actions = changed(
         &before.actions,
         (!args.set_actions.is_empty()).then(|| flat(&args.set_actions)),
@@ -146,21 +146,6 @@ pub async fn run(context: &Context, args: &RoleUpdateArgs) -> Result<Outcome, Cl
         format!("Role '{typed}' has been updated."),
         record,
     )))
-}
-
-/// The role's policy as it is, absent fields empty.
-pub fn policy_of(role: &Role) -> PolicyRecord {
-    let policy = role.policy.as_deref();
-    PolicyRecord {
-        description: policy
-            .and_then(|p| p.description.clone())
-            .unwrap_or_default(),
-        effect: policy
-            .and_then(|p| p.effect.clone())
-            .unwrap_or_else(|| "allow".to_owned()),
-        resources: policy.and_then(|p| p.resources.clone()).unwrap_or_default(),
-        actions: policy.and_then(|p| p.actions.clone()).unwrap_or_default(),
-    }
 }
 
 /// `set` when given, else `before` with `add` appended and `remove` taken out; in order, once

@@ -10,7 +10,7 @@ use crate::api::models::{PolicyBody, Role, RoleDefinition};
 use crate::commands::batch::Planned;
 use crate::commands::Context;
 use crate::error::CliError;
-use crate::output::views::Applied;
+use crate::output::views::{Applied, PolicyRecord};
 use crate::output::{ItemKind, Response};
 use crate::policy::{expand_resources, is_standard, unknown_actions, whole_org};
 use crate::teamfile::{RoleEntry, RowProblem};
@@ -173,22 +173,18 @@ pub fn plan(
 
 /// The same policy, order aside.
 fn same_policy(role: &Role, description: &str, actions: &[String], resources: &[String]) -> bool {
-    let policy = role.policy.as_deref();
-    let sorted = |values: &[String]| {
-        let mut values = values.to_vec();
-        values.sort();
-        values.dedup();
-        values
-    };
-    let held = |pick: fn(&crate::api::models::Policy) -> &Option<Vec<String>>| {
-        sorted(policy.and_then(|p| pick(p).as_deref()).unwrap_or_default())
-    };
-    policy
-        .and_then(|p| p.description.as_deref())
-        .unwrap_or_default()
-        == description
-        && held(|p| &p.actions) == sorted(actions)
-        && held(|p| &p.resources) == sorted(resources)
+    let held = PolicyRecord::from(role);
+    held.description == description
+        && set_of(&held.actions) == set_of(actions)
+        && set_of(&held.resources) == set_of(resources)
+}
+
+/// Values sorted, each once: how a team file writes a policy's lists, and compares them.
+fn set_of(values: &[String]) -> Vec<String> {
+    let mut values = values.to_vec();
+    values.sort();
+    values.dedup();
+    values
 }
 
 /// Roles a user may name: the organization's, and those the file would create (placeholder ids).
@@ -295,30 +291,17 @@ pub fn exported(roles: &[Role], org_id: &str) -> Vec<RoleEntry> {
         .iter()
         .filter(|role| !is_standard(role.name()))
         .map(|role| {
-            let policy = role.policy.as_deref();
-            let sorted = |values: Option<&Vec<String>>, portable: bool| {
-                let mut values: Vec<String> = values
-                    .into_iter()
-                    .flatten()
-                    .map(|v| {
-                        if portable {
-                            crate::policy::portable_resource(v, org_id)
-                        } else {
-                            v.clone()
-                        }
-                    })
-                    .collect();
-                values.sort();
-                values.dedup();
-                values
-            };
+            let held = PolicyRecord::from(role);
+            let portable: Vec<String> = held
+                .resources
+                .iter()
+                .map(|resource| crate::policy::portable_resource(resource, org_id))
+                .collect();
             RoleEntry {
                 name: role.name().to_owned(),
-                description: policy
-                    .and_then(|p| p.description.clone())
-                    .unwrap_or_default(),
-                actions: sorted(policy.and_then(|p| p.actions.as_ref()), false),
-                resources: sorted(policy.and_then(|p| p.resources.as_ref()), true),
+                description: held.description,
+                actions: set_of(&held.actions),
+                resources: set_of(&portable),
                 line: 0,
             }
         })
