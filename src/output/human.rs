@@ -118,7 +118,17 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
     };
     // SPEC §4.1: a value is wrapped only between words, never inside an id, email, DRN or URL;
     // when even that cannot fit, the table is not wrapped at all.
-    let floors = word_floors(table);
+    // Each cell escaped once, its values one per line, for both the floors and the table.
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|values| cell_lines(values).join("\n"))
+                .collect()
+        })
+        .collect();
+    let floors = word_floors(&table.columns, &rows);
     let needed: usize = floors.iter().map(|w| w + 3).sum::<usize>() + 1;
     if needed > width {
         return plain_table(table);
@@ -130,8 +140,8 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
         .set_width(u16::try_from(width).unwrap_or(u16::MAX));
     // The original's rule: a column is at least its header plus one space wide.
     comfy.set_header(table.columns.iter().map(|column| format!("{column} ")));
-    for row in &table.rows {
-        comfy.add_row(row.iter().map(|values| cell_lines(values).join("\n")));
+    for row in rows {
+        comfy.add_row(row);
     }
     for (column, floor) in comfy.column_iter_mut().zip(&floors) {
         // comfy-table counts the padding (one space each side) in a column's width.
@@ -151,7 +161,7 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
 
 /// Per column, the widest word (text between spaces) of its header and cells: the narrowest the
 /// column may be without splitting a word.
-fn word_floors(table: &Table) -> Vec<usize> {
+fn word_floors(columns: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
     use unicode_width::UnicodeWidthStr;
     let widest = |text: &str| {
         text.split(' ')
@@ -159,11 +169,11 @@ fn word_floors(table: &Table) -> Vec<usize> {
             .max()
             .unwrap_or(0)
     };
-    let mut floors: Vec<usize> = table.columns.iter().map(|c| widest(c) + 1).collect();
-    for row in &table.rows {
-        for (floor, values) in floors.iter_mut().zip(row) {
-            for line in cell_lines(values) {
-                *floor = (*floor).max(widest(&line));
+    let mut floors: Vec<usize> = columns.iter().map(|c| widest(c) + 1).collect();
+    for row in rows {
+        for (floor, cell) in floors.iter_mut().zip(row) {
+            for line in cell.lines() {
+                *floor = (*floor).max(widest(line));
             }
         }
     }
