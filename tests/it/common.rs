@@ -240,6 +240,23 @@ pub fn call_line(request: &Value) -> String {
 }
 
 /// A running `astra-emulator serve` on a free loopback port, stopped on drop.
+/// `astra ARGS` pointed at the emulator.
+pub fn run(env: &TestEnv, emulator: &Emulator, args: &[&str]) -> std::process::Output {
+    env.run_at(&emulator.endpoint, args)
+}
+
+/// `astra user apply FILE FLAGS…` against the emulator.
+pub fn apply(
+    env: &TestEnv,
+    emulator: &Emulator,
+    file: &std::path::Path,
+    flags: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["user", "apply", file.to_str().unwrap()];
+    args.extend(flags);
+    run(env, emulator, &args)
+}
+
 pub struct Emulator {
     child: Child,
     pub endpoint: String,
@@ -321,6 +338,15 @@ impl Emulator {
             .control(reqwest::Method::GET, "/_emulator/requests", None)
             .await;
         value.as_array().cloned().unwrap_or_default()
+    }
+
+    /// The calls that change something (every method but GET), in the order they came.
+    pub async fn writes(&self) -> Vec<Value> {
+        self.requests()
+            .await
+            .into_iter()
+            .filter(|r| r["method"] != "GET")
+            .collect()
     }
 
     pub async fn clear_requests(&self) {

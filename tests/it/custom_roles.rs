@@ -1,24 +1,11 @@
 //! `astra role create|update|delete` against the emulator (SPEC §1.14): the bodies sent, DRNs
 //! expanded, actions checked, standard roles protected, and each outcome in every format.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::*;
 
 const ORG: &str = "7a3c2e6b-1f4d-4c8e-9b2a-5d6f7e8a9b0c";
-
-async fn writes(emulator: &Emulator) -> Vec<Value> {
-    emulator
-        .requests()
-        .await
-        .into_iter()
-        .filter(|r| r["method"] != "GET")
-        .collect()
-}
-
-fn run(env: &TestEnv, emulator: &Emulator, args: &[&str]) -> std::process::Output {
-    env.run_at(&emulator.endpoint, args)
-}
 
 #[tokio::test]
 async fn role_create_expands_resources_and_sends_one_post_in_key_order() {
@@ -51,7 +38,7 @@ async fn role_create_expands_resources_and_sends_one_post_in_key_order() {
         value["data"]["Policy"]["actions"],
         json!(["db-cql", "org-db-view"])
     );
-    let sent = writes(&emulator).await;
+    let sent = emulator.writes().await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["path"], "/v2/organizations/roles");
     assert_eq!(
@@ -87,7 +74,7 @@ async fn role_create_expands_resources_and_sends_one_post_in_key_order() {
             "code,message,role_id,role_name\nOK,Role 'Org Wide' has been created.,{id},Org Wide\n"
         )
     );
-    let sent = writes(&emulator).await;
+    let sent = emulator.writes().await;
     assert_eq!(
         sent[1]["body"]["policy"]["resources"],
         json!([format!("drn:astra:org:{ORG}")]),
@@ -119,7 +106,7 @@ async fn role_create_expands_resources_and_sends_one_post_in_key_order() {
     );
     assert_exit(&skipped, 0, "--if-not-exists");
     assert!(stdout(&skipped).starts_with("Role 'Ops' already exists; nothing to create."));
-    assert_eq!(writes(&emulator).await.len(), 2, "nothing more sent");
+    assert_eq!(emulator.writes().await.len(), 2, "nothing more sent");
 }
 
 #[tokio::test]
@@ -200,7 +187,7 @@ async fn role_create_refuses_bad_input_before_sending() {
         assert_exit(&output, 3, why);
     }
     assert_eq!(
-        writes(&emulator).await.len(),
+        emulator.writes().await.len(),
         1,
         "only the allowed create was sent"
     );
@@ -223,7 +210,8 @@ async fn role_create_refuses_bad_input_before_sending() {
         &["role", "create", "Z", "--action", "db-cql"],
     );
     assert_exit(&failed, 8, "a 503 on a POST is not retried");
-    let posts = writes(&emulator)
+    let posts = emulator
+        .writes()
         .await
         .into_iter()
         .filter(|r| r["method"] == "POST")
@@ -287,7 +275,7 @@ async fn role_update_computes_the_whole_policy_and_puts_it_only_when_it_changes(
         .collect();
     assert_eq!(keys, ["roleId", "name", "before", "after", "changed"]);
     assert!(
-        writes(&emulator).await.is_empty(),
+        emulator.writes().await.is_empty(),
         "a dry run sends nothing"
     );
 
@@ -308,7 +296,7 @@ async fn role_update_computes_the_whole_policy_and_puts_it_only_when_it_changes(
     );
     assert_exit(&renamed, 0, "update");
     assert_eq!(stdout(&renamed), "Role 'Ops' has been updated.\n");
-    let sent = writes(&emulator).await;
+    let sent = emulator.writes().await;
     assert_eq!(sent.len(), 1);
     assert_eq!(
         serde_json::to_string(&sent[0]["body"]).unwrap(),
@@ -378,7 +366,7 @@ async fn role_update_computes_the_whole_policy_and_puts_it_only_when_it_changes(
         ],
     );
     assert_exit(&both, 2, "--set-… with --remove-… of the same kind");
-    assert_eq!(writes(&emulator).await.len(), 1, "nothing more sent");
+    assert_eq!(emulator.writes().await.len(), 1, "nothing more sent");
 }
 
 #[tokio::test]
@@ -447,7 +435,8 @@ async fn role_delete_is_a_batch_and_protects_standard_roles() {
         ["done", "unchanged", "done"]
     );
     assert_eq!(
-        writes(&emulator)
+        emulator
+            .writes()
             .await
             .iter()
             .filter(|r| r["method"] == "DELETE")

@@ -26,31 +26,6 @@ async fn role_ids(emulator: &Emulator) -> HashMap<String, String> {
         .collect()
 }
 
-async fn writes(emulator: &Emulator) -> Vec<Value> {
-    emulator
-        .requests()
-        .await
-        .into_iter()
-        .filter(|r| r["method"] != "GET")
-        .collect()
-}
-
-fn run(env: &TestEnv, emulator: &Emulator, args: &[&str]) -> std::process::Output {
-    env.run_at(&emulator.endpoint, args)
-}
-
-/// `astra user apply FILE FLAGS…` against the emulator.
-fn apply(
-    env: &TestEnv,
-    emulator: &Emulator,
-    file: &std::path::Path,
-    flags: &[&str],
-) -> std::process::Output {
-    let mut args = vec!["user", "apply", file.to_str().unwrap()];
-    args.extend(flags);
-    run(env, emulator, &args)
-}
-
 #[tokio::test]
 async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
     let emulator = Emulator::start(&[]);
@@ -109,7 +84,7 @@ async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
         args.extend(&flags);
         let output = run(&env, &emulator, &args);
         assert_exit(&output, 0, format_args!("{flags:?}"));
-        let sent = writes(&emulator).await;
+        let sent = emulator.writes().await;
         assert_eq!(sent.len(), 1, "{flags:?}");
         assert_eq!(sent[0]["body"], body, "{flags:?}");
     }
@@ -191,7 +166,7 @@ async fn user_roles_shows_adds_removes_sets_and_refuses_an_empty_set() {
         .unwrap()
         .contains("Roles 'Wizard', 'Witch' not found"));
     assert!(
-        writes(&emulator).await.is_empty(),
+        emulator.writes().await.is_empty(),
         "no-op, dry run, empty set and unknown roles send nothing"
     );
 
@@ -313,13 +288,13 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
             "{format:?}"
         );
         assert!(
-            writes(&emulator).await.is_empty(),
+            emulator.writes().await.is_empty(),
             "{format:?}: --dry-run sends nothing"
         );
 
         let applied = run(&env, &emulator, &["user", "apply", file, "-o", "json"]);
         assert_exit(&applied, 0, format_args!("{format:?}"));
-        let sent = writes(&emulator).await;
+        let sent = emulator.writes().await;
         assert_eq!(sent.len(), 199, "{format:?}");
         let applied = parse_json(&applied);
         let actions = field(&applied["data"], "action");
@@ -338,7 +313,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
             stdout(&again)
         );
         assert!(
-            writes(&emulator).await.is_empty(),
+            emulator.writes().await.is_empty(),
             "{format:?}: a second run sends no write"
         );
 
@@ -352,7 +327,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
         assert_exit(&output, 3, "--prune without a terminal needs --yes");
         assert_eq!(parse_json(&output)["code"], "UNSUPPORTED_EXECUTION");
         assert!(
-            writes(&emulator).await.is_empty(),
+            emulator.writes().await.is_empty(),
             "a refused prune sends nothing"
         );
         let output = apply(
@@ -362,7 +337,7 @@ async fn apply_plans_runs_and_is_idempotent_in_every_format() {
             &["--prune", "--yes", "-o", "json"],
         );
         assert_exit(&output, 0, "");
-        let sent = writes(&emulator).await;
+        let sent = emulator.writes().await;
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0]["method"], "DELETE");
         assert_eq!(
@@ -425,7 +400,7 @@ async fn every_bad_row_is_reported_with_its_line_before_anything_is_sent() {
     );
     let unknown = run(&env, &emulator, &["user", "apply", "-"]);
     assert_eq!(unknown.status.code(), Some(3), "stdin needs --format");
-    assert!(writes(&emulator).await.is_empty());
+    assert!(emulator.writes().await.is_empty());
 }
 
 #[tokio::test]
@@ -548,7 +523,7 @@ async fn export_then_apply_plans_zero_changes() {
             "{format}: {}",
             stdout(&applied)
         );
-        assert!(writes(&emulator).await.is_empty());
+        assert!(emulator.writes().await.is_empty());
         let calls = emulator.requests().await.len();
         assert_eq!(calls, 2, "users ∥ roles");
     }
@@ -592,7 +567,7 @@ async fn ctrl_c_mid_apply_reports_what_was_done_and_what_was_not() {
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while writes(&emulator).await.len() < 3 {
+    while emulator.writes().await.len() < 3 {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "no writes came"
@@ -625,7 +600,7 @@ async fn ctrl_c_mid_apply_reports_what_was_done_and_what_was_not() {
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
-        writes(&emulator).await.len(),
+        emulator.writes().await.len(),
         done,
         "every write sent was awaited and reported"
     );
@@ -769,12 +744,12 @@ async fn prune_refusals_send_nothing() {
         )
     );
     assert!(
-        writes(&emulator).await.is_empty(),
+        emulator.writes().await.is_empty(),
         "no refusal sends a write"
     );
     let output = apply(&env, &emulator, &only_alice, &["--prune", "--yes"]);
     assert_exit(&output, 0, "--yes");
-    assert_eq!(writes(&emulator).await.len(), 2);
+    assert_eq!(emulator.writes().await.len(), 2);
 }
 
 /// SPEC §13.3: against an API that allows 5 writes per second, a batch far above it finishes
@@ -804,7 +779,7 @@ async fn a_rate_limit_is_waited_out_by_every_task_together() {
     assert_exit(&output, 0, "every item done despite the rate limit");
     let value = parse_json(&output);
     assert_eq!(field(&value["data"], "status"), ["done"; 20]);
-    let writes = writes(&emulator).await;
+    let writes = emulator.writes().await;
     let refused: Vec<u64> = writes
         .iter()
         .filter(|w| w["rate_limited"] == true)
@@ -877,7 +852,7 @@ async fn every_batch_command_takes_dry_run_and_sends_nothing() {
         "",
         "no default-role notice when nothing is sent"
     );
-    assert!(writes(&emulator).await.is_empty());
+    assert!(emulator.writes().await.is_empty());
 }
 
 #[tokio::test]
@@ -908,7 +883,7 @@ async fn color_with_a_space_takes_only_its_own_values() {
         stdout(&bare),
         "User \u{1b}[1m\u{1b}[36mcarol@example.com\u{1b}[0m has been deleted.\n"
     );
-    let deletes: Vec<String> = writes(&emulator).await.iter().map(call_line).collect();
+    let deletes: Vec<String> = emulator.writes().await.iter().map(call_line).collect();
     assert_eq!(deletes.len(), 2, "{deletes:?}");
 }
 
@@ -959,7 +934,7 @@ async fn hints_fix_every_typo_at_once_and_only_offer_what_works() {
         "{}",
         stderr(&profile)
     );
-    assert!(writes(&emulator).await.is_empty());
+    assert!(emulator.writes().await.is_empty());
 }
 
 #[tokio::test]

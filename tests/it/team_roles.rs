@@ -8,25 +8,9 @@ use crate::common::*;
 
 const ORG: &str = "7a3c2e6b-1f4d-4c8e-9b2a-5d6f7e8a9b0c";
 
-fn apply(
-    env: &TestEnv,
-    emulator: &Emulator,
-    file: &std::path::Path,
-    flags: &[&str],
-) -> std::process::Output {
-    let mut args = vec!["user", "apply", file.to_str().unwrap()];
-    args.extend_from_slice(flags);
-    env.run_at(&emulator.endpoint, &args)
-}
-
-async fn writes(emulator: &Emulator) -> Vec<String> {
-    emulator
-        .requests()
-        .await
-        .iter()
-        .filter(|r| r["method"] != "GET")
-        .map(call_line)
-        .collect()
+/// The calls that change something, as `METHOD PATH`.
+async fn write_lines(emulator: &Emulator) -> Vec<String> {
+    emulator.writes().await.iter().map(call_line).collect()
 }
 
 const TEAM: &str = r#"[[role]]
@@ -66,7 +50,7 @@ async fn declared_roles_are_created_before_the_users_that_need_them() {
         field(&value["data"], "status"),
         ["planned", "unchanged", "planned", "planned"]
     );
-    assert!(writes(&emulator).await.is_empty());
+    assert!(write_lines(&emulator).await.is_empty());
 
     let applied = apply(&env, &emulator, &file, &[]);
     assert_exit(&applied, 0, "apply");
@@ -110,7 +94,7 @@ async fn declared_roles_are_created_before_the_users_that_need_them() {
         "{}",
         stdout(&again)
     );
-    assert!(writes(&emulator).await.is_empty());
+    assert!(write_lines(&emulator).await.is_empty());
 
     let changed = env.write(
         "team.toml",
@@ -126,7 +110,7 @@ async fn declared_roles_are_created_before_the_users_that_need_them() {
         stdout(&updated)
     );
     assert_eq!(
-        writes(&emulator).await,
+        write_lines(&emulator).await,
         [format!(
             "PUT /v2/organizations/roles/{}",
             ops.as_str().unwrap()
@@ -160,7 +144,7 @@ async fn a_role_that_fails_skips_the_users_that_need_it() {
         "Error: not sent: it needs role 'Ops', which failed."
     );
     assert_eq!(
-        writes(&emulator).await,
+        write_lines(&emulator).await,
         ["POST /v2/organizations/roles"],
         "no user change was sent"
     );
@@ -193,7 +177,7 @@ async fn bad_roles_are_reported_with_their_lines_before_anything_is_sent() {
     );
     assert_eq!(problems[1]["suggestion"], "db-cql");
     assert_eq!(problems[3]["item"], "Nope");
-    assert!(writes(&emulator).await.is_empty());
+    assert!(write_lines(&emulator).await.is_empty());
 }
 
 #[tokio::test]
@@ -215,7 +199,7 @@ async fn prune_deletes_undeclared_custom_roles_last_and_only_with_a_role_part() 
     let kept = apply(&env, &emulator, &users_only, &["--prune", "--yes"]);
     assert_exit(&kept, 0, "users only");
     assert!(
-        writes(&emulator)
+        write_lines(&emulator)
             .await
             .iter()
             .all(|w| !w.contains("/organizations/roles/")),
@@ -236,7 +220,7 @@ async fn prune_deletes_undeclared_custom_roles_last_and_only_with_a_role_part() 
     emulator.clear_requests().await;
     let pruned = apply(&env, &emulator, &with_roles, &["--prune", "--yes"]);
     assert_exit(&pruned, 0, "prune");
-    let sent = writes(&emulator).await;
+    let sent = write_lines(&emulator).await;
     let last_two: Vec<&str> = sent[sent.len() - 2..]
         .iter()
         .map(|s| s.split('/').nth(3).unwrap_or(""))
@@ -306,7 +290,7 @@ async fn export_writes_portable_roles_that_provision_another_organization() {
             "{ext}: {}",
             stdout(&again)
         );
-        assert!(writes(&first).await.is_empty(), "{ext}");
+        assert!(write_lines(&first).await.is_empty(), "{ext}");
     }
 
     // Another organization: a different id, the same file.
