@@ -15,17 +15,8 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// `astra ARGS` with only these variables, then `EXIT=<status>`, in a 100-column terminal.
     fn start(env: &[(&str, &str)], args: &[&str]) -> Option<Self> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            // A terminal test that passes without a terminal proves nothing: CI must have tmux.
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "tmux is not installed, and CI must run the terminal tests (bash .ci/run installs it)"
-            );
-            eprintln!("SKIPPED: tmux is not installed (bash .ci/run installs it)");
-            return None;
-        }
-        let socket = format!("astra-test-{}-{}", std::process::id(), fastrand_suffix());
         let mut line = vec![
             "env".to_owned(),
             "-i".to_owned(),
@@ -41,37 +32,22 @@ impl Tmux {
             .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
             .collect();
         let script = format!("{}; echo \"EXIT=$?\"; sleep 60", quoted.join(" "));
-        let status = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "t",
-                "-x",
-                "100",
-                "-y",
-                "30",
-                "sh",
-                "-c",
-                &script,
-            ])
-            .status()
-            .expect("tmux");
-        assert!(status.success(), "tmux new-session");
-        Some(Self { socket })
+        Self::start_script(&script, 100)
     }
 
-    /// A shell line run in a fresh tmux session (for interactive shells).
-    fn start_script(line: &str) -> Option<Self> {
+    /// A shell line run in a fresh tmux session `columns` wide (also for interactive shells).
+    fn start_script(line: &str, columns: u16) -> Option<Self> {
         if Command::new("tmux").arg("-V").output().is_err() {
-            assert!(std::env::var_os("CI").is_none(), "CI must have tmux");
+            // A terminal test that passes without a terminal proves nothing: CI must have tmux.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "tmux is not installed, and CI must run the terminal tests (bash .ci/run installs it)"
+            );
+            eprintln!("SKIPPED: tmux is not installed (bash .ci/run installs it)");
             return None;
         }
         let socket = format!("astra-test-{}-{}", std::process::id(), fastrand_suffix());
+        let columns = columns.to_string();
         let status = Command::new("tmux")
             .args([
                 "-L",
@@ -83,7 +59,7 @@ impl Tmux {
                 "-s",
                 "t",
                 "-x",
-                "120",
+                &columns,
                 "-y",
                 "30",
                 "sh",
@@ -695,7 +671,7 @@ fn completing_shell(env: &TestEnv, emulator: &Emulator, shell: &str) -> Option<T
         "env -i TERM=xterm-256color PATH=/usr/bin:/bin HOME='{home}' ASTRA_DB_APPLICATION_TOKEN={TOKEN} ASTRA_ENV=local ASTRA_LOCAL_ENDPOINT={} {start}",
         emulator.endpoint
     );
-    let tmux = Tmux::start_script(&line)?;
+    let tmux = Tmux::start_script(&line, 120)?;
     tmux.literal(&load);
     tmux.keys(&["Enter"]);
     Some(tmux)
