@@ -1,30 +1,70 @@
 #!/usr/bin/env bash
-# Scale, side by side in one run: `astra user list` (every format) and `astra user get EMAIL` at
-# 10k, 50k and 100k users, against curl fetching the same response from the same emulator.
-# Prints the median wall time of RUNS, the client time beyond curl, and astra's peak RSS.
+# Scale against the floor, side by side in one run: `astra user list` (every format) and
+# `astra user get EMAIL` at 10k, 50k and 100k users holding 1–3 roles each (as real organizations
+# do), each run alternating with curl fetching the same response from the same emulator, which
+# serves its user list from memory (so the floor is the network, not the server).
 #
-# Usage: bash bench/scale.sh [RUNS]   (default 5; needs curl and /usr/bin/time)
+# Reported per command: medians of RUNS for astra's wall time, curl's wall time in the same run,
+# the client time (astra − curl), astra's CPU time (user + system), and astra's peak RSS.
+#
+# Usage: bash bench/scale.sh [RUNS] [USERS...]   (default 7 runs; 10000 50000 100000 users;
+#        needs curl, jq and /usr/bin/time)
 source "$(dirname "$0")/common.sh"
-runs=${1:-5}
+runs=${1:-7}
+shift || true
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 50000 100000)
 export ASTRA_DB_APPLICATION_TOKEN=$token
 
-rss_of() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+# state USERS: an emulator state file of USERS users, user i holding 1 + i mod 3 roles.
+state() {
+  local file=$work/state-$1.json
+  local base
+  base=$(start_emulator seed --users "$(($1 - 3))" --state "$file")
+  stop_emulator seed
+  : "$base"
+  jq -c '.roles as $r | .users |= [to_entries[] | .value.role_ids =
+        [range(1 + .key % 3) as $j | $r[(.key + $j * 5) % ($r | length)].id] | .value]' \
+    "$file" >"$file.tmp"
+  mv "$file.tmp" "$file"
+  echo "$file"
+}
 
-printf '| users | command | astra (median ms) | curl (median ms) | beyond curl (ms) | peak RSS (MB) |\n|---|---|---|---|---|---|\n'
-for users in 10000 50000 100000; do
-  base="$(start_emulator "u$users" --users "$((users - 3))")/v2"
+# measure CMD...: one line "wall_ms cpu_ms rss_kb" for one run, output discarded.
+measure() {
+  local t0 t1 cpu
+  t0=$(date +%s%N)
+  cpu=$(/usr/bin/time -f '%U %S %M' "$@" 2>&1 >/dev/null | tail -1)
+  t1=$(date +%s%N)
+  echo "$(((t1 - t0) / 1000000)) $cpu"
+}
+
+median_of() { awk -v c="$1" '{ print $c }' | median; }
+
+printf '| users | command | astra wall (ms) | curl wall (ms) | client (ms) | astra CPU (ms) | peak RSS (MB) |\n'
+printf '|---|---|---|---|---|---|---|\n'
+for users in "${sizes[@]}"; do
+  file=$(state "$users")
+  base="$(start_emulator "u$users" --state "$file")/v2"
   export ASTRA_LOCAL_ENDPOINT=$base
-  curl_ms=$(for _ in $(seq "$runs"); do ms curl -sf -H "Authorization: Bearer $token" "$base/organizations/users"; done | median)
+  url="$base/organizations/users"
+  curl -sf -o /dev/null -H "Authorization: Bearer $token" "$url" # warm the emulator's cache
   last="user$((users - 4))@example.com"
-  for command in "user list -o human" "user list -o json" "user list -o csv" "user get $last"; do
-    # shellcheck disable=SC2086
-    astra_ms=$(for _ in $(seq "$runs"); do ms "$astra" $command; done | median)
-    # shellcheck disable=SC2086
-    rss_kb=$(rss_of "$astra" $command)
-    awk -v u="$users" -v c="${command/$last/EMAIL}" -v a="$astra_ms" -v k="$curl_ms" -v r="$rss_kb" \
-      'BEGIN { printf "| %d | %s | %d | %d | %d | %.1f |\n", u, c, a, k, a - k, r / 1024 }'
+  for command in "user list -o json" "user list -o csv" "user list -o human" "user get $last"; do
+    rows=$work/rows
+    : >"$rows"
+    for _ in $(seq "$runs"); do
+      # shellcheck disable=SC2086
+      read -r a_wall a_user a_sys a_rss < <(measure "$astra" $command)
+      read -r c_wall _ < <(measure curl -sf -o /dev/null -H "Authorization: Bearer $token" "$url")
+      echo "$a_wall $c_wall $(awk -v u="$a_user" -v s="$a_sys" 'BEGIN { print (u + s) * 1000 }') $a_rss" >>"$rows"
+    done
+    awk -v u="$users" -v c="${command/$last/EMAIL}" \
+      -v a="$(median_of 1 <"$rows")" -v k="$(median_of 2 <"$rows")" \
+      -v p="$(median_of 3 <"$rows")" -v r="$(median_of 4 <"$rows")" \
+      'BEGIN { printf "| %d | %s | %d | %d | %d | %d | %.1f |\n", u, c, a, k, a - k, p, r / 1024 }'
   done
   stop_emulator "u$users"
 done
 echo
-echo "(median of $runs, release build, loopback, $(nproc) cores, $(date -u +%Y-%m-%d))"
+echo "(median of $runs alternating runs, release build, loopback, $(nproc) cores, $(date -u +%Y-%m-%d))"
