@@ -1,5 +1,6 @@
 //! Secrets as a type, and the masking rule of SPEC §6 for any text the tool prints or logs.
 
+use std::borrow::Cow;
 use std::fmt;
 
 const PREFIX: &str = "AstraCS:";
@@ -88,6 +89,101 @@ pub fn redact_except<'a>(text: &'a str, shown: &[&str]) -> std::borrow::Cow<'a, 
     std::borrow::Cow::Owned(out)
 }
 
+/// [`redact_except`] for output written as it is produced: text is masked a chunk at a time, and
+/// a token (or the start of one) at the end of a chunk is held back until the text after it
+/// shows where it ends, so a token split across two writes is masked like any other.
+/// [`Redacting::finish`] writes what is held back; `flush` never does (it would split a token).
+pub struct Redacting<W: std::io::Write> {
+    inner: W,
+    pending: Vec<u8>,
+    shown: Option<String>,
+}
+
+/// How much text is gathered before it is masked and passed on.
+const CHUNK: usize = 64 * 1024;
+
+impl<W: std::io::Write> Redacting<W> {
+    pub fn new(inner: W, shown: Option<&str>) -> Self {
+        Self {
+            inner,
+            pending: Vec::with_capacity(CHUNK + 1024),
+            shown: shown.map(str::to_owned),
+        }
+    }
+
+    /// Masks and writes everything still held back, then flushes.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.pass_on(true)?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+
+    /// Writes the masked text, all of it when `last`, else up to a possibly unfinished token or
+    /// character.
+    fn pass_on(&mut self, last: bool) -> std::io::Result<()> {
+        let shown: Vec<&str> = self.shown.iter().map(String::as_str).collect();
+        let (text, cut) = match std::str::from_utf8(&self.pending) {
+            Ok(text) => (
+                Cow::Borrowed(text),
+                if last { text.len() } else { open_tail(text) },
+            ),
+            Err(err) if !last && err.error_len().is_none() => {
+                // Only a character cut in two at the end: the next write completes it.
+                let text =
+                    std::str::from_utf8(&self.pending[..err.valid_up_to()]).unwrap_or_default();
+                (Cow::Borrowed(text), open_tail(text))
+            }
+            // Not UTF-8 (nothing the tool renders): masked as lossy text, all of it.
+            Err(_) => {
+                let text = String::from_utf8_lossy(&self.pending).into_owned();
+                let len = text.len();
+                (Cow::Owned(text), len)
+            }
+        };
+        self.inner
+            .write_all(redact_except(&text[..cut], &shown).as_bytes())?;
+        let consumed = if matches!(text, Cow::Owned(_)) {
+            self.pending.len()
+        } else {
+            cut
+        };
+        self.pending.drain(..consumed);
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Redacting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() >= CHUNK {
+            self.pass_on(false)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Where the text's unfinished end starts: a token that runs to the end (more of it may follow)
+/// or the first letters of `AstraCS:`; the text's length when it ends cleanly.
+fn open_tail(text: &str) -> usize {
+    let mut rest = 0;
+    while let Some(found) = text[rest..].find(PREFIX) {
+        let start = rest + found;
+        let after = start + PREFIX.len();
+        match text[after..].find(|c: char| !is_token_char(c)) {
+            Some(end) => rest = after + end,
+            None => return start,
+        }
+    }
+    (1..PREFIX.len())
+        .rev()
+        .find(|n| text.ends_with(&PREFIX[..*n]))
+        .map_or(text.len(), |n| text.len() - n)
+}
+
 /// Characters that may follow `AstraCS:` in something meant as a token (generously: a mangled
 /// token must still be masked).
 fn is_token_char(c: char) -> bool {
@@ -154,5 +250,53 @@ mod tests {
             let redacted = redact(&text);
             prop_assert!(!redacted.contains(&secret[4..60]));
         }
+
+        /// Written in pieces of any size (a token, a character, `AstraCS:` itself cut anywhere),
+        /// the stream says exactly what the whole text says once masked.
+        #[test]
+        fn streamed_text_is_masked_as_the_whole_text_is(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    any::<String>(),
+                    Just("AstraCS:abcdefghijklmnopqrstuvwx:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".to_owned()),
+                    Just("AstraCS:shown0000000000000000000:ffff".to_owned()),
+                    Just("é, AstraCS:".to_owned()),
+                    Just("x".repeat(CHUNK - 3)),
+                ],
+                0..8,
+            ),
+            cuts in proptest::collection::vec(0usize..200_000, 0..12),
+        ) {
+            let text = parts.concat();
+            let shown = Some("AstraCS:shown0000000000000000000:ffff");
+            let mut stream = Redacting::new(Vec::new(), shown);
+            let bytes = text.as_bytes();
+            let mut at = 0;
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (bytes.len() + 1)).collect();
+            cuts.sort_unstable();
+            for cut in cuts.into_iter().chain([bytes.len()]) {
+                std::io::Write::write_all(&mut stream, &bytes[at..cut.max(at)]).unwrap();
+                at = cut.max(at);
+            }
+            let written = String::from_utf8(stream.finish().unwrap()).unwrap();
+            prop_assert_eq!(written, redact_except(&text, shown.as_slice()));
+        }
+    }
+
+    #[test]
+    fn a_token_split_between_two_full_chunks_is_still_masked() {
+        let token = valid();
+        let text = format!("{}{token} end", "y".repeat(CHUNK - 10));
+        let mut stream = Redacting::new(Vec::new(), None);
+        for piece in text.as_bytes().chunks(7) {
+            std::io::Write::write_all(&mut stream, piece).unwrap();
+        }
+        let written = String::from_utf8(stream.finish().unwrap()).unwrap();
+        assert!(
+            written.ends_with("AstraCS:aaaa****bbbb end"),
+            "{}",
+            &written[written.len() - 40..]
+        );
+        assert!(!written.contains(&"b".repeat(8)));
     }
 }

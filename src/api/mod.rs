@@ -15,7 +15,7 @@ use tracing::debug;
 use crate::secret::Secret;
 use models::{
     CreatedToken, CurrentOrg, ErrorBody, Invitation, NewToken, Role, RoleAssignment,
-    RoleDefinition, TokenList, User, UserList,
+    RoleDefinition, TokenList, User, UserList, UserListing,
 };
 
 const USER_AGENT: &str = concat!("astra-cli/", env!("CARGO_PKG_VERSION"), " (rust)");
@@ -128,7 +128,25 @@ pub struct ApiClient {
 /// A successful reply's status and body.
 struct Reply {
     status: StatusCode,
-    body: bytes::Bytes,
+    body: Vec<u8>,
+}
+
+/// The most a `Content-Length` may reserve up front: a larger body still arrives whole, in
+/// steps, but a lying header cannot make the client reserve gigabytes.
+const MAX_RESERVED_BODY: u64 = 64 << 20;
+
+/// The body read by chunks into one buffer sized from `Content-Length`: `Response::bytes` would
+/// gather the chunks and then copy them into a second buffer (twice the memory at 100,000 users).
+async fn read_body(mut response: reqwest::Response) -> reqwest::Result<Vec<u8>> {
+    let reserved = response
+        .content_length()
+        .unwrap_or(0)
+        .min(MAX_RESERVED_BODY);
+    let mut body = Vec::with_capacity(usize::try_from(reserved).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl ApiClient {
@@ -164,8 +182,21 @@ impl ApiClient {
         })
     }
 
+    /// The users list, owned.
     pub async fn list_users(&self) -> Result<UserList, ApiError> {
-        self.get_json("/organizations/users").await
+        let listing = self.user_listing().await?;
+        listing
+            .borrow_dependent()
+            .to_list()
+            .map_err(|err| bad_response(&Method::GET, USERS, err.to_string()))
+    }
+
+    /// The users list read in place, holding its body: for the commands that only read it.
+    pub async fn user_listing(&self) -> Result<Listing, ApiError> {
+        let reply = self.send::<()>(Method::GET, USERS, None).await?;
+        let (status, empty) = (reply.status, reply.body.is_empty());
+        Listing::try_new(reply.body, |body| serde_json::from_slice(body))
+            .map_err(|err| parse_error(&Method::GET, USERS, status, empty, err))
     }
 
     pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
@@ -302,7 +333,7 @@ impl ApiClient {
                 );
                 Ok(Reply {
                     status: StatusCode::NO_CONTENT,
-                    body: bytes::Bytes::new(),
+                    body: Vec::new(),
                 })
             }
             other => other,
@@ -335,8 +366,7 @@ impl ApiClient {
             .map_err(|err| self.transport_error(&method, path, &url, &err))?;
         let status = response.status();
         let retry_after = retry::retry_after(response.headers());
-        let body = response
-            .bytes()
+        let body = read_body(response)
             .await
             .map_err(|err| self.transport_error(&method, path, &url, &err))?;
         debug!(
@@ -399,21 +429,49 @@ fn is_loopback(base_url: &str) -> bool {
     }
 }
 
+const USERS: &str = "/organizations/users";
+
+self_cell::self_cell!(
+    /// `GET /organizations/users` as [`UserListing`], borrowing from the body it owns.
+    pub struct Listing {
+        owner: Vec<u8>,
+        #[covariant]
+        dependent: UserListing,
+    }
+);
+
 /// A reply's JSON body, or `BAD_RESPONSE` saying why not.
 fn parse_body<T: DeserializeOwned>(
     method: &Method,
     path: &str,
     reply: &Reply,
 ) -> Result<T, ApiError> {
-    serde_json::from_slice(&reply.body).map_err(|err| ApiError::BadResponse {
+    serde_json::from_slice(&reply.body)
+        .map_err(|err| parse_error(method, path, reply.status, reply.body.is_empty(), err))
+}
+
+/// `BAD_RESPONSE` for a body that did not parse; an empty one is named as such.
+fn parse_error(
+    method: &Method,
+    path: &str,
+    status: StatusCode,
+    empty: bool,
+    err: serde_json::Error,
+) -> ApiError {
+    let reason = if empty {
+        format!("empty body with status {status}")
+    } else {
+        err.to_string()
+    };
+    bad_response(method, path, reason)
+}
+
+fn bad_response(method: &Method, path: &str, reason: String) -> ApiError {
+    ApiError::BadResponse {
         method: method.clone(),
         path: path.to_owned(),
-        reason: if reply.body.is_empty() {
-            format!("empty body with status {}", reply.status)
-        } else {
-            err.to_string()
-        },
-    })
+        reason,
+    }
 }
 
 /// SPEC §6: a `SSL_CERT_FILE` that is set but missing or unreadable is named, not a vague

@@ -2,22 +2,141 @@
 //! lowercase (`id`); DataStax's OpenAPI description spells users in camelCase. Accept all of
 //! them, ignore unknown fields, and treat missing or null optional fields as absent.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
 
-/// `GET /organizations/users`.
-#[derive(Debug, Clone, Default, Deserialize)]
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+
+/// `GET /organizations/users`, owned: what commands that change users work from.
+#[derive(Debug, Clone, Default)]
 pub struct UserList {
-    #[serde(rename = "OrgID", alias = "orgID", alias = "orgId", default)]
     pub org_id: Option<String>,
-    #[serde(rename = "OrgName", alias = "orgName", default)]
     pub org_name: Option<String>,
+    pub users: Vec<User>,
+}
+
+/// `GET /organizations/users` read in place: every string borrowed from the body (copied only
+/// where a JSON escape forces it) and each user's roles kept as raw JSON until something needs
+/// them. At 100,000 users this is what keeps `user list` near the cost of reading the body.
+#[derive(Debug, Default, Deserialize)]
+pub struct UserListing<'a> {
+    #[serde(rename = "OrgID", alias = "orgID", alias = "orgId", default, borrow)]
+    pub org_id: Option<Text<'a>>,
+    #[serde(rename = "OrgName", alias = "orgName", default, borrow)]
+    pub org_name: Option<Text<'a>>,
     #[serde(
         rename = "Users",
         alias = "users",
         default,
+        borrow,
         deserialize_with = "null_as_empty"
     )]
-    pub users: Vec<User>,
+    pub users: Vec<ListedUser<'a>>,
+}
+
+impl UserListing<'_> {
+    /// The owned list; fails only on a role the API described wrongly.
+    pub fn to_list(&self) -> Result<UserList, serde_json::Error> {
+        Ok(UserList {
+            org_id: self.org_id.as_deref().map(str::to_owned),
+            org_name: self.org_name.as_deref().map(str::to_owned),
+            users: self
+                .users
+                .iter()
+                .map(ListedUser::to_user)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// A user of [`UserListing`]: the fields of [`User`], borrowed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListedUser<'a> {
+    #[serde(
+        rename = "UserID",
+        alias = "userID",
+        alias = "userId",
+        alias = "id",
+        borrow
+    )]
+    pub id: Text<'a>,
+    #[serde(rename = "Email", alias = "email", default, borrow)]
+    pub email: Option<Text<'a>>,
+    #[serde(rename = "Status", alias = "status", default, borrow)]
+    pub status: Option<Text<'a>>,
+    /// `None` when the API sent no roles (or null): the JSON output then omits `Roles`.
+    #[serde(rename = "Roles", alias = "roles", default, borrow)]
+    pub roles: Option<&'a RawValue>,
+}
+
+impl<'a> ListedUser<'a> {
+    pub fn email(&self) -> &str {
+        self.email.as_deref().unwrap_or_default()
+    }
+
+    pub fn status(&self) -> &str {
+        self.status.as_deref().unwrap_or_default()
+    }
+
+    /// The user's roles, parsed now (an absent list is empty).
+    pub fn roles(&self) -> Result<Vec<ListedRole<'a>>, serde_json::Error> {
+        match self.roles {
+            Some(raw) => serde_json::from_str(raw.get()),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The user, owned: what a command that changes it needs.
+    pub fn to_user(&self) -> Result<User, serde_json::Error> {
+        Ok(User {
+            id: self.id.to_string(),
+            email: self.email.as_deref().map(str::to_owned),
+            status: self.status.as_deref().map(UserStatus::from),
+            roles: match self.roles {
+                Some(_) => Some(self.roles()?.into_iter().map(Role::from).collect()),
+                None => None,
+            },
+        })
+    }
+}
+
+/// A string borrowed from the body, or owned where JSON escapes made a copy necessary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(text))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(text.to_owned()))
+            }
+            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(text))
+            }
+        }
+        deserializer.deserialize_str(Visit).map(Text)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,14 +181,19 @@ impl UserStatus {
     }
 }
 
-impl<'de> Deserialize<'de> for UserStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Ok(match text.as_str() {
+impl From<&str> for UserStatus {
+    fn from(text: &str) -> Self {
+        match text {
             "active" => Self::Active,
             "invited" => Self::Invited,
-            _ => Self::Other(text),
-        })
+            _ => Self::Other(text.to_owned()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UserStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self::from(Text::deserialize(deserializer)?.0.as_ref()))
     }
 }
 
@@ -79,13 +203,38 @@ impl Serialize for UserStatus {
     }
 }
 
-/// A role, both in `GET /organizations/roles` and inside a user.
-#[derive(Debug, Clone, Deserialize)]
+/// A role, both in `GET /organizations/roles` and inside a user: read as a [`ListedRole`], so
+/// that the two share one description of the wire format.
+#[derive(Debug, Clone)]
 pub struct Role {
-    #[serde(rename = "id", alias = "ID", alias = "Id")]
     pub id: String,
-    #[serde(rename = "name", alias = "Name", default)]
     pub name: Option<String>,
+    pub policy: Option<Box<Policy>>,
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ListedRole::deserialize(deserializer).map(Role::from)
+    }
+}
+
+impl From<ListedRole<'_>> for Role {
+    fn from(role: ListedRole<'_>) -> Self {
+        Self {
+            id: role.id.0.into_owned(),
+            name: role.name.map(|name| name.0.into_owned()),
+            policy: role.policy,
+        }
+    }
+}
+
+/// A role as the API sends it, its strings borrowed where they can be.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListedRole<'a> {
+    #[serde(rename = "id", alias = "ID", alias = "Id", borrow)]
+    pub id: Text<'a>,
+    #[serde(rename = "name", alias = "Name", default, borrow)]
+    pub name: Option<Text<'a>>,
     #[serde(rename = "policy", alias = "Policy", default)]
     pub policy: Option<Box<Policy>>,
 }
@@ -218,7 +367,10 @@ mod tests {
         let live = r#"{"OrgID":"o","OrgName":"n","Users":[{"UserID":"u","Email":"a@b.c","Status":"active","Roles":[{"ID":"r","Name":"RO User"}],"Extra":1}]}"#;
         let documented = r#"{"orgID":"o","orgName":"n","users":[{"userID":"u","email":"a@b.c","status":"active","roles":[{"id":"r","name":"RO User","policy":{"description":"d","effect":"allow","resources":[],"actions":[]}}]}]}"#;
         for text in [live, documented] {
-            let list: UserList = serde_json::from_str(text).unwrap();
+            let list = serde_json::from_str::<UserListing>(text)
+                .unwrap()
+                .to_list()
+                .unwrap();
             assert_eq!(list.org_id.as_deref(), Some("o"));
             assert_eq!(list.users[0].email.as_deref(), Some("a@b.c"));
             assert_eq!(list.users[0].roles()[0].name(), "RO User");
@@ -228,13 +380,15 @@ mod tests {
 
     #[test]
     fn null_and_missing_optional_fields_are_absent() {
-        let list: UserList = serde_json::from_str(
+        let list = serde_json::from_str::<UserListing>(
             r#"{"OrgID":"o","Users":[{"UserID":"u","Email":null,"Roles":null}]}"#,
         )
+        .unwrap()
+        .to_list()
         .unwrap();
         assert!(list.users[0].email.is_none());
         assert!(list.users[0].roles.is_none());
-        let empty: UserList = serde_json::from_str(r#"{"OrgID":"o","Users":null}"#).unwrap();
+        let empty: UserListing = serde_json::from_str(r#"{"OrgID":"o","Users":null}"#).unwrap();
         assert!(empty.users.is_empty());
     }
 }
