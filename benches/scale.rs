@@ -1,7 +1,8 @@
 //! `cargo bench`: the pure parts that matter at scale — parsing a 50,000-user response and
 //! rendering it in each format (no network, no process start-up).
 
-use astra_cli::api::models::UserList;
+use astra_cli::api::models::UserListing;
+use astra_cli::api::Listing;
 use astra_cli::hints::CommandLine;
 use astra_cli::output::views::UsersView;
 use astra_cli::output::{render, Format, Outcome, Style};
@@ -30,13 +31,13 @@ const USERS: usize = 50_000;
 #[divan::bench]
 fn parse_50k(bencher: divan::Bencher) {
     let body = body(USERS);
-    bencher.bench(|| serde_json::from_slice::<UserList>(divan::black_box(&body)).unwrap());
+    bencher.bench(|| serde_json::from_slice::<UserListing>(divan::black_box(&body)).unwrap());
 }
 
 #[divan::bench(args = [Format::Human, Format::Json, Format::Csv])]
 fn render_50k(bencher: divan::Bencher, format: Format) {
-    let list: UserList = serde_json::from_slice(&body(USERS)).unwrap();
-    let outcome = Outcome::value(UsersView { users: list.users });
+    let listing = Listing::try_new(body(USERS), |body| serde_json::from_slice(body)).unwrap();
+    let outcome = Outcome::value(UsersView { listing });
     let style = Style {
         format,
         color: false,

@@ -13,8 +13,8 @@ use crate::env;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::CommandLine;
 use crate::logging::{self, LogBuffer};
-use crate::output::{self, Format, Outcome, Rendered, Style};
-use crate::secret::{redact, redact_except};
+use crate::output::{self, Format, Outcome, Rendered, Style, ValueView};
+use crate::secret::{redact, redact_except, Redacting};
 use crate::ui::{Ui, UiSettings};
 
 /// Runs `astra` with these arguments (the program name first) and returns the exit status.
@@ -61,9 +61,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     let buffer = logging::init(cli.global.verbose, cli.global.dump_logs.is_some());
     install_panic_hook();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        execute(&cli.global, command, style)
+        execute(&cli.global, command, style).and_then(|outcome| outcome.checked(style.format))
     }));
     let (rendered, status, failed) = match &outcome {
+        // Written as it is produced, below.
+        Ok(Ok(Outcome::Value(_))) => (Rendered::default(), 0, false),
         Ok(Ok(outcome)) => (
             output::render(outcome, &line, style),
             outcome.exit_status(),
@@ -80,7 +82,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Ok(Ok(outcome)) => outcome.reveals(),
         _ => None,
     };
-    let status = match emit(&rendered, shown) {
+    let written = match &outcome {
+        Ok(Ok(Outcome::Value(view))) => stream(view.as_ref(), style, shown),
+        _ => emit(&rendered, shown),
+    };
+    let status = match written {
         Ok(()) => status,
         Err(err) => {
             eprintln!(
@@ -323,6 +329,18 @@ fn emit(rendered: &Rendered, shown: Option<&str>) -> std::io::Result<()> {
     match stdout
         .write_all(redact_except(&rendered.stdout, shown.as_slice()).as_bytes())
         .and_then(|()| stdout.flush())
+    {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes a value to stdout as it is rendered, masked as [`emit`] masks it.
+fn stream(view: &dyn ValueView, style: Style, shown: Option<&str>) -> std::io::Result<()> {
+    let mut stdout = Redacting::new(std::io::stdout().lock(), shown);
+    match view
+        .write(style, &mut stdout)
+        .and_then(|()| stdout.finish().map(drop))
     {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,

@@ -39,14 +39,18 @@ fn cache_path(kind: &str, key: &str) -> Option<PathBuf> {
 }
 
 /// Replaces the cache `kind` of target `key` with these values, when they changed.
-pub fn remember(kind: &str, key: &str, values: impl IntoIterator<Item = String>) {
+pub fn remember<'v>(kind: &str, key: &str, values: impl IntoIterator<Item = &'v str>) {
     let Some(path) = cache_path(kind, key) else {
         return;
     };
     let mut text = String::new();
     for value in values {
         // One value per line: a line break inside a value would split it.
-        text.push_str(&redact(&value.replace(['\n', '\r'], " ")));
+        if value.contains(['\n', '\r']) {
+            text.push_str(&redact(&value.replace(['\n', '\r'], " ")));
+        } else {
+            text.push_str(&redact(value));
+        }
         text.push('\n');
     }
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {

@@ -25,6 +25,14 @@ pub fn user(id: &str, email: &str, status: &str, roles: &[&Role]) -> User {
     }
 }
 
+/// A users list read from `body`, as `GET /organizations/users` would send it.
+pub fn listing(body: &str) -> crate::api::Listing {
+    crate::api::Listing::try_new(body.as_bytes().to_vec(), |body| {
+        serde_json::from_slice(body)
+    })
+    .expect("a users list")
+}
+
 /// Runs a future to completion on a one-thread runtime with timers, as `app` runs commands.
 pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()

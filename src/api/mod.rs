@@ -440,6 +440,17 @@ self_cell::self_cell!(
     }
 );
 
+impl Listing {
+    /// Reads every user's roles once: a role the API described wrongly is `BAD_RESPONSE`.
+    pub fn check_roles(&self) -> Result<(), ApiError> {
+        for user in &self.borrow_dependent().users {
+            user.roles()
+                .map_err(|err| bad_response(&Method::GET, USERS, err.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
 /// A reply's JSON body, or `BAD_RESPONSE` saying why not.
 fn parse_body<T: DeserializeOwned>(
     method: &Method,

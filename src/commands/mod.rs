@@ -172,21 +172,15 @@ impl Context {
 
     /// Remembers role names for shell completion, for the target in use.
     pub fn remember_roles(&self, roles: &[crate::api::models::Role]) {
-        self.remember(
-            crate::completion::ROLES,
-            roles.iter().map(|r| r.name().to_owned()),
-        );
+        self.remember(crate::completion::ROLES, roles.iter().map(|r| r.name()));
     }
 
     /// Remembers the organization's emails for shell completion, for the target in use.
-    pub fn remember_emails(&self, users: &[crate::api::models::User]) {
-        self.remember(
-            crate::completion::EMAILS,
-            users.iter().map(|u| u.email().to_owned()),
-        );
+    pub fn remember_emails(&self, users: &[crate::api::models::ListedUser]) {
+        self.remember(crate::completion::EMAILS, users.iter().map(|u| u.email()));
     }
 
-    fn remember(&self, kind: &str, values: impl IntoIterator<Item = String>) {
+    fn remember<'v>(&self, kind: &str, values: impl IntoIterator<Item = &'v str>) {
         if let Some(connected) = self.connection.get() {
             let key =
                 crate::completion::target_key(connected.env, &connected.base_url, &connected.token);

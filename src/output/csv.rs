@@ -1,20 +1,12 @@
 //! RFC 4180 output whose first two columns are always `code,message` (SPEC §4.3). The data is
 //! written as received: CSV consumers are programs, not terminals.
 
-use super::{Outcome, Response};
+use super::{CsvTable, Outcome, Response};
 use crate::error::CliError;
 
 pub fn outcome(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Value(view) => {
-            let table = view.csv();
-            let rows = table.rows.into_iter().map(|cells| {
-                let mut record = vec!["OK".to_owned(), String::new()];
-                record.extend(cells);
-                record
-            });
-            write(table.columns, rows)
-        }
+        Outcome::Value(view) => value(view.csv()),
         Outcome::Response(Response { message, data, .. }) => {
             let mut record = vec!["OK".to_owned(), message.clone()];
             record.extend(data.cells());
@@ -43,6 +35,16 @@ pub fn outcome(outcome: &Outcome) -> String {
         }
         Outcome::Document(text) => text.clone(),
     }
+}
+
+/// A value's rows, each after `OK` and an empty message.
+pub fn value(table: CsvTable) -> String {
+    let rows = table.rows.into_iter().map(|cells| {
+        let mut record = vec!["OK".to_owned(), String::new()];
+        record.extend(cells);
+        record
+    });
+    write(table.columns, rows)
 }
 
 pub fn error(error: &CliError) -> String {

@@ -18,6 +18,15 @@ pub fn value_envelope<T: Serialize>(data: &T) -> String {
     pretty(&ValueEnvelope { code: "OK", data })
 }
 
+/// [`value_envelope`] written into `out` as it is serialized.
+pub fn write_value_envelope<T: Serialize>(
+    out: &mut dyn std::io::Write,
+    data: &T,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &ValueEnvelope { code: "OK", data })?;
+    out.write_all(b"\n")
+}
+
 /// Every change and every error: all four keys, always.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

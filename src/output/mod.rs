@@ -5,7 +5,7 @@
 //! its CSV columns itself (the CSV header is a contract, SPEC §4.3).
 
 mod csv;
-mod human;
+pub(crate) mod human;
 pub mod json;
 pub mod views;
 
@@ -74,6 +74,37 @@ pub trait ValueView {
     fn bare(&self) -> Option<&str> {
         None
     }
+    /// What must hold before anything is written in `format`: a role the API described wrongly
+    /// is reported as a bad response, not found halfway through the output.
+    fn check(&self, _format: Format) -> Result<(), CliError> {
+        Ok(())
+    }
+    /// Writes the view's stdout text into `out`. By default the text is made whole first; a
+    /// view of thousands of rows writes them as it goes.
+    fn write(&self, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(whole_value(self, style).as_bytes())
+    }
+}
+
+/// A value's stdout text made whole: a table (or a bare value), the JSON envelope, or CSV rows.
+fn whole_value(view: &(impl ValueView + ?Sized), style: Style) -> String {
+    match style.format {
+        Format::Human => match view.bare() {
+            Some(value) => format!("{}\n", crate::text::escape_control(value)),
+            None => human::table_within(&view.table(), style.width),
+        },
+        Format::Json => view.json(),
+        Format::Csv => csv::value(view.csv()),
+    }
+}
+
+/// A value's stdout text, as [`ValueView::write`] writes it.
+fn value_text(view: &dyn ValueView, style: Style) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = view.write(style, &mut out);
+    String::from_utf8(out)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
 }
 
 /// The typed data of a change (invite, delete, …): JSON keys from `Serialize`, CSV cells in the
@@ -457,6 +488,14 @@ impl Outcome {
         }
     }
 
+    /// The outcome, once its view has what its format needs (see [`ValueView::check`]).
+    pub fn checked(self, format: Format) -> Result<Self, CliError> {
+        if let Self::Value(view) = &self {
+            view.check(format)?;
+        }
+        Ok(self)
+    }
+
     pub fn exit_status(&self) -> u8 {
         match self {
             Self::Batch(batch) => batch.code().exit_status(),
@@ -494,6 +533,12 @@ pub struct Rendered {
 }
 
 pub fn render(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered {
+    if let Outcome::Value(view) = outcome {
+        return Rendered {
+            stdout: value_text(view.as_ref(), style),
+            stderr: String::new(),
+        };
+    }
     match style.format {
         Format::Human => human::outcome(outcome, line, style),
         Format::Json => Rendered {

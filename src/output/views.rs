@@ -2,10 +2,16 @@
 //! "Email", "Status", "Roles"}`, roles as `{"ID", "Name", "Policy"}`, keys in that order, absent
 //! fields omitted), the human tables, and the CSV columns of SPEC §4.3.
 
+use std::borrow::Cow;
+use std::io::Write;
+
 use serde::Serialize;
 
-use super::{json, CsvTable, Record, Table, ValueView};
-use crate::api::models::{Policy, Role, User, UserStatus};
+use super::{human, json, CsvTable, Format, Record, Style, Table, ValueView};
+use crate::api::models::{ListedRole, ListedUser, Policy, Role, User, UserStatus};
+use crate::api::Listing;
+use crate::error::CliError;
+use crate::text::escape_control_in_line;
 
 #[derive(Serialize)]
 struct UserJson<'a> {
@@ -41,6 +47,16 @@ struct RoleJson<'a> {
     name: Option<&'a str>,
     #[serde(rename = "Policy", skip_serializing_if = "Option::is_none")]
     policy: Option<PolicyJson<'a>>,
+}
+
+impl<'a> From<&'a ListedRole<'_>> for RoleJson<'a> {
+    fn from(role: &'a ListedRole<'_>) -> Self {
+        Self {
+            id: &role.id,
+            name: role.name.as_deref(),
+            policy: role.policy.as_deref().map(PolicyJson::from),
+        }
+    }
 }
 
 impl<'a> From<&'a Role> for RoleJson<'a> {
@@ -99,23 +115,51 @@ fn attribute_csv(table: &Table) -> CsvTable {
     }
 }
 
-/// `user list`: every user.
+/// `user list`: every user, written straight from the body it was read from (no view or table
+/// per user), in the original's bytes.
 pub struct UsersView {
-    pub users: Vec<User>,
+    pub listing: Listing,
+}
+
+impl UsersView {
+    fn users(&self) -> &[ListedUser<'_>] {
+        &self.listing.borrow_dependent().users
+    }
+
+    /// A user's row, escaped for a terminal (borrowed unless it holds a control character).
+    fn cells<'v>(user: &'v ListedUser<'_>) -> [Cow<'v, str>; 3] {
+        [&*user.id, user.email(), user.status()].map(escape_control_in_line)
+    }
+
+    fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        json::write_value_envelope(out, &ListedUsersJson(self.users()))
+    }
+
+    fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut writer = csv_writer(out);
+        writer.write_record(["code", "message", "user_id", "user_email", "status"])?;
+        for user in self.users() {
+            writer.write_record(["OK", "", &user.id, user.email(), user.status()])?;
+        }
+        writer.flush()
+    }
 }
 
 impl ValueView for UsersView {
     fn json(&self) -> String {
-        json::value_envelope(&self.users.iter().map(UserJson::from).collect::<Vec<_>>())
+        let mut out = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
     }
 
     fn table(&self) -> Table {
-        let mut table = Table::new(&["User Id", "User Email", "Status"]);
-        for user in &self.users {
+        let mut table = Table::new(USER_COLUMNS);
+        for user in self.users() {
             table.row(vec![
-                vec![user.id.clone()],
+                vec![user.id.to_string()],
                 vec![user.email().to_owned()],
-                vec![status(user)],
+                vec![user.status().to_owned()],
             ]);
         }
         table
@@ -125,11 +169,80 @@ impl ValueView for UsersView {
         CsvTable {
             columns: &["user_id", "user_email", "status"],
             rows: self
-                .users
+                .users()
                 .iter()
-                .map(|user| vec![user.id.clone(), user.email().to_owned(), status(user)])
+                .map(|user| {
+                    vec![
+                        user.id.to_string(),
+                        user.email().to_owned(),
+                        user.status().to_owned(),
+                    ]
+                })
                 .collect(),
         }
+    }
+
+    /// The JSON shows each user's roles: each is read once here, before anything is written.
+    fn check(&self, format: Format) -> Result<(), CliError> {
+        if format == Format::Json {
+            self.listing.check_roles()?;
+        }
+        Ok(())
+    }
+
+    fn write(&self, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+        match (style.format, style.width) {
+            (Format::Json, _) => self.write_json(out),
+            (Format::Csv, _) => self.write_csv(out),
+            (Format::Human, None) => {
+                human::write_plain(out, USER_COLUMNS, || self.users().iter().map(Self::cells))
+            }
+            // A terminal's width: the table is fitted to it (a person reads it, not 100,000 rows).
+            (Format::Human, Some(width)) => {
+                out.write_all(human::table_within(&self.table(), Some(width)).as_bytes())
+            }
+        }
+    }
+}
+
+const USER_COLUMNS: &[&str] = &["User Id", "User Email", "Status"];
+
+/// A CSV writer with the line ends the contract shows.
+fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+/// The users of a listing as the original's JSON array, each user's roles read as it is written.
+struct ListedUsersJson<'v, 'a>(&'v [ListedUser<'a>]);
+
+impl Serialize for ListedUsersJson<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(ListedUserJson))
+    }
+}
+
+struct ListedUserJson<'v, 'a>(&'v ListedUser<'a>);
+
+impl Serialize for ListedUserJson<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeStruct};
+        let user = self.0;
+        let mut out = serializer.serialize_struct("User", 4)?;
+        out.serialize_field("UserID", &*user.id)?;
+        if let Some(email) = &user.email {
+            out.serialize_field("Email", &**email)?;
+        }
+        if let Some(status) = &user.status {
+            out.serialize_field("Status", &**status)?;
+        }
+        if user.roles.is_some() {
+            let roles = user.roles().map_err(S::Error::custom)?;
+            let roles: Vec<RoleJson<'_>> = roles.iter().map(RoleJson::from).collect();
+            out.serialize_field("Roles", &roles)?;
+        }
+        out.end()
     }
 }
 
@@ -660,7 +773,7 @@ impl ValueView for OrgView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{role, user};
+    use crate::fixtures::{listing, role, user};
     use serde_json::{json, Value};
 
     fn rows(table: &Table) -> Vec<Vec<String>> {
@@ -682,18 +795,69 @@ mod tests {
         admin
     }
 
-    /// One active user with two roles, and one the API sent with nothing but an id.
+    /// One active user with two roles (in the live API's spelling, one name escaped), and one
+    /// the API sent with nothing but an id.
     fn users() -> UsersView {
-        let (ro, rw) = (role("r1", "RO User"), role("r2", "R/W User"));
-        let bare = User {
-            id: "u2".into(),
-            email: None,
-            status: None,
-            roles: None,
-        };
         UsersView {
-            users: vec![user("u1", "a@x.io", "active", &[&ro, &rw]), bare],
+            listing: listing(
+                r#"{"OrgID": "o", "Users": [
+                    {"UserID": "u1", "Email": "a@x.io", "Status": "active", "Roles": [
+                        {"id": "r1", "name": "RO User"}, {"ID": "r2", "Name": "R\/W User"}]},
+                    {"UserID": "u2", "Email": null, "Roles": null}]}"#,
+            ),
         }
+    }
+
+    fn first_user() -> User {
+        let (ro, rw) = (role("r1", "RO User"), role("r2", "R/W User"));
+        user("u1", "a@x.io", "active", &[&ro, &rw])
+    }
+
+    #[test]
+    fn streamed_users_are_the_same_bytes_as_the_whole_text_in_every_format() {
+        let view = users();
+        let written = |format, width| {
+            let style = Style {
+                format,
+                color: false,
+                quiet: false,
+                width,
+            };
+            let mut out = Vec::new();
+            view.write(style, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(written(Format::Json, None), view.json());
+        assert_eq!(
+            written(Format::Csv, None),
+            "code,message,user_id,user_email,status\nOK,,u1,a@x.io,active\nOK,,u2,,\n"
+        );
+        assert_eq!(
+            written(Format::Csv, None),
+            super::super::csv::value(view.csv())
+        );
+        assert_eq!(written(Format::Human, None), human::table(&view.table()));
+        assert_eq!(
+            written(Format::Human, Some(30)),
+            human::table_within(&view.table(), Some(30))
+        );
+        assert!(view.check(Format::Json).is_ok());
+    }
+
+    #[test]
+    fn a_role_without_an_id_is_found_before_json_is_written_and_ignored_elsewhere() {
+        let view = UsersView {
+            listing: listing(r#"{"Users": [{"UserID": "u1", "Roles": [{"name": "x"}]}]}"#),
+        };
+        let err = view.check(Format::Json).unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::BadResponse);
+        assert!(
+            err.message().contains("missing field `id`"),
+            "{}",
+            err.message()
+        );
+        assert!(view.check(Format::Csv).is_ok());
+        assert!(view.check(Format::Human).is_ok());
     }
 
     #[test]
@@ -738,9 +902,7 @@ mod tests {
 
     #[test]
     fn one_user_is_an_attribute_table_with_a_line_per_role() {
-        let view = UserView {
-            user: users().users.remove(0),
-        };
+        let view = UserView { user: first_user() };
         let json: Value = serde_json::from_str(&view.json()).unwrap();
         assert_eq!(json["data"]["UserID"], "u1");
         assert_eq!(

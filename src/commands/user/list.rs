@@ -1,7 +1,7 @@
 //! `astra user list [--status S] [--role ROLE] [--email GLOB]`: every user in API order, filtered
 //! client-side (one round trip; two with `--role NAME`, users ∥ roles).
 
-use crate::api::models::{User, UserStatus};
+use crate::api::models::ListedUser;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::resolve_roles;
@@ -32,38 +32,44 @@ pub struct UserListArgs {
 pub async fn run(context: &Context, args: &UserListArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;
     context.ui.step("Loading users…");
-    let (list, role_id) = match &args.role {
-        None => (client.list_users().await?, None),
-        Some(RoleRef::Id { id, .. }) => (client.list_users().await?, Some(id.clone())),
+    let (mut listing, role_id) = match &args.role {
+        None => (client.user_listing().await?, None),
+        Some(RoleRef::Id { id, .. }) => (client.user_listing().await?, Some(id.clone())),
         Some(role) => {
-            let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
+            let (listing, roles) = tokio::try_join!(client.user_listing(), client.list_roles())?;
             let found = resolve_roles(&roles, std::slice::from_ref(role))?;
-            (list, found.first().map(|r| r.id.clone()))
+            (listing, found.first().map(|r| r.id.clone()))
         }
     };
-    context.remember_emails(&list.users);
+    context.remember_emails(&listing.borrow_dependent().users);
+    if role_id.is_some() {
+        listing.check_roles()?;
+    }
     let email = args.email.as_deref().map(str::to_lowercase);
-    let users = list
-        .users
-        .into_iter()
-        .filter(|user| {
+    listing.with_dependent_mut(|_, listing| {
+        listing.users.retain(|user| {
             args.status.is_none_or(|status| has_status(user, status))
-                && role_id
-                    .as_deref()
-                    .is_none_or(|id| user.roles().iter().any(|r| r.id.eq_ignore_ascii_case(id)))
+                && role_id.as_deref().is_none_or(|id| holds(user, id))
                 && email
                     .as_deref()
                     .is_none_or(|glob| glob_match(glob, &user.email().to_lowercase()))
-        })
-        .collect();
-    Ok(Outcome::value(UsersView { users }))
+        });
+    });
+    Ok(Outcome::value(UsersView { listing }))
 }
 
-fn has_status(user: &User, status: StatusFilter) -> bool {
+/// Whether the user holds the role with this id (its roles were checked to parse).
+fn holds(user: &ListedUser, id: &str) -> bool {
+    user.roles()
+        .unwrap_or_default()
+        .iter()
+        .any(|role| role.id.eq_ignore_ascii_case(id))
+}
+
+fn has_status(user: &ListedUser, status: StatusFilter) -> bool {
     matches!(
-        (&user.status, status),
-        (Some(UserStatus::Active), StatusFilter::Active)
-            | (Some(UserStatus::Invited), StatusFilter::Invited)
+        (user.status.as_deref(), status),
+        (Some("active"), StatusFilter::Active) | (Some("invited"), StatusFilter::Invited)
     )
 }
 
