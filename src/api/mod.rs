@@ -188,15 +188,19 @@ impl ApiClient {
         listing
             .borrow_dependent()
             .to_list()
-            .map_err(|err| bad_response(&Method::GET, USERS, err.to_string()))
+            .map_err(|err| ApiError::listing(&err))
     }
 
     /// The users list read in place, holding its body: for the commands that only read it.
     pub async fn user_listing(&self) -> Result<Listing, ApiError> {
-        let reply = self.send::<()>(Method::GET, USERS, None).await?;
-        let (status, empty) = (reply.status, reply.body.is_empty());
-        Listing::try_new(reply.body, |body| serde_json::from_slice(body))
-            .map_err(|err| parse_error(&Method::GET, USERS, status, empty, err))
+        self.users_body().await?.parse()
+    }
+
+    /// The users list's body as it came, for a lookup that reads only part of it.
+    pub async fn users_body(&self) -> Result<UsersBody, ApiError> {
+        self.send::<()>(Method::GET, USERS, None)
+            .await
+            .map(UsersBody)
     }
 
     pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
@@ -440,12 +444,33 @@ self_cell::self_cell!(
     }
 );
 
+impl ApiError {
+    /// `BAD_RESPONSE` for a users list whose roles did not parse.
+    pub fn listing(err: &serde_json::Error) -> Self {
+        bad_response(&Method::GET, USERS, err.to_string())
+    }
+}
+
+/// The body of `GET /organizations/users`, not yet parsed.
+pub struct UsersBody(Reply);
+
+impl UsersBody {
+    pub fn bytes(&self) -> &[u8] {
+        &self.0.body
+    }
+
+    pub fn parse(self) -> Result<Listing, ApiError> {
+        let (status, empty) = (self.0.status, self.0.body.is_empty());
+        Listing::try_new(self.0.body, |body| serde_json::from_slice(body))
+            .map_err(|err| parse_error(&Method::GET, USERS, status, empty, err))
+    }
+}
+
 impl Listing {
     /// Reads every user's roles once: a role the API described wrongly is `BAD_RESPONSE`.
     pub fn check_roles(&self) -> Result<(), ApiError> {
         for user in &self.borrow_dependent().users {
-            user.roles()
-                .map_err(|err| bad_response(&Method::GET, USERS, err.to_string()))?;
+            user.roles().map_err(|err| ApiError::listing(&err))?;
         }
         Ok(())
     }
