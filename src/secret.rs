@@ -54,7 +54,7 @@ pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
 /// [`redact`], letting through exactly the tokens in `shown`: what `token get` and `token
 /// create` print on stdout on purpose (SPEC §6). Any other token in the text is still masked.
 pub fn redact_except<'a>(text: &'a str, shown: &[&str]) -> std::borrow::Cow<'a, str> {
-    if !text.contains(PREFIX) {
+    if memchr::memmem::find(text.as_bytes(), PREFIX.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -170,7 +170,7 @@ impl<W: std::io::Write> std::io::Write for Redacting<W> {
 /// or the first letters of `AstraCS:`; the text's length when it ends cleanly.
 fn open_tail(text: &str) -> usize {
     let mut rest = 0;
-    while let Some(found) = text[rest..].find(PREFIX) {
+    while let Some(found) = memchr::memmem::find(&text.as_bytes()[rest..], PREFIX.as_bytes()) {
         let start = rest + found;
         let after = start + PREFIX.len();
         match text[after..].find(|c: char| !is_token_char(c)) {

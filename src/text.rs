@@ -64,8 +64,22 @@ pub fn escape_control_in_line(text: &str) -> Cow<'_, str> {
     escape(text, |c| c == '\n' || is_unsafe_control(c))
 }
 
+/// Printable ASCII only: nothing to escape, and as many columns as bytes.
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// The columns `text` takes on a terminal (a table's 100,000 ASCII cells are counted by length).
+pub fn display_width(text: &str) -> usize {
+    if is_printable_ascii(text) {
+        text.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(text)
+    }
+}
+
 fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !text.chars().any(&unsafe_char) {
+    if is_printable_ascii(text) || !text.chars().any(&unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -6,7 +6,7 @@ use comfy_table::{ContentArrangement, Table as Comfy};
 use super::{Batch, Effect, ItemResult, Outcome, Rendered, Response, Style, Table};
 use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
-use crate::text::{escape_control, escape_control_in_line};
+use crate::text::{display_width, escape_control, escape_control_in_line};
 
 /// `┌─┬─┐` borders, a `├─┼─┤` line under the header only, no lines between rows.
 const BOX: &str = "││──├─┼┤│    ┬┴┌┐└┘";
@@ -216,13 +216,12 @@ where
     R: AsRef<[C]>,
     C: AsRef<str>,
 {
-    use unicode_width::UnicodeWidthStr;
     let headers: Vec<String> = columns.iter().map(|c| format!("{c} ")).collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for row in rows() {
         for (width, cell) in widths.iter_mut().zip(row.as_ref()) {
             for line in cell.as_ref().split('\n') {
-                *width = (*width).max(line.width());
+                *width = (*width).max(display_width(line));
             }
         }
     }
@@ -258,12 +257,11 @@ where
 }
 
 fn table_line<'c>(out: &mut String, cells: impl Iterator<Item = &'c str>, widths: &[usize]) {
-    use unicode_width::UnicodeWidthStr;
     out.push('│');
     for (cell, width) in cells.zip(widths) {
         out.push(' ');
         out.push_str(cell);
-        for _ in cell.width()..*width {
+        for _ in display_width(cell)..*width {
             out.push(' ');
         }
         out.push_str(" │");

@@ -1,5 +1,7 @@
 //! The JSON contract: the value envelope and the response envelope (SPEC §4.2).
 
+use std::io::Write;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -23,8 +25,11 @@ pub fn write_value_envelope<T: Serialize>(
     out: &mut dyn std::io::Write,
     data: &T,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &ValueEnvelope { code: "OK", data })?;
-    out.write_all(b"\n")
+    // serde_json writes a few bytes at a time: gathered here, they cross `out` in big pieces.
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut buffered, &ValueEnvelope { code: "OK", data })?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 /// Every change and every error: all four keys, always.
