@@ -121,6 +121,19 @@ impl<W: std::io::Write> Redacting<W> {
     /// Writes the masked text, all of it when `last`, else up to a possibly unfinished token or
     /// character.
     fn pass_on(&mut self, last: bool) -> std::io::Result<()> {
+        if memchr::memmem::find(&self.pending, PREFIX.as_bytes()).is_none() {
+            // Nearly always: no token, and the bytes pass as they are (but for the first
+            // letters of `AstraCS:` at the end, which the next write may complete).
+            let cut = self.pending.len()
+                - if last {
+                    0
+                } else {
+                    partial_prefix(&self.pending)
+                };
+            self.inner.write_all(&self.pending[..cut])?;
+            self.pending.drain(..cut);
+            return Ok(());
+        }
         let shown: Vec<&str> = self.shown.iter().map(String::as_str).collect();
         let (text, cut) = match std::str::from_utf8(&self.pending) {
             Ok(text) => (
@@ -178,10 +191,15 @@ fn open_tail(text: &str) -> usize {
             None => return start,
         }
     }
+    text.len() - partial_prefix(text.as_bytes())
+}
+
+/// How many of the first letters of `AstraCS:` end `bytes` (0 when none do).
+fn partial_prefix(bytes: &[u8]) -> usize {
     (1..PREFIX.len())
         .rev()
-        .find(|n| text.ends_with(&PREFIX[..*n]))
-        .map_or(text.len(), |n| text.len() - n)
+        .find(|n| bytes.ends_with(&PREFIX.as_bytes()[..*n]))
+        .unwrap_or(0)
 }
 
 /// Characters that may follow `AstraCS:` in something meant as a token (generously: a mangled
@@ -298,5 +316,12 @@ mod tests {
             &written[written.len() - 40..]
         );
         assert!(!written.contains(&"b".repeat(8)));
+        // A chunk that ends in the first letters of `AstraCS:` holds them back.
+        let mut stream = Redacting::new(Vec::new(), None);
+        let filler = "z".repeat(CHUNK - 3);
+        std::io::Write::write_all(&mut stream, format!("{filler}Ast").as_bytes()).unwrap();
+        std::io::Write::write_all(&mut stream, &token.as_bytes()[3..]).unwrap();
+        let written = String::from_utf8(stream.finish().unwrap()).unwrap();
+        assert_eq!(written, format!("{filler}AstraCS:aaaa****bbbb"));
     }
 }

@@ -612,3 +612,87 @@ async fn retries_start_near_200_ms_and_grow_with_a_jitter_per_process() {
         "the jitter differs between processes: {firsts:?}"
     );
 }
+
+/// `user list` writes as it goes, in 64 KiB pieces: a token the API put in 2,000 emails (so some
+/// straddle a piece's end) is masked in every format, and a role the API described wrongly is
+/// found before any JSON is written.
+#[tokio::test]
+async fn a_streamed_list_masks_tokens_across_pieces_and_checks_roles_first() {
+    let secret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let users: Vec<serde_json::Value> = (0..2000)
+        .map(|i| {
+            json!({
+                "UserID": format!("u{i}"),
+                "Email": format!("{}AstraCS:leakleakleakleakleakleak:{secret}@x.io", "p".repeat(i % 97)),
+                "Status": "active",
+                "Roles": [{"ID": "r1", "Name": "RO User"}]
+            })
+        })
+        .collect();
+    let server = serve(
+        "GET",
+        USERS,
+        vec![always(json_body(
+            200,
+            json!({"OrgID": "o", "Users": users}),
+        ))],
+    )
+    .await;
+    let env = TestEnv::new();
+    for format in ["json", "csv", "human"] {
+        let output = env
+            .astra_at(&endpoint(&server))
+            .args(["user", "list", "-o", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        let text = stdout(&output);
+        assert!(text.len() > 2 * 64 * 1024, "{format}: several pieces");
+        assert!(!text.contains(&secret[8..56]), "{format}: a token leaked");
+        assert_eq!(
+            text.matches("AstraCS:leak****x.io").count(),
+            2000,
+            "{format}"
+        );
+    }
+
+    let broken = serve(
+        "GET",
+        USERS,
+        vec![always(json_body(
+            200,
+            json!({"OrgID": "o", "Users": [
+                {"UserID": "u1", "Email": "a@x.io", "Roles": [{"ID": "r1"}]},
+                {"UserID": "u2", "Email": "b@x.io", "Roles": [{"Name": "no id"}]}
+            ]}),
+        ))],
+    )
+    .await;
+    let json = env
+        .astra_at(&endpoint(&broken))
+        .args(["user", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(8), "{}", transcript(&json));
+    let value = parse_json(&json);
+    assert_eq!(value["code"], "BAD_RESPONSE");
+    assert!(value["message"]
+        .as_str()
+        .unwrap()
+        .contains("missing field `id`"));
+    assert_eq!(
+        value["data"],
+        serde_json::Value::Null,
+        "no user was written before the error"
+    );
+    let csv = env
+        .astra_at(&endpoint(&broken))
+        .args(["user", "list", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&csv),
+        "code,message,user_id,user_email,status\nOK,,u1,a@x.io,\nOK,,u2,b@x.io,\n",
+        "CSV shows no roles, so it does not need them"
+    );
+}
