@@ -36,7 +36,12 @@ pub fn user_not_found(user: &UserRef) -> CliError {
 
 /// The organization id an invitation needs, from the users list (SPEC §1.5: no `/currentOrg`).
 pub fn org_id(list: &UserList) -> Result<&str, CliError> {
-    list.org_id.as_deref().ok_or_else(|| {
+    required_org_id(list.org_id.as_deref())
+}
+
+/// The `OrgID` a users list must have, or `BAD_RESPONSE`.
+pub fn required_org_id(id: Option<&str>) -> Result<&str, CliError> {
+    id.ok_or_else(|| {
         CliError::new(
             ErrorCode::BadResponse,
             "Unexpected reply from the Astra DevOps API: the users list has no OrgID.",

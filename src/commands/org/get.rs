@@ -3,14 +3,15 @@
 
 use crate::commands::Context;
 use crate::error::CliError;
-use crate::lookup::org_id;
+use crate::lookup::required_org_id;
 use crate::output::views::OrgView;
 use crate::output::Outcome;
 
 pub async fn run(context: &Context) -> Result<Outcome, CliError> {
-    let list = context.client()?.list_users().await?;
+    let listing = context.client()?.user_listing().await?;
+    let list = listing.borrow_dependent();
     Ok(Outcome::value(OrgView {
-        id: org_id(&list)?.to_owned(),
-        name: list.org_name.clone().unwrap_or_default(),
+        id: required_org_id(list.org_id.as_deref())?.to_owned(),
+        name: list.org_name.as_deref().unwrap_or_default().to_owned(),
     }))
 }

@@ -6,9 +6,14 @@ use crate::output::views::BareValue;
 use crate::output::Outcome;
 
 pub async fn run(context: &Context) -> Result<Outcome, CliError> {
-    let list = context.client()?.list_users().await?;
+    let listing = context.client()?.user_listing().await?;
     Ok(Outcome::value(BareValue {
-        value: list.org_name.unwrap_or_default(),
+        value: listing
+            .borrow_dependent()
+            .org_name
+            .as_deref()
+            .unwrap_or_default()
+            .to_owned(),
         is_token: false,
     }))
 }
