@@ -135,18 +135,59 @@ struct Reply {
 /// steps, but a lying header cannot make the client reserve gigabytes.
 const MAX_RESERVED_BODY: u64 = 64 << 20;
 
-/// The body read by chunks into one buffer sized from `Content-Length`: `Response::bytes` would
-/// gather the chunks and then copy them into a second buffer (twice the memory at 100,000 users).
-async fn read_body(mut response: reqwest::Response) -> reqwest::Result<Vec<u8>> {
-    let reserved = response
-        .content_length()
-        .unwrap_or(0)
-        .min(MAX_RESERVED_BODY);
-    let mut body = Vec::with_capacity(usize::try_from(reserved).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await? {
-        body.extend_from_slice(&chunk);
+/// What reads a successful reply's body as it arrives: the whole body for most calls, a scan
+/// that keeps only what it needs for a lookup in a long list.
+pub trait BodySink {
+    type Output;
+    /// Called once before the first piece, with the length the reply announces.
+    fn begin(&mut self, _announced: Option<u64>) {}
+    /// Takes the next piece of the body; `false` when the rest is not needed.
+    fn take(&mut self, piece: &[u8]) -> bool;
+    fn end(self, status: StatusCode) -> Self::Output;
+}
+
+/// The whole body, in one buffer sized from `Content-Length`: `Response::bytes` would gather the
+/// chunks and then copy them into a second buffer (twice the memory at 100,000 users).
+#[derive(Default)]
+struct Collect(Vec<u8>);
+
+impl BodySink for Collect {
+    type Output = Reply;
+
+    fn begin(&mut self, announced: Option<u64>) {
+        let reserved = announced.unwrap_or(0).min(MAX_RESERVED_BODY);
+        self.0.reserve(usize::try_from(reserved).unwrap_or(0));
     }
-    Ok(body)
+
+    fn take(&mut self, piece: &[u8]) -> bool {
+        self.0.extend_from_slice(piece);
+        true
+    }
+
+    fn end(self, status: StatusCode) -> Reply {
+        Reply {
+            status,
+            body: self.0,
+        }
+    }
+}
+
+/// Feeds the body to `sink` piece by piece until it ends or the sink has what it needs.
+async fn pour(mut response: reqwest::Response, sink: &mut impl BodySink) -> reqwest::Result<()> {
+    while let Some(chunk) = response.chunk().await? {
+        if !sink.take(&chunk) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// An error reply's whole body, for its message.
+async fn read_body(response: reqwest::Response) -> reqwest::Result<Vec<u8>> {
+    let mut body = Collect::default();
+    body.begin(response.content_length());
+    pour(response, &mut body).await?;
+    Ok(body.0)
 }
 
 impl ApiClient {
@@ -201,6 +242,15 @@ impl ApiClient {
         self.send::<()>(Method::GET, USERS, None)
             .await
             .map(UsersBody)
+    }
+
+    /// The users list read into a sink as it arrives (a new sink for each attempt).
+    pub async fn scan_users<S: BodySink>(
+        &self,
+        sink: impl Fn() -> S,
+    ) -> Result<S::Output, ApiError> {
+        self.send_into::<(), S>(Method::GET, USERS, None, sink)
+            .await
     }
 
     pub async fn get_user(&self, id: &str) -> Result<User, ApiError> {
@@ -319,17 +369,12 @@ impl ApiClient {
         body: Option<&B>,
     ) -> Result<Reply, ApiError> {
         let attempts = std::cell::Cell::new(0u32);
-        let outcome = retry::run(
-            &self.settings.throttle,
-            &method,
-            self.settings.no_retry_delay,
-            self.settings.on_retry.as_ref(),
-            || {
+        let outcome = self
+            .send_into(method.clone(), path, body, || {
                 attempts.set(attempts.get() + 1);
-                self.attempt(method.clone(), path, body)
-            },
-        )
-        .await;
+                Collect::default()
+            })
+            .await;
         match outcome {
             Err(err) if method == Method::DELETE && err.is_not_found() && attempts.get() > 1 => {
                 debug!(
@@ -344,12 +389,31 @@ impl ApiClient {
         }
     }
 
-    async fn attempt<B: Serialize>(
+    /// Sends one call with retries, each attempt's successful body read into a new sink.
+    async fn send_into<B: Serialize, S: BodySink>(
         &self,
         method: Method,
         path: &str,
         body: Option<&B>,
-    ) -> Result<Reply, ApiError> {
+        sink: impl Fn() -> S,
+    ) -> Result<S::Output, ApiError> {
+        retry::run(
+            &self.settings.throttle,
+            &method,
+            self.settings.no_retry_delay,
+            self.settings.on_retry.as_ref(),
+            || self.attempt(method.clone(), path, body, sink()),
+        )
+        .await
+    }
+
+    async fn attempt<B: Serialize, S: BodySink>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        mut sink: S,
+    ) -> Result<S::Output, ApiError> {
         let url = format!("{}{path}", self.base_url);
         let mut request = self
             .http
@@ -370,15 +434,19 @@ impl ApiClient {
             .map_err(|err| self.transport_error(&method, path, &url, &err))?;
         let status = response.status();
         let retry_after = retry::retry_after(response.headers());
-        let body = read_body(response)
-            .await
-            .map_err(|err| self.transport_error(&method, path, &url, &err))?;
+        let read = if status.is_success() {
+            sink.begin(response.content_length());
+            pour(response, &mut sink).await.map(|()| Vec::new())
+        } else {
+            read_body(response).await
+        };
+        let body = read.map_err(|err| self.transport_error(&method, path, &url, &err))?;
         debug!(
             "{method} {path} -> {status} in {} ms",
             started.elapsed().as_millis()
         );
         if status.is_success() {
-            return Ok(Reply { status, body });
+            return Ok(sink.end(status));
         }
         Err(ApiError::Status {
             method,
