@@ -25,6 +25,7 @@ files=(
   src/text.rs
   src/refs.rs
   src/lookup.rs
+  src/lookup/email_scan.rs
   src/policy.rs
   src/completion.rs
   src/hints.rs

@@ -1,12 +1,18 @@
 //! The one way to find users and roles in the organization (SPEC §1.2), singular and plural, and
 //! the role-set arithmetic that `invite`, `user roles` and `apply` share.
 
-use crate::api::models::{ListedUser, Role, User, UserList};
+use crate::api::models::{Role, User, UserList};
 use crate::api::ApiClient;
+use crate::api::ApiError;
+
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::refs::{RoleRef, UserRef};
 use crate::text::quoted_list;
+
+mod email_scan;
+
+use email_scan::{EmailScan, Scanned};
 
 /// Email comparison: Unicode lower case (`JÖRG@EXÄMPLE.COM` finds `jörg@exämple.com`), without
 /// allocating for the ASCII emails that are nearly all of them.
@@ -59,74 +65,23 @@ pub async fn find_user(client: &ApiClient, user: &UserRef) -> Result<User, CliEr
             Err(err) => Err(err.into()),
         },
         UserRef::Email(email) => {
-            let body = client.users_body().await?;
-            if let Some(found) = scan_for_email(body.bytes(), email) {
-                return Ok(found);
-            }
-            let listing = body.parse()?;
-            let users = &listing.borrow_dependent().users;
-            match users.iter().find(|u| same_email(u.email(), email)) {
-                Some(found) => found
-                    .to_user()
-                    .map_err(|err| CliError::from(crate::api::ApiError::listing(&err))),
-                None => Err(
-                    match closest_email(users.iter().map(ListedUser::email), email) {
-                        Some(closest) => user_not_found(user).fix(
-                            "Did you mean:",
-                            Edit::SplitArg {
-                                typed: email.clone(),
-                                into: vec![closest.to_owned()],
-                            },
-                        ),
-                        None => user_not_found(user),
-                    },
-                ),
+            let scanned = client.scan_users(|| EmailScan::new(email)).await?;
+            match scanned {
+                Scanned::Found(found) => Ok(found),
+                Scanned::Unreadable(why) => Err(ApiError::listing_unreadable(why).into()),
+                Scanned::Missing(emails) => Err(match closest_email(emails.lines(), email) {
+                    Some(closest) => user_not_found(user).fix(
+                        "Did you mean:",
+                        Edit::SplitArg {
+                            typed: email.clone(),
+                            into: vec![closest.to_owned()],
+                        },
+                    ),
+                    None => user_not_found(user),
+                }),
             }
         }
     }
-}
-
-/// The user whose email is `email`, found without parsing the whole list: each string equal to
-/// `"email"` (ASCII case aside) is a candidate, and the object around it is parsed and confirmed
-/// with [`same_email`]. `None` when the scan cannot be sure, and the list is parsed whole: an
-/// email with non-ASCII letters, or a body with `\u` escapes or a Kelvin sign (`K`, whose lower
-/// case is `k`), where equal emails may be spelled in other bytes.
-fn scan_for_email(body: &[u8], email: &str) -> Option<User> {
-    const KELVIN: &[u8] = "\u{212a}".as_bytes();
-    if !email.is_ascii()
-        || email.contains(['"', '\\'])
-        || memchr::memmem::find(body, b"\\u").is_some()
-        || memchr::memmem::find(body, KELVIN).is_some()
-    {
-        return None;
-    }
-    let quoted = format!("\"{email}\"");
-    let at = email.find('@').unwrap_or(0) + 1;
-    memchr::memchr_iter(quoted.as_bytes()[at], body)
-        .filter_map(|hit| hit.checked_sub(at))
-        .filter(|&start| {
-            body.get(start..start + quoted.len())
-                .is_some_and(|text| text.eq_ignore_ascii_case(quoted.as_bytes()))
-        })
-        .find_map(|start| user_around(body, start, email))
-}
-
-/// The user object that holds the string at `at` as its email: the nearest `{` before it that
-/// parses as a user spanning `at` (a role's `{` is passed over); a few tries at most.
-fn user_around(body: &[u8], at: usize, email: &str) -> Option<User> {
-    let mut end = at;
-    for _ in 0..8 {
-        let open = memchr::memrchr(b'{', &body[..end])?;
-        let mut stream =
-            serde_json::Deserializer::from_slice(&body[open..]).into_iter::<ListedUser>();
-        if let Some(Ok(user)) = stream.next() {
-            if open + stream.byte_offset() > at && same_email(user.email(), email) {
-                return user.to_user().ok();
-            }
-        }
-        end = open;
-    }
-    None
 }
 
 /// The email `typed` most likely meant: the one whose part before `@` it is (`alice`), else the
@@ -467,38 +422,6 @@ mod tests {
         // KELVIN SIGN lowercases to 'k': the ASCII shortcut must not apply when only one is ASCII.
         assert!(same_email("\u{212A}im@x.io", "kim@x.io"));
         assert!(same_email("kim@x.io", "\u{212A}IM@x.io"));
-    }
-
-    #[test]
-    fn the_email_scan_finds_the_user_around_the_email_whatever_its_case_or_key_order() {
-        let body = br#"{"OrgID":"o","Users":[
-            {"UserID":"u0","Email":"x@y.io","Roles":[{"id":"r0","name":"Ann@X.io"}]},
-            {"Roles":[{"id":"r1","name":"RO User"}],"Status":"active","Email":"ANN@x.IO","UserID":"u1"},
-            {"UserID":"u2","Email":"ann@x.io"}]}"#;
-        let found = scan_for_email(body, "ann@x.io").expect("found by the scan");
-        assert_eq!(
-            found.id, "u1",
-            "the first user holding it, not a role named like it"
-        );
-        assert_eq!(found.roles()[0].name(), "RO User");
-        assert_eq!(scan_for_email(body, "x@y.io").unwrap().id, "u0");
-        assert!(scan_for_email(body, "nobody@x.io").is_none());
-        assert!(
-            scan_for_email(body, "x.io").is_none(),
-            "a part of an email is not one"
-        );
-    }
-
-    #[test]
-    fn the_email_scan_leaves_to_the_whole_parse_what_other_bytes_could_spell() {
-        let escaped = br#"{"Users":[{"UserID":"u1","Email":"ann\u0040x.io"}]}"#;
-        assert!(scan_for_email(escaped, "ann@x.io").is_none());
-        let kelvin = "{\"Users\":[{\"UserID\":\"u1\",\"Email\":\"\u{212a}im@x.io\"}]}";
-        assert!(scan_for_email(kelvin.as_bytes(), "kim@x.io").is_none());
-        let unicode = "{\"Users\":[{\"UserID\":\"u1\",\"Email\":\"jörg@x.io\"}]}";
-        assert!(scan_for_email(unicode.as_bytes(), "JÖRG@x.io").is_none());
-        let plain = br#"{"Users":[{"UserID":"u1","Email":"ann@x.io"}]}"#;
-        assert!(scan_for_email(plain, "ann\"@x.io").is_none());
     }
 
     #[test]

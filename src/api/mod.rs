@@ -234,14 +234,10 @@ impl ApiClient {
 
     /// The users list read in place, holding its body: for the commands that only read it.
     pub async fn user_listing(&self) -> Result<Listing, ApiError> {
-        self.users_body().await?.parse()
-    }
-
-    /// The users list's body as it came, for a lookup that reads only part of it.
-    pub async fn users_body(&self) -> Result<UsersBody, ApiError> {
-        self.send::<()>(Method::GET, USERS, None)
-            .await
-            .map(UsersBody)
+        let reply = self.send::<()>(Method::GET, USERS, None).await?;
+        let (status, empty) = (reply.status, reply.body.is_empty());
+        Listing::try_new(reply.body, |body| serde_json::from_slice(body))
+            .map_err(|err| parse_error(&Method::GET, USERS, status, empty, err))
     }
 
     /// The users list read into a sink as it arrives (a new sink for each attempt).
@@ -515,22 +511,12 @@ self_cell::self_cell!(
 impl ApiError {
     /// `BAD_RESPONSE` for a users list whose roles did not parse.
     pub fn listing(err: &serde_json::Error) -> Self {
-        bad_response(&Method::GET, USERS, err.to_string())
-    }
-}
-
-/// The body of `GET /organizations/users`, not yet parsed.
-pub struct UsersBody(Reply);
-
-impl UsersBody {
-    pub fn bytes(&self) -> &[u8] {
-        &self.0.body
+        Self::listing_unreadable(err.to_string())
     }
 
-    pub fn parse(self) -> Result<Listing, ApiError> {
-        let (status, empty) = (self.0.status, self.0.body.is_empty());
-        Listing::try_new(self.0.body, |body| serde_json::from_slice(body))
-            .map_err(|err| parse_error(&Method::GET, USERS, status, empty, err))
+    /// `BAD_RESPONSE` for a users list that could not be read, and why.
+    pub fn listing_unreadable(reason: String) -> Self {
+        bad_response(&Method::GET, USERS, reason)
     }
 }
 
