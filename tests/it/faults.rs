@@ -696,3 +696,48 @@ async fn a_streamed_list_masks_tokens_across_pieces_and_checks_roles_first() {
         "CSV shows no roles, so it does not need them"
     );
 }
+
+/// `user get EMAIL` reads the list as it arrives and stops at the user: found in any case, in a
+/// body cut short after it, and a body that is not a users list is still BAD_RESPONSE.
+#[tokio::test]
+async fn a_user_found_by_email_is_read_from_the_list_as_it_arrives() {
+    let users: Vec<serde_json::Value> = (0..3000)
+        .map(|i| {
+            json!({"UserID": format!("u{i}"), "Email": format!("user{i}@x.io"), "Status": "active",
+                   "Roles": [{"ID": "r1", "Name": "RO User"}]})
+        })
+        .collect();
+    let whole = serde_json::to_string(&json!({"OrgID": "o", "Users": users})).unwrap();
+    let cut = &whole[..whole.find("user2001@").unwrap()];
+    let env = TestEnv::new();
+    for body in [whole.as_str(), cut] {
+        let server = serve("GET", USERS, vec![always(raw_body(200, body))]).await;
+        let output = env.run_at(
+            &endpoint(&server),
+            &["user", "get", "USER2000@X.IO", "-o", "json"],
+        );
+        assert_exit(&output, 0, "found");
+        assert_eq!(
+            parse_json(&output)["data"],
+            json!({"UserID": "u2000", "Email": "user2000@x.io", "Status": "active",
+                   "Roles": [{"ID": "r1", "Name": "RO User"}]})
+        );
+        assert_eq!(received(&server).await.len(), 1);
+    }
+    let server = serve("GET", USERS, vec![always(raw_body(200, cut))]).await;
+    let output = env.run_at(
+        &endpoint(&server),
+        &["user", "get", "nobody@x.io", "-o", "json"],
+    );
+    assert_exit(&output, 8, "a list cut short holds no answer");
+    assert_eq!(parse_json(&output)["code"], "BAD_RESPONSE");
+    let server = serve(
+        "GET",
+        USERS,
+        vec![always(raw_body(200, "<html>hello</html>"))],
+    )
+    .await;
+    let output = env.run_at(&endpoint(&server), &["user", "get", "a@x.io", "-o", "json"]);
+    assert_exit(&output, 8, "not a users list");
+    assert!(stdout(&output).contains("expected a JSON object of users"));
+}
