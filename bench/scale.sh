@@ -5,10 +5,12 @@
 # serves its user list from memory (so the floor is the network, not the server).
 #
 # Reported per command: medians of RUNS for astra's wall time, curl's wall time in the same run,
-# the client time (astra − curl), astra's CPU time (user + system), and astra's peak RSS.
+# the client time (astra − curl), astra's CPU time (user + system, the mean), and its peak RSS.
 #
 # Usage: bash bench/scale.sh [RUNS] [USERS...]   (default 7 runs; 10000 50000 100000 users;
 #        needs curl, jq and /usr/bin/time)
+#        BEFORE=path/to/an/older/astra adds its client time and peak RSS, measured in the same
+#        alternation, for a before/after table.
 source "$(dirname "$0")/common.sh"
 runs=${1:-7}
 shift || true
@@ -40,9 +42,17 @@ measure() {
 }
 
 median_of() { awk -v c="$1" '{ print $c }' | median; }
+# CPU time is counted in 10 ms ticks: its mean over the runs is finer than any one run.
+mean_of() { awk -v c="$1" '{ s += $c } END { printf "%.1f", s / NR }'; }
 
-printf '| users | command | astra wall (ms) | curl wall (ms) | client (ms) | astra CPU (ms) | peak RSS (MB) |\n'
-printf '|---|---|---|---|---|---|---|\n'
+before=${BEFORE:-}
+if [ -n "$before" ]; then
+  printf '| users | command | astra wall (ms) | curl wall (ms) | client (ms) | astra CPU, mean (ms) | peak RSS (MB) | before: client (ms) | before: peak RSS (MB) |\n'
+  printf '|---|---|---|---|---|---|---|---|---|\n'
+else
+  printf '| users | command | astra wall (ms) | curl wall (ms) | client (ms) | astra CPU, mean (ms) | peak RSS (MB) |\n'
+  printf '|---|---|---|---|---|---|---|\n'
+fi
 for users in "${sizes[@]}"; do
   file=$(state "$users")
   base="$(start_emulator "u$users" --state "$file")/v2"
@@ -57,12 +67,20 @@ for users in "${sizes[@]}"; do
       # shellcheck disable=SC2086
       read -r a_wall a_user a_sys a_rss < <(measure "$astra" $command)
       read -r c_wall _ < <(measure curl -sf -o /dev/null -H "Authorization: Bearer $token" "$url")
-      echo "$a_wall $c_wall $(awk -v u="$a_user" -v s="$a_sys" 'BEGIN { print (u + s) * 1000 }') $a_rss" >>"$rows"
+      b_wall=0 b_rss=0
+      # shellcheck disable=SC2086
+      [ -z "$before" ] || read -r b_wall _ _ b_rss < <(measure "$before" $command)
+      echo "$a_wall $c_wall $(awk -v u="$a_user" -v s="$a_sys" 'BEGIN { print (u + s) * 1000 }') $a_rss $b_wall $b_rss" >>"$rows"
     done
-    awk -v u="$users" -v c="${command/$last/EMAIL}" \
+    line=$(awk -v u="$users" -v c="${command/$last/EMAIL}" \
       -v a="$(median_of 1 <"$rows")" -v k="$(median_of 2 <"$rows")" \
-      -v p="$(median_of 3 <"$rows")" -v r="$(median_of 4 <"$rows")" \
-      'BEGIN { printf "| %d | %s | %d | %d | %d | %d | %.1f |\n", u, c, a, k, a - k, p, r / 1024 }'
+      -v p="$(mean_of 3 <"$rows")" -v r="$(median_of 4 <"$rows")" \
+      'BEGIN { printf "| %d | %s | %d | %d | %d | %.1f | %.1f |", u, c, a, k, a - k, p, r / 1024 }')
+    if [ -n "$before" ]; then
+      line+=$(awk -v b="$(median_of 5 <"$rows")" -v k="$(median_of 2 <"$rows")" -v r="$(median_of 6 <"$rows")" \
+        'BEGIN { printf " %d | %.1f |", b - k, r / 1024 }')
+    fi
+    echo "$line"
   done
   stop_emulator "u$users"
 done

@@ -19,7 +19,11 @@ fn body(n: usize) -> Vec<u8> {
                 "UserID": format!("00000000-0000-4000-8000-{i:012x}"),
                 "Email": format!("user{i}@example.com"),
                 "Status": if i % 5 == 0 { "invited" } else { "active" },
-                "Roles": [{"ID": "0a570005-4e1a-4b5c-8d2e-000000000006", "Name": "RO User"}]
+                // 1–3 roles per user, as real organizations have (and bench/scale.sh serves).
+                "Roles": (0..=i % 3).map(|r| serde_json::json!({
+                    "ID": format!("0a57000{r}-4e1a-4b5c-8d2e-00000000000{r}"),
+                    "Name": ROLE_NAMES[r],
+                })).collect::<Vec<_>>()
             })
         })
         .collect();
@@ -27,6 +31,7 @@ fn body(n: usize) -> Vec<u8> {
 }
 
 const USERS: usize = 50_000;
+const ROLE_NAMES: [&str; 3] = ["RO User", "R/W User", "Billing Admin"];
 
 #[divan::bench]
 fn parse_50k(bencher: divan::Bencher) {

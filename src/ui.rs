@@ -24,6 +24,10 @@ pub struct UiSettings {
     pub human_terminal: bool,
 }
 
+/// Lines kept free for a one-line prompt, and for a list (its question, 7 rows, its help).
+const PROMPT_ROWS: usize = 2;
+const LIST_ROWS: usize = 10;
+
 pub struct Ui {
     settings: UiSettings,
     spinner: Mutex<Option<ProgressBar>>,
@@ -70,7 +74,8 @@ impl Ui {
         }
         let mut spinner = self.lock();
         let spinner = spinner.get_or_insert_with(|| {
-            let bar = ProgressBar::new_spinner();
+            let bar = ProgressBar::with_draw_target(None, narrow_stderr());
+            bar.set_style(ProgressStyle::default_spinner());
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         });
@@ -83,7 +88,7 @@ impl Ui {
             return ProgressBar::hidden();
         }
         self.clear();
-        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(Some(len), narrow_stderr());
         if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
             bar.set_style(style);
         }
@@ -101,13 +106,12 @@ impl Ui {
     /// Asks for a secret on the terminal without echoing it. `None` when the person cancelled
     /// (Esc or Ctrl+C).
     pub fn password(&self, prompt: &str) -> std::io::Result<Option<String>> {
-        let answer = self.suspend(|| {
+        self.ask(PROMPT_ROWS, || {
             inquire::Password::new(prompt)
                 .without_confirmation()
                 .with_display_mode(inquire::PasswordDisplayMode::Hidden)
                 .prompt()
-        });
-        prompt_result(answer)
+        })
     }
 
     /// A multi-select over `options` with those at `defaults` selected; typing filters the list.
@@ -118,38 +122,57 @@ impl Ui {
         options: Vec<String>,
         defaults: &[usize],
     ) -> std::io::Result<Option<Vec<String>>> {
-        let answer = self.suspend(|| {
+        self.ask(LIST_ROWS, || {
             inquire::MultiSelect::new(prompt, options)
                 .with_default(defaults)
                 .with_help_message(
                     "↑↓ to move, space to select, type to filter, enter to accept, esc to cancel",
                 )
                 .prompt()
-        });
-        prompt_result(answer)
+        })
     }
 
     /// One choice among `options`; typing filters the list. `None` when the person cancelled.
     pub fn select(&self, prompt: &str, options: Vec<String>) -> std::io::Result<Option<usize>> {
-        let answer = self.suspend(|| {
+        self.ask(LIST_ROWS, || {
             inquire::Select::new(prompt, options)
                 .with_help_message("↑↓ to move, type to filter, enter to choose, esc to cancel")
                 .raw_prompt()
                 .map(|choice| choice.index)
-        });
-        prompt_result(answer)
+        })
     }
 
     /// A line of text. `None` when the person cancelled.
     pub fn text(&self, prompt: &str) -> std::io::Result<Option<String>> {
-        let answer = self.suspend(|| inquire::Text::new(prompt).prompt());
-        prompt_result(answer)
+        self.ask(PROMPT_ROWS, || inquire::Text::new(prompt).prompt())
     }
 
     /// A yes/no question, no by default. `None` when the person cancelled.
     pub fn confirm(&self, prompt: &str) -> std::io::Result<Option<bool>> {
-        let answer = self.suspend(|| inquire::Confirm::new(prompt).with_default(false).prompt());
-        prompt_result(answer)
+        self.ask(PROMPT_ROWS, || {
+            inquire::Confirm::new(prompt).with_default(false).prompt()
+        })
+    }
+
+    /// Runs a prompt with room for `rows` lines of it made first, so that it cannot scroll the
+    /// screen: Ctrl+C (which inquire leaves drawn, unlike Esc) then wipes it from where it began.
+    fn ask<T>(
+        &self,
+        rows: usize,
+        prompt: impl FnOnce() -> Result<T, inquire::InquireError>,
+    ) -> std::io::Result<Option<T>> {
+        self.suspend(|| {
+            let mut stderr = std::io::stderr();
+            // Down `rows` lines (scrolling if need be), back up, and remember the spot.
+            let _ = write!(stderr, "{}\x1b[{rows}A\x1b7", "\n".repeat(rows));
+            let _ = stderr.flush();
+            let answer = prompt();
+            if matches!(answer, Err(inquire::InquireError::OperationInterrupted)) {
+                let _ = write!(stderr, "\x1b8\x1b[J");
+                let _ = stderr.flush();
+            }
+            prompt_result(answer)
+        })
     }
 
     /// Removes the spinner line (at exit, on Ctrl+C).
@@ -170,6 +193,49 @@ impl Ui {
         self.spinner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// stderr as indicatif draws on it, but two columns short of the terminal's width. indicatif
+/// pads its line to the right edge, so the `^C` a terminal echoes on Ctrl+C would wrap onto the
+/// next line and the clearing would wipe that line instead, leaving the spinner drawn above.
+fn narrow_stderr() -> ProgressDrawTarget {
+    ProgressDrawTarget::term_like_with_hz(Box::new(Narrow(console::Term::buffered_stderr())), 20)
+}
+
+#[derive(Debug)]
+struct Narrow(console::Term);
+
+impl indicatif::TermLike for Narrow {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(2).max(1)
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_line(s)
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.0.write_str(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        self.0.flush()
     }
 }
 

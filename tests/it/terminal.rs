@@ -17,24 +17,31 @@ struct Tmux {
 impl Tmux {
     /// `astra ARGS` with only these variables, then `EXIT=<status>`, in a 100-column terminal.
     fn start(env: &[(&str, &str)], args: &[&str]) -> Option<Self> {
-        let mut line = vec![
-            "env".to_owned(),
-            "-i".to_owned(),
-            "TERM=xterm-256color".to_owned(),
-            // Plain text to compare; colours on a terminal have their own snapshot test.
-            "NO_COLOR=1".to_owned(),
-        ];
-        line.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
-        line.push(env!("CARGO_BIN_EXE_astra").to_owned());
-        line.extend(args.iter().map(|a| (*a).to_owned()));
-        let quoted: Vec<String> = line
-            .iter()
-            .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
-            .collect();
-        let script = format!("{}; echo \"EXIT=$?\"; sleep 60", quoted.join(" "));
+        let script = format!("{}; echo \"EXIT=$?\"; sleep 60", astra_line(env, args));
         Self::start_script(&script, 100)
     }
+}
 
+/// `env -i` with only these variables, then `astra ARGS`, quoted for `sh`.
+fn astra_line(env: &[(&str, &str)], args: &[&str]) -> String {
+    let mut line = vec![
+        "env".to_owned(),
+        "-i".to_owned(),
+        "TERM=xterm-256color".to_owned(),
+        // Plain text to compare; colours on a terminal have their own snapshot test.
+        "NO_COLOR=1".to_owned(),
+    ];
+    line.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
+    line.push(env!("CARGO_BIN_EXE_astra").to_owned());
+    line.extend(args.iter().map(|a| (*a).to_owned()));
+    let quoted: Vec<String> = line
+        .iter()
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect();
+    quoted.join(" ")
+}
+
+impl Tmux {
     /// A shell line run in a fresh tmux session `columns` wide (also for interactive shells).
     fn start_script(line: &str, columns: u16) -> Option<Self> {
         if Command::new("tmux").arg("-V").output().is_err() {
@@ -212,6 +219,38 @@ async fn esc_in_the_picker_cancels_with_130_and_sends_nothing() {
         done.contains("EXIT=130") && done.contains("Cancelled; nothing was sent."),
         "{done}"
     );
+    assert!(invite_puts(&emulator).await.is_empty());
+}
+
+/// Ctrl+C in the picker at the bottom of a full screen: the picker is wiped (as Esc does), not
+/// left drawn above the message.
+#[tokio::test]
+async fn ctrl_c_in_the_picker_wipes_it_even_at_the_bottom_of_the_screen() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let astra = astra_line(
+        &home_env(&home, &emulator),
+        &["user", "invite", "c@example.com"],
+    );
+    let Some(tmux) = Tmux::start_script(
+        &format!("seq 1 40; {astra}; echo \"EXIT=$?\"; sleep 60"),
+        100,
+    ) else {
+        return;
+    };
+    tmux.wait_for("Roles to assign");
+    tmux.keys(&["C-c"]);
+    let done = tmux.wait_for("EXIT=");
+    assert!(
+        done.contains("EXIT=130") && done.contains("Cancelled; nothing was sent."),
+        "{done}"
+    );
+    assert!(
+        !done.contains("Roles to assign") && !done.contains("Database Administrator"),
+        "the picker is gone:\n{done}"
+    );
+    assert!(done.contains("\n40\n"), "the lines above it stay:\n{done}");
     assert!(invite_puts(&emulator).await.is_empty());
 }
 
@@ -648,6 +687,31 @@ fn the_spinner_shows_a_retry_and_is_gone_at_the_end() {
         "the spinner line is cleared:\n{done}"
     );
     assert!(done.contains("alice@example.com"), "{done}");
+}
+
+#[test]
+fn ctrl_c_while_the_spinner_turns_leaves_no_spinner_line() {
+    let emulator = Emulator::start(&["--fail", "GET /organizations/users hang"]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let astra = astra_line(&home_env(&home, &emulator), &["user", "list"]);
+    // Ctrl+C signals the whole foreground group: the shell keeps going to print the status.
+    let script = format!("trap true INT; {astra}; echo \"EXIT=$?\"; sleep 60");
+    let Some(tmux) = Tmux::start_script(&script, 100) else {
+        return;
+    };
+    tmux.wait_for("Loading users…");
+    tmux.keys(&["C-c"]);
+    let done = tmux.wait_for("EXIT=");
+    assert!(done.contains("EXIT=130"), "{done}");
+    assert!(
+        done.contains("Interrupted; nothing more was sent."),
+        "{done}"
+    );
+    assert!(
+        !done.contains("Loading users"),
+        "the spinner line is cleared:\n{done}"
+    );
 }
 
 /// An interactive `shell` in tmux with astra's completion registered (its own rc only).
