@@ -225,6 +225,15 @@ impl Serialize for ListedUsersJson<'_, '_> {
 
 struct ListedUserJson<'v, 'a>(&'v ListedUser<'a>);
 
+/// A user's roles as the original's JSON array, written from the parsed roles in place.
+struct RolesJson<'v, 'a>(&'v [ListedRole<'a>]);
+
+impl Serialize for RolesJson<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(RoleJson::from))
+    }
+}
+
 impl Serialize for ListedUserJson<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeStruct};
@@ -239,8 +248,7 @@ impl Serialize for ListedUserJson<'_, '_> {
         }
         if user.roles.is_some() {
             let roles = user.roles().map_err(S::Error::custom)?;
-            let roles: Vec<RoleJson<'_>> = roles.iter().map(RoleJson::from).collect();
-            out.serialize_field("Roles", &roles)?;
+            out.serialize_field("Roles", &RolesJson(&roles))?;
         }
         out.end()
     }
