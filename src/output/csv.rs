@@ -1,5 +1,5 @@
 //! RFC 4180 output whose first two columns are always `code,message` (SPEC §4.3). The data is
-//! written as received: CSV consumers are programs, not terminals.
+//! written as received: CSV consumers are programs, not terminals. A message is one line.
 
 use super::{CsvTable, Outcome, Response};
 use crate::error::CliError;
@@ -8,7 +8,7 @@ pub fn outcome(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Value(view) => value(view.csv()),
         Outcome::Response(Response { message, data, .. }) => {
-            let mut record = vec!["OK".to_owned(), message.clone()];
+            let mut record = vec!["OK".to_owned(), one_line(message)];
             record.extend(data.cells());
             write(data.columns(), std::iter::once(record))
         }
@@ -17,7 +17,7 @@ pub fn outcome(outcome: &Outcome) -> String {
                 let (code, message) = item.result.code_and_message();
                 let mut record = vec![
                     code.to_owned(),
-                    message,
+                    one_line(&message),
                     item.label.clone(),
                     item.result.status().to_owned(),
                 ];
@@ -50,8 +50,21 @@ pub fn value(table: CsvTable) -> String {
 pub fn error(error: &CliError) -> String {
     write(
         &[],
-        std::iter::once(vec![error.code.code().to_owned(), error.message()]),
+        std::iter::once(vec![
+            error.code.code().to_owned(),
+            one_line(&error.message()),
+        ]),
     )
+}
+
+/// A message on one line, as a row of CSV is read: the blank line between its paragraphs (the
+/// `¶` of SPEC §4.4, kept in JSON) becomes a space.
+fn one_line(message: &str) -> String {
+    message
+        .split('\n')
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn write(columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {

@@ -418,7 +418,7 @@ impl Batch {
                 String::new()
             };
             return format!(
-                "{done} of {changes} {} done{failed}, {} not started.{unchanged}",
+                "Error: {done} of {changes} {} done{failed}, {} not started.{unchanged}",
                 plural(changes, "change"),
                 self.count("not started")
             );
@@ -577,7 +577,8 @@ pub fn render_error(error: &CliError, line: &CommandLine, style: Style) -> Rende
 }
 
 /// The message of an item that a signal kept from starting.
-const NOT_STARTED: &str = "Not started: the command was interrupted.";
+/// (Every message whose code is not `OK` starts with `Error: `.)
+const NOT_STARTED: &str = "Error: Not started: the command was interrupted.";
 
 fn next_steps(hints: &[Hint]) -> Option<&[Hint]> {
     (!hints.is_empty()).then_some(hints)
@@ -645,7 +646,7 @@ mod tests {
                     {"user": "b@x.io", "status": "failed", "code": "USER_NOT_FOUND",
                      "message": "Error: User 'b@x.io' not found.\n\nUse 'astra user list'."},
                     {"user": "c@x.io", "status": "not started", "code": "EXECUTION_CANCELLED",
-                     "message": "Not started: the command was interrupted."}
+                     "message": "Error: Not started: the command was interrupted."}
                 ],
                 "nextSteps": null
             })
@@ -658,8 +659,8 @@ mod tests {
             render_as(&mixed_batch(), Format::Csv),
             "code,message,user,status,was_deleted\n\
              OK,User 'a@x.io' has been deleted.,a@x.io,done,true\n\
-             USER_NOT_FOUND,\"Error: User 'b@x.io' not found.\n\nUse 'astra user list'.\",b@x.io,failed,\n\
-             EXECUTION_CANCELLED,Not started: the command was interrupted.,c@x.io,not started,\n"
+             USER_NOT_FOUND,Error: User 'b@x.io' not found. Use 'astra user list'.,b@x.io,failed,\n\
+             EXECUTION_CANCELLED,Error: Not started: the command was interrupted.,c@x.io,not started,\n"
         );
     }
 
@@ -744,10 +745,10 @@ mod tests {
         assert_eq!(
             render_as(&outcome, Format::Csv),
             "code,message,user,status,action,roles\n\
-             EXECUTION_CANCELLED,Not started: the command was interrupted.,a@x.io,not started,invite,RO User\n"
+             EXECUTION_CANCELLED,Error: Not started: the command was interrupted.,a@x.io,not started,invite,RO User\n"
         );
         let json: Value = serde_json::from_str(&render_as(&outcome, Format::Json)).unwrap();
-        assert_eq!(json["message"], "0 of 1 change done, 1 not started.");
+        assert_eq!(json["message"], "Error: 0 of 1 change done, 1 not started.");
         assert_eq!(json["data"][0]["action"], "invite");
         assert_eq!(json["data"][0]["roles"], serde_json::json!(["RO User"]));
     }
@@ -817,7 +818,8 @@ mod tests {
         );
         assert_eq!(
             render_error(&err, &line, style(Format::Csv)).stdout,
-            "code,message\nROLE_NOT_FOUND,\"Error: Role 'x' not found.\n\nUse 'astra role list'.\"\n"
+            "code,message\nROLE_NOT_FOUND,Error: Role 'x' not found. Use 'astra role list'.\n",
+            "one line in CSV; JSON keeps the blank line"
         );
         let human = render_error(&err, &line, style(Format::Human));
         assert_eq!(human.stdout, "");
@@ -855,7 +857,7 @@ mod tests {
         assert_eq!(batch.items.len(), 3);
         assert_eq!(
             batch.summary(),
-            "1 of 3 changes done, 1 failed, 1 not started."
+            "Error: 1 of 3 changes done, 1 failed, 1 not started."
         );
         let err = Outcome::Response(deleted("a"))
             .cancelled(ErrorCode::ExecutionCancelled)

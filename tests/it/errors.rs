@@ -231,3 +231,38 @@ async fn a_delete_retried_into_a_404_counts_as_deleted() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(parse_json(&output)["data"], json!({"wasDeleted": true}));
 }
+
+/// One message rule (README): the original's text everywhere, `Error: ` on every message whose
+/// code is not `OK`, the blank lines kept in JSON and each message on one line in CSV.
+#[test]
+fn a_message_keeps_its_paragraphs_in_json_and_is_one_line_in_csv() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let args = ["user", "delete", "a@x.io", "b@x.io", "--concurrency", "1"];
+    let csv = env.run_at(&emulator.endpoint, &[&args[..], &["-o", "csv"]].concat());
+    assert_exit(&csv, 10, "both missing");
+    let text = stdout(&csv);
+    assert_eq!(
+        text.lines().count(),
+        3,
+        "a header and one line per item:\n{text}"
+    );
+    assert!(
+        text.contains(
+            ",\"Error: User 'a@x.io' does not exist in this organization. This may be expected,"
+        ),
+        "{text}"
+    );
+    let json = parse_json(&env.run_at(&emulator.endpoint, &[&args[..], &["-o", "json"]].concat()));
+    assert!(json["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Error: 2 of 2 changes failed"));
+    let item = json["data"][0]["message"].as_str().unwrap();
+    assert!(
+        item.starts_with(
+            "Error: User 'a@x.io' does not exist in this organization.\n\nThis may be expected,"
+        ),
+        "{item}"
+    );
+}
