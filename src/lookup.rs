@@ -425,6 +425,25 @@ mod tests {
     }
 
     #[test]
+    fn the_closest_email_is_the_one_named_by_its_local_part_else_the_nearest() {
+        let emails = ["alice@example.com", "bob@example.com", "bob@other.io"];
+        assert_eq!(
+            closest_email(emails.into_iter(), "ALICE"),
+            Some("alice@example.com")
+        );
+        assert_eq!(
+            closest_email(emails.into_iter(), "bob"),
+            None,
+            "two bobs: no guess"
+        );
+        assert_eq!(
+            closest_email(emails.into_iter(), "alice@exmple.com"),
+            Some("alice@example.com")
+        );
+        assert_eq!(closest_email(emails.into_iter(), "zed@nowhere.net"), None);
+    }
+
+    #[test]
     fn an_invitation_takes_the_org_id_of_the_users_list() {
         let list = UserList {
             org_id: Some("org-1".into()),

@@ -100,7 +100,7 @@ pub struct Redacting<W: std::io::Write> {
 }
 
 /// How much text is gathered before it is masked and passed on.
-const CHUNK: usize = 64 * 1024;
+const CHUNK: usize = 65_536;
 
 impl<W: std::io::Write> Redacting<W> {
     pub fn new(inner: W, shown: Option<&str>) -> Self {
@@ -299,6 +299,69 @@ mod tests {
             let written = String::from_utf8(stream.finish().unwrap()).unwrap();
             prop_assert_eq!(written, redact_except(&text, shown.as_slice()));
         }
+    }
+
+    /// A piece that holds a token and ends inside a character keeps that character's first bytes
+    /// for the next piece; a piece that is not UTF-8 at all is masked as lossy text.
+    #[test]
+    fn a_character_cut_in_two_after_a_token_is_completed_by_the_next_piece() {
+        let token = valid();
+        let filler = "w".repeat(CHUNK - token.len() - 2);
+        let text = format!("{filler}{token} é and more");
+        let cut = filler.len() + token.len() + 2; // inside the two bytes of 'é'
+        let mut stream = Redacting::new(Vec::new(), None);
+        std::io::Write::write_all(&mut stream, &text.as_bytes()[..cut]).unwrap();
+        assert_eq!(
+            stream.pending, b"\xc3",
+            "only the cut character is held back"
+        );
+        std::io::Write::write_all(&mut stream, &text.as_bytes()[cut..]).unwrap();
+        let written = String::from_utf8(stream.finish().unwrap()).unwrap();
+        assert_eq!(written, format!("{filler}AstraCS:aaaa****bbbb é and more"));
+
+        let mut broken = Redacting::new(Vec::new(), None);
+        let mut bytes = format!("{token} ").into_bytes();
+        bytes.extend([0xff, b'x']);
+        bytes.resize(CHUNK + 1, b'y');
+        std::io::Write::write_all(&mut broken, &bytes).unwrap();
+        assert!(broken.pending.is_empty(), "a bad byte is not waited on");
+        let written = String::from_utf8(broken.finish().unwrap()).unwrap();
+        assert!(
+            written.starts_with("AstraCS:aaaa****bbbb \u{fffd}xyy"),
+            "{}",
+            &written[..30]
+        );
+    }
+
+    #[test]
+    fn the_first_letters_of_a_token_after_another_token_wait_for_the_rest() {
+        let token = valid();
+        let filler = "u".repeat(CHUNK);
+        let mut stream = Redacting::new(Vec::new(), None);
+        std::io::Write::write_all(&mut stream, format!("{token} {filler}Astr").as_bytes()).unwrap();
+        assert_eq!(stream.pending, b"Astr");
+        std::io::Write::write_all(&mut stream, &token.as_bytes()[4..]).unwrap();
+        let written = String::from_utf8(stream.finish().unwrap()).unwrap();
+        assert_eq!(
+            written,
+            format!("AstraCS:aaaa****bbbb {filler}AstraCS:aaaa****bbbb")
+        );
+    }
+
+    #[test]
+    fn flush_passes_on_what_was_masked_but_holds_an_unfinished_token() {
+        let mut stream = Redacting::new(
+            std::io::BufWriter::with_capacity(4 * CHUNK, Vec::new()),
+            None,
+        );
+        let text = format!("{}AstraCS:abcd", "v".repeat(CHUNK));
+        std::io::Write::write_all(&mut stream, text.as_bytes()).unwrap();
+        std::io::Write::flush(&mut stream).unwrap();
+        assert_eq!(
+            stream.inner.get_ref().as_slice(),
+            "v".repeat(CHUNK).as_bytes()
+        );
+        assert_eq!(stream.pending, b"AstraCS:abcd");
     }
 
     #[test]

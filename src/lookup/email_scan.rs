@@ -21,7 +21,7 @@ pub struct EmailScan<'e> {
     dropped: usize,
     /// Where in `window` the search for the next `Email` key resumes.
     scanned: usize,
-    /// Where in `window` the matched user's `Email` key is, once one matched.
+    /// Where in `window` the matched user's `Email` key is (its `mail"`), once one matched.
     matched: Option<usize>,
     found: Option<Result<User, String>>,
     /// Every email seen, one per line.
@@ -97,8 +97,8 @@ impl<'e> EmailScan<'e> {
 
     /// Lets go of the body before the last [`KEEP`] bytes behind the search.
     fn forget(&mut self) {
-        if self.matched.is_none() && self.scanned > KEEP {
-            let cut = self.scanned - KEEP;
+        if self.matched.is_none() {
+            let cut = self.scanned.saturating_sub(KEEP);
             self.window.drain(..cut);
             self.dropped += cut;
             self.scanned -= cut;
@@ -129,7 +129,7 @@ fn email_at(bytes: &[u8], name: usize) -> Value<'_> {
         serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<Option<Text>>();
     match values.next() {
         Some(Ok(Some(text))) => Value::Email {
-            key: name - 2,
+            key: name,
             end: start + values.byte_offset(),
             text,
         },
@@ -202,7 +202,9 @@ fn user_around(window: &[u8], key: usize, email: &str) -> Around {
             serde_json::Deserializer::from_slice(&window[open..]).into_iter::<ListedUser>();
         match users.next() {
             Some(Ok(user))
-                if open + users.byte_offset() > key && same_email(user.email(), email) =>
+                if (open..open + users.byte_offset()).contains(&key)
+                    && same_email(user.email(), email)
+                    && has_user_id(&window[open..open + users.byte_offset()]) =>
             {
                 return match user.to_user() {
                     Ok(user) => Around::Found(user),
@@ -214,6 +216,17 @@ fn user_around(window: &[u8], key: usize, email: &str) -> Around {
         }
     }
     Around::Missing("the user holding the email could not be read".to_owned())
+}
+
+/// Whether an object names a user id: what tells a user from a role inside it (a role's key is
+/// `id`, which the user model also accepts).
+fn has_user_id(object: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct UserId {
+        #[serde(rename = "UserID", alias = "userID", alias = "userId")]
+        _id: serde::de::IgnoredAny,
+    }
+    serde_json::from_slice::<UserId>(object).is_ok()
 }
 
 #[cfg(test)]
@@ -273,6 +286,26 @@ mod tests {
     }
 
     #[test]
+    fn only_email_keys_are_read_and_a_bad_value_is_passed_over() {
+        let body = br#"{"Users":[
+            {"UserID":"u0","Status":"gmail","BackupEmail":"ann@x.io","Email":7},
+            {"UserID":"u1","Roles":[{"id":"r1","email":"ann@x.io"}],"Email":"ann@x.io"},
+            {"UserID":"u2","Email":"ann@x.io"}]}"#;
+        for size in [3, body.len()] {
+            let user = found(body, "ann@x.io", size);
+            assert_eq!(
+                user.id, "u1",
+                "not a BackupEmail, not a role's email ({size})"
+            );
+        }
+        let Scanned::Missing(emails) = scan(body, "bob@x.io", 4).0 else {
+            panic!("missing");
+        };
+        // A number is no email (the role's, read as one, only widens the hint's choice).
+        assert_eq!(emails, "ann@x.io\nann@x.io\nann@x.io\n");
+    }
+
+    #[test]
     fn reading_stops_once_the_user_is_whole() {
         let (_, fed) = scan(BODY.as_bytes(), "x@y.io", 16);
         assert!(fed < BODY.len() / 2, "{fed} of {}", BODY.len());
@@ -329,5 +362,12 @@ mod tests {
             panic!("found");
         };
         assert_eq!(user.id, "u39999");
+        let (Scanned::Missing(emails), _) =
+            self::scan(body.as_bytes(), "nobody@example.com", 16 * 1024)
+        else {
+            panic!("missing");
+        };
+        assert_eq!(emails.lines().count(), 40_000, "each email seen once");
+        assert_eq!(emails.lines().last(), Some("user39999@example.com"));
     }
 }
