@@ -70,7 +70,6 @@ impl<'e> EmailScan<'e> {
                     return;
                 }
                 Value::NotAKey => self.scanned = name + 5,
-                Value::Null(end) => self.scanned = end,
                 Value::Email { key, end, text } => {
                     self.scanned = end;
                     if same_email(&text, self.email) {
@@ -133,7 +132,8 @@ fn email_at(bytes: &[u8], name: usize) -> Value<'_> {
             end: start + values.byte_offset(),
             text,
         },
-        Some(Ok(None)) => Value::Null(start + values.byte_offset()),
+        // `"Email": null`: no email, and the search goes on after the key.
+        Some(Ok(None)) => Value::NotAKey,
         Some(Err(err)) if err.is_eof() => Value::Incomplete,
         None => Value::Incomplete,
         Some(Err(_)) => Value::NotAKey,
@@ -142,8 +142,8 @@ fn email_at(bytes: &[u8], name: usize) -> Value<'_> {
 
 enum Value<'w> {
     Incomplete,
+    /// Not an `Email` key, or one without an email: the search goes on after it.
     NotAKey,
-    Null(usize),
     Email {
         key: usize,
         end: usize,
