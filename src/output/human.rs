@@ -109,24 +109,15 @@ pub fn table(table: &Table) -> String {
 /// the original's layout.
 pub fn table_within(table: &Table, width: Option<usize>) -> String {
     let Some(width) = width else {
-        return plain_table(table);
+        return plain_text(&table.columns, &escaped_rows(table));
     };
     // SPEC §4.1: a value is wrapped only between words, never inside an id, email, DRN or URL;
     // when even that cannot fit, the table is not wrapped at all.
-    // Each cell escaped once, its values one per line, for both the floors and the table.
-    let rows: Vec<Vec<String>> = table
-        .rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|values| cell_lines(values).join("\n"))
-                .collect()
-        })
-        .collect();
+    let rows = escaped_rows(table);
     let floors = word_floors(&table.columns, &rows);
     let needed: usize = floors.iter().map(|w| w + 3).sum::<usize>() + 1;
     if needed > width {
-        return plain_table(table);
+        return plain_text(&table.columns, &rows);
     }
     let mut comfy = Comfy::new();
     comfy.load_preset(BOX);
@@ -184,9 +175,9 @@ fn cell_lines(values: &[String]) -> Vec<std::borrow::Cow<'_, str>> {
         .collect()
 }
 
-/// The original's layout for a [`Table`]: each cell's values escaped, one line each.
-fn plain_table(table: &Table) -> String {
-    let rows: Vec<Vec<String>> = table
+/// Each cell escaped once, its values one per line: what both layouts lay out.
+fn escaped_rows(table: &Table) -> Vec<Vec<String>> {
+    table
         .rows
         .iter()
         .map(|row| {
@@ -194,10 +185,14 @@ fn plain_table(table: &Table) -> String {
                 .map(|values| cell_lines(values).join("\n"))
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// The original's layout of escaped rows, as one string.
+fn plain_text(columns: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = Vec::new();
     // Writing into a Vec cannot fail.
-    let _ = write_plain(&mut out, &table.columns, || rows.iter());
+    let _ = write_plain(&mut out, columns, || rows.iter());
     String::from_utf8(out).unwrap_or_default()
 }
 

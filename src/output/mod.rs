@@ -5,7 +5,7 @@
 //! its CSV columns itself (the CSV header is a contract, SPEC §4.3).
 
 mod csv;
-pub(crate) mod human;
+mod human;
 pub mod json;
 pub mod views;
 
