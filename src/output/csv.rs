@@ -39,12 +39,39 @@ pub fn outcome(outcome: &Outcome) -> String {
 
 /// A value's rows, each after `OK` and an empty message.
 pub fn value(table: CsvTable) -> String {
-    let rows = table.rows.into_iter().map(|cells| {
-        let mut record = vec!["OK".to_owned(), String::new()];
-        record.extend(cells);
-        record
-    });
-    write(table.columns, rows)
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_value(&mut out, table.columns, table.rows.iter());
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`value`] written into `out` row by row, from any rows of cells (`user list` writes its
+/// 100,000 users from the body they were read from).
+pub fn write_value<W, R, T>(
+    out: W,
+    columns: &[&str],
+    rows: impl Iterator<Item = R>,
+) -> std::io::Result<()>
+where
+    W: std::io::Write,
+    R: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let mut writer = writer(out);
+    writer.write_record(["code", "message"].iter().chain(columns))?;
+    for cells in rows {
+        writer.write_field("OK")?;
+        writer.write_field("")?;
+        writer.write_record(cells)?;
+    }
+    writer.flush()
+}
+
+/// A CSV writer with the line ends of the contract (`\n`, as the original writes).
+fn writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
 }
 
 pub fn error(error: &CliError) -> String {
@@ -68,9 +95,7 @@ fn one_line(message: &str) -> String {
 }
 
 fn write(columns: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut writer = writer(Vec::new());
     let header = ["code", "message"].iter().chain(columns);
     // Writing to a Vec cannot fail; a failure would only drop rows, never panic.
     let _ = writer.write_record(header);

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{human, json, CsvTable, Format, Record, Style, Table, ValueView};
+use super::{csv, human, json, CsvTable, Format, Record, Style, Table, ValueView};
 use crate::api::models::{ListedRole, ListedUser, Policy, Role, User, UserStatus};
 use crate::api::Listing;
 use crate::error::CliError;
@@ -136,12 +136,12 @@ impl UsersView {
     }
 
     fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut writer = csv_writer(out);
-        writer.write_record(["code", "message", "user_id", "user_email", "status"])?;
-        for user in self.users() {
-            writer.write_record(["OK", "", &user.id, user.email(), user.status()])?;
-        }
-        writer.flush()
+        let rows = self.users().iter();
+        csv::write_value(
+            out,
+            USER_CSV_COLUMNS,
+            rows.map(|user| [&*user.id, user.email(), user.status()]),
+        )
     }
 }
 
@@ -167,7 +167,7 @@ impl ValueView for UsersView {
 
     fn csv(&self) -> CsvTable {
         CsvTable {
-            columns: &["user_id", "user_email", "status"],
+            columns: USER_CSV_COLUMNS,
             rows: self
                 .users()
                 .iter()
@@ -206,13 +206,7 @@ impl ValueView for UsersView {
 }
 
 const USER_COLUMNS: &[&str] = &["User Id", "User Email", "Status"];
-
-/// A CSV writer with the line ends the contract shows.
-fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out)
-}
+const USER_CSV_COLUMNS: &[&str] = &["user_id", "user_email", "status"];
 
 /// The users of a listing as the original's JSON array, each user's roles read as it is written.
 struct ListedUsersJson<'v, 'a>(&'v [ListedUser<'a>]);
