@@ -640,11 +640,7 @@ async fn a_streamed_list_masks_tokens_across_pieces_and_checks_roles_first() {
     .await;
     let env = TestEnv::new();
     for format in ["json", "csv", "human"] {
-        let output = env
-            .astra_at(&endpoint(&server))
-            .args(["user", "list", "-o", format])
-            .output()
-            .unwrap();
+        let output = env.run_at(&endpoint(&server), &["user", "list", "-o", format]);
         assert_eq!(output.status.code(), Some(0), "{format}");
         let text = stdout(&output);
         assert!(text.len() > 2 * 64 * 1024, "{format}: several pieces");
@@ -668,11 +664,7 @@ async fn a_streamed_list_masks_tokens_across_pieces_and_checks_roles_first() {
         ))],
     )
     .await;
-    let json = env
-        .astra_at(&endpoint(&broken))
-        .args(["user", "list", "-o", "json"])
-        .output()
-        .unwrap();
+    let json = env.run_at(&endpoint(&broken), &["user", "list", "-o", "json"]);
     assert_eq!(json.status.code(), Some(8), "{}", transcript(&json));
     let value = parse_json(&json);
     assert_eq!(value["code"], "BAD_RESPONSE");
@@ -685,16 +677,28 @@ async fn a_streamed_list_masks_tokens_across_pieces_and_checks_roles_first() {
         serde_json::Value::Null,
         "no user was written before the error"
     );
-    let csv = env
-        .astra_at(&endpoint(&broken))
-        .args(["user", "list", "-o", "csv"])
-        .output()
-        .unwrap();
+    let csv = env.run_at(&endpoint(&broken), &["user", "list", "-o", "csv"]);
     assert_eq!(
         stdout(&csv),
         "code,message,user_id,user_email,status\nOK,,u1,a@x.io,\nOK,,u2,b@x.io,\n",
         "CSV shows no roles, so it does not need them"
     );
+    // --role reads every user's roles, whatever --status keeps.
+    let filtered = env.run_at(
+        &endpoint(&broken),
+        &[
+            "user",
+            "list",
+            "--role",
+            "0a570005-4e1a-4b5c-8d2e-000000000006",
+            "--status",
+            "invited",
+            "-o",
+            "csv",
+        ],
+    );
+    assert_eq!(filtered.status.code(), Some(8), "{}", transcript(&filtered));
+    assert!(stdout(&filtered).starts_with("code,message\nBAD_RESPONSE,"));
 }
 
 /// `user get EMAIL` reads the list as it arrives and stops at the user: found in any case, in a

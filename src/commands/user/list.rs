@@ -2,6 +2,7 @@
 //! client-side (one round trip; two with `--role NAME`, users ∥ roles).
 
 use crate::api::models::ListedUser;
+use crate::api::ApiError;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::resolve_roles;
@@ -42,28 +43,37 @@ pub async fn run(context: &Context, args: &UserListArgs) -> Result<Outcome, CliE
         }
     };
     context.remember_emails(&listing.borrow_dependent().users);
-    if role_id.is_some() {
-        listing.check_roles()?;
-    }
     let email = args.email.as_deref().map(str::to_lowercase);
+    // With --role every user's roles are read, once: the first one the API described wrongly
+    // is BAD_RESPONSE, whatever the other filters keep.
+    let mut unreadable = None;
     listing.with_dependent_mut(|_, listing| {
         listing.users.retain(|user| {
-            args.status.is_none_or(|status| has_status(user, status))
-                && role_id.as_deref().is_none_or(|id| holds(user, id))
+            role_id
+                .as_deref()
+                .is_none_or(|id| holds(user, id, &mut unreadable))
+                && args.status.is_none_or(|status| has_status(user, status))
                 && email
                     .as_deref()
                     .is_none_or(|glob| glob_match(glob, &user.email().to_lowercase()))
         });
     });
-    Ok(Outcome::value(UsersView { listing }))
+    match unreadable {
+        Some(err) => Err(ApiError::listing(&err).into()),
+        None => Ok(Outcome::value(UsersView { listing })),
+    }
 }
 
-/// Whether the user holds the role with this id (its roles were checked to parse).
-fn holds(user: &ListedUser, id: &str) -> bool {
-    user.roles()
-        .unwrap_or_default()
-        .iter()
-        .any(|role| role.id.eq_ignore_ascii_case(id))
+/// Whether the user holds the role with this id; roles that do not parse are kept in
+/// `unreadable` (the first of them) and hold nothing.
+fn holds(user: &ListedUser, id: &str, unreadable: &mut Option<serde_json::Error>) -> bool {
+    match user.roles() {
+        Ok(roles) => roles.iter().any(|role| role.id.eq_ignore_ascii_case(id)),
+        Err(err) => {
+            unreadable.get_or_insert(err);
+            false
+        }
+    }
 }
 
 fn has_status(user: &ListedUser, status: StatusFilter) -> bool {
