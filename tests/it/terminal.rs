@@ -201,31 +201,9 @@ async fn the_role_picker_preselects_the_default_filters_and_accepts() {
     assert_eq!(puts[0]["body"]["roles"].as_array().unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn esc_in_the_picker_cancels_with_130_and_sends_nothing() {
-    let emulator = Emulator::start(&[]);
-    let env = TestEnv::new();
-    let home = env.home.path().to_str().unwrap().to_owned();
-    let Some(tmux) = Tmux::start(
-        &home_env(&home, &emulator),
-        &["user", "invite", "esc@example.com"],
-    ) else {
-        return;
-    };
-    tmux.wait_for("Roles to assign");
-    tmux.keys(&["Escape"]);
-    let done = tmux.wait_for("EXIT=");
-    assert!(
-        done.contains("EXIT=130") && done.contains("Cancelled; nothing was sent."),
-        "{done}"
-    );
-    assert!(invite_puts(&emulator).await.is_empty());
-}
-
-/// Ctrl+C in the picker at the bottom of a full screen: the picker is wiped (as Esc does), not
-/// left drawn above the message.
-#[tokio::test]
-async fn ctrl_c_in_the_picker_wipes_it_even_at_the_bottom_of_the_screen() {
+/// `user invite` at the bottom of a full screen (40 lines above it), its role picker answered
+/// with `key`: the screen once it exited, and the invitations sent.
+async fn invite_picker_answered_with(key: &str) -> Option<(String, Vec<serde_json::Value>)> {
     let emulator = Emulator::start(&[]);
     let env = TestEnv::new();
     let home = env.home.path().to_str().unwrap().to_owned();
@@ -233,15 +211,35 @@ async fn ctrl_c_in_the_picker_wipes_it_even_at_the_bottom_of_the_screen() {
         &home_env(&home, &emulator),
         &["user", "invite", "c@example.com"],
     );
-    let Some(tmux) = Tmux::start_script(
+    let tmux = Tmux::start_script(
         &format!("seq 1 40; {astra}; echo \"EXIT=$?\"; sleep 60"),
         100,
-    ) else {
+    )?;
+    tmux.wait_for("Roles to assign");
+    tmux.keys(&[key]);
+    let done = tmux.wait_for("EXIT=");
+    Some((done, invite_puts(&emulator).await))
+}
+
+#[tokio::test]
+async fn esc_in_the_picker_cancels_with_130_and_sends_nothing() {
+    let Some((done, puts)) = invite_picker_answered_with("Escape").await else {
         return;
     };
-    tmux.wait_for("Roles to assign");
-    tmux.keys(&["C-c"]);
-    let done = tmux.wait_for("EXIT=");
+    assert!(
+        done.contains("EXIT=130") && done.contains("Cancelled; nothing was sent."),
+        "{done}"
+    );
+    assert!(puts.is_empty());
+}
+
+/// Ctrl+C in the picker at the bottom of a full screen: the picker is wiped (as Esc does), not
+/// left drawn above the message.
+#[tokio::test]
+async fn ctrl_c_in_the_picker_wipes_it_even_at_the_bottom_of_the_screen() {
+    let Some((done, puts)) = invite_picker_answered_with("C-c").await else {
+        return;
+    };
     assert!(
         done.contains("EXIT=130") && done.contains("Cancelled; nothing was sent."),
         "{done}"
@@ -251,7 +249,7 @@ async fn ctrl_c_in_the_picker_wipes_it_even_at_the_bottom_of_the_screen() {
         "the picker is gone:\n{done}"
     );
     assert!(done.contains("\n40\n"), "the lines above it stay:\n{done}");
-    assert!(invite_puts(&emulator).await.is_empty());
+    assert!(puts.is_empty());
 }
 
 #[tokio::test]
