@@ -135,31 +135,28 @@ impl<W: std::io::Write> Redacting<W> {
             return Ok(());
         }
         let shown: Vec<&str> = self.shown.iter().map(String::as_str).collect();
-        let (text, cut) = match std::str::from_utf8(&self.pending) {
-            Ok(text) => (
-                Cow::Borrowed(text),
-                if last { text.len() } else { open_tail(text) },
-            ),
+        // The text to mask, how much of it to pass on, and how many bytes that consumes.
+        let (text, cut, consumed) = match std::str::from_utf8(&self.pending) {
+            Ok(text) => {
+                let cut = if last { text.len() } else { open_tail(text) };
+                (Cow::Borrowed(text), cut, cut)
+            }
             Err(err) if !last && err.error_len().is_none() => {
                 // Only a character cut in two at the end: the next write completes it.
                 let text =
                     std::str::from_utf8(&self.pending[..err.valid_up_to()]).unwrap_or_default();
-                (Cow::Borrowed(text), open_tail(text))
+                let cut = open_tail(text);
+                (Cow::Borrowed(text), cut, cut)
             }
             // Not UTF-8 (nothing the tool renders): masked as lossy text, all of it.
             Err(_) => {
                 let text = String::from_utf8_lossy(&self.pending).into_owned();
-                let len = text.len();
-                (Cow::Owned(text), len)
+                let cut = text.len();
+                (Cow::Owned(text), cut, self.pending.len())
             }
         };
         self.inner
             .write_all(redact_except(&text[..cut], &shown).as_bytes())?;
-        let consumed = if matches!(text, Cow::Owned(_)) {
-            self.pending.len()
-        } else {
-            cut
-        };
         self.pending.drain(..consumed);
         Ok(())
     }
