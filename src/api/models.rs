@@ -139,17 +139,24 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A user (`GET /organizations/users/{id}`, or one of the list): read as a [`ListedUser`], so
+/// that the two share one description of the wire format. Like the list, it is read from the
+/// body's bytes (`serde_json::from_slice`), which the raw roles borrow from.
+#[derive(Debug, Clone)]
 pub struct User {
-    #[serde(rename = "UserID", alias = "userID", alias = "userId", alias = "id")]
     pub id: String,
-    #[serde(rename = "Email", alias = "email", default)]
     pub email: Option<String>,
-    #[serde(rename = "Status", alias = "status", default)]
     pub status: Option<UserStatus>,
     /// `None` when the API sent no roles (or null): the JSON output then omits `Roles`.
-    #[serde(rename = "Roles", alias = "roles", default)]
     pub roles: Option<Vec<Role>>,
+}
+
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ListedUser::deserialize(deserializer)?
+            .to_user()
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 impl User {
@@ -376,6 +383,22 @@ mod tests {
             assert_eq!(list.users[0].roles()[0].name(), "RO User");
             assert_eq!(list.users[0].status, Some(UserStatus::Active));
         }
+    }
+
+    #[test]
+    fn one_user_reads_as_a_user_of_the_list_does() {
+        let live = r#"{"UserID":"u","Email":"a@b.c","Status":"invited","Roles":[{"ID":"r","Name":"RO User"}]}"#;
+        let documented = r#"{"userID":"u","email":"a@b.c","status":"invited","roles":[{"id":"r","name":"RO User"}]}"#;
+        for text in [live, documented] {
+            let user: User = serde_json::from_str(text).unwrap();
+            assert_eq!((user.id.as_str(), user.email()), ("u", "a@b.c"));
+            assert_eq!(user.status, Some(UserStatus::Invited));
+            assert_eq!(user.roles()[0].name(), "RO User");
+        }
+        let bare: User = serde_json::from_str(r#"{"UserID":"u","Roles":null}"#).unwrap();
+        assert!(bare.roles.is_none() && bare.email.is_none());
+        let err = serde_json::from_str::<User>(r#"{"UserID":"u","Roles":[{"name":"x"}]}"#);
+        assert!(err.unwrap_err().to_string().contains("missing field `id`"));
     }
 
     #[test]
