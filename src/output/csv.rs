@@ -1,12 +1,12 @@
 //! RFC 4180 output whose first two columns are always `code,message` (SPEC §4.3). The data is
 //! written as received: CSV consumers are programs, not terminals. A message is one line.
 
-use super::{CsvTable, Outcome, Response};
+use super::{CsvTable, Outcome, Response, Style};
 use crate::error::CliError;
 
-pub fn outcome(outcome: &Outcome) -> String {
+pub fn outcome(outcome: &Outcome, style: Style) -> String {
     match outcome {
-        Outcome::Value(view) => value(view.csv()),
+        Outcome::Value(view) => super::value_text(view.as_ref(), style),
         Outcome::Response(Response { message, data, .. }) => {
             let mut record = vec!["OK".to_owned(), one_line(message)];
             record.extend(data.cells());

@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{next_steps, Batch, Outcome};
+use super::{next_steps, Batch, Outcome, Style};
 use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
 
@@ -42,9 +42,9 @@ struct ResponseEnvelope<'a> {
     next_steps: Option<&'a [Hint]>,
 }
 
-pub fn outcome(outcome: &Outcome, line: &CommandLine) -> String {
+pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> String {
     match outcome {
-        Outcome::Value(view) => view.json(),
+        Outcome::Value(view) => super::value_text(view.as_ref(), style),
         Outcome::Response(response) => {
             let hints = line.hints(&response.suggestions);
             pretty(&ResponseEnvelope {

@@ -533,20 +533,14 @@ pub struct Rendered {
 }
 
 pub fn render(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered {
-    if let Outcome::Value(view) = outcome {
-        return Rendered {
-            stdout: value_text(view.as_ref(), style),
-            stderr: String::new(),
-        };
-    }
     match style.format {
         Format::Human => human::outcome(outcome, line, style),
         Format::Json => Rendered {
-            stdout: json::outcome(outcome, line),
+            stdout: json::outcome(outcome, line, style),
             stderr: String::new(),
         },
         Format::Csv => Rendered {
-            stdout: csv::outcome(outcome),
+            stdout: csv::outcome(outcome, style),
             stderr: String::new(),
         },
     }
