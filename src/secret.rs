@@ -28,9 +28,9 @@ impl fmt::Debug for Secret {
 /// `AstraCS:abcd****wxyz`: enough to tell two tokens apart, not enough to use one. A value too
 /// short to keep 4 + 4 characters and still hide at least as many is masked whole.
 pub fn mask(value: &str) -> String {
-    let (prefix, body) = match value.strip_prefix(PREFIX) {
-        Some(body) => (PREFIX, body),
-        None => ("", value),
+    let (prefix, body) = match value.get(..PREFIX.len()) {
+        Some(head) if head.eq_ignore_ascii_case(PREFIX) => value.split_at(PREFIX.len()),
+        _ => ("", value),
     };
     let body: Vec<char> = body.chars().collect();
     let already_masked = body.len() == 12 && body[4..8].iter().all(|c| *c == '*');
@@ -45,8 +45,19 @@ pub fn mask(value: &str) -> String {
     format!("{prefix}{head}****{tail}")
 }
 
-/// Masks every token-shaped string (`AstraCS:` and the token characters after it) in `text`,
-/// whatever its origin: the last line of defence before anything is printed or logged.
+/// Where the first `AstraCS:` of `bytes` starts, in any letter case (`astracs:` is a token
+/// lower-cased by whatever quoted it: SPEC §6). Found from the colon, which memchr finds fast.
+fn find_prefix(bytes: &[u8]) -> Option<usize> {
+    let name = &PREFIX.as_bytes()[..PREFIX.len() - 1];
+    memchr::memchr_iter(b':', bytes)
+        .filter(|&colon| colon >= name.len())
+        .map(|colon| colon - name.len())
+        .find(|&start| bytes[start..start + name.len()].eq_ignore_ascii_case(name))
+}
+
+/// Masks every token-shaped string (`AstraCS:` in any letter case and the token characters
+/// after it) in `text`, whatever its origin: the last line of defence before anything is
+/// printed or logged.
 pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
     redact_except(text, &[])
 }
@@ -54,12 +65,12 @@ pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
 /// [`redact`], letting through exactly the tokens in `shown`: what `token get` and `token
 /// create` print on stdout on purpose (SPEC §6). Any other token in the text is still masked.
 pub fn redact_except<'a>(text: &'a str, shown: &[&str]) -> std::borrow::Cow<'a, str> {
-    if memchr::memmem::find(text.as_bytes(), PREFIX.as_bytes()).is_none() {
+    if find_prefix(text.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find(PREFIX) {
+    while let Some(start) = find_prefix(rest.as_bytes()) {
         out.push_str(&rest[..start]);
         let candidate = &rest[start..];
         let end = candidate[PREFIX.len()..]
@@ -121,7 +132,7 @@ impl<W: std::io::Write> Redacting<W> {
     /// Writes the masked text, all of it when `last`, else up to a possibly unfinished token or
     /// character.
     fn pass_on(&mut self, last: bool) -> std::io::Result<()> {
-        if memchr::memmem::find(&self.pending, PREFIX.as_bytes()).is_none() {
+        if find_prefix(&self.pending).is_none() {
             // Nearly always: no token, and the bytes pass as they are (but for the first
             // letters of `AstraCS:` at the end, which the next write may complete).
             let cut = self.pending.len()
@@ -180,7 +191,7 @@ impl<W: std::io::Write> std::io::Write for Redacting<W> {
 /// or the first letters of `AstraCS:`; the text's length when it ends cleanly.
 fn open_tail(text: &str) -> usize {
     let mut rest = 0;
-    while let Some(found) = memchr::memmem::find(&text.as_bytes()[rest..], PREFIX.as_bytes()) {
+    while let Some(found) = find_prefix(&text.as_bytes()[rest..]) {
         let start = rest + found;
         let after = start + PREFIX.len();
         match text[after..].find(|c: char| !is_token_char(c)) {
@@ -195,7 +206,10 @@ fn open_tail(text: &str) -> usize {
 fn partial_prefix(bytes: &[u8]) -> usize {
     (1..PREFIX.len())
         .rev()
-        .find(|n| bytes.ends_with(&PREFIX.as_bytes()[..*n]))
+        .find(|n| {
+            bytes.len() >= *n
+                && bytes[bytes.len() - n..].eq_ignore_ascii_case(&PREFIX.as_bytes()[..*n])
+        })
         .unwrap_or(0)
 }
 
@@ -248,6 +262,13 @@ mod tests {
             "from AstraCS:aaaa****bbbb."
         );
         assert_eq!(redact("x=AstraCS:...\n"), "x=AstraCS:...\n");
+        let lower = valid().to_ascii_lowercase();
+        assert_eq!(
+            redact(&format!("not '{lower}'")),
+            "not 'astracs:aaaa****bbbb'"
+        );
+        assert_eq!(redact("ASTRACS:0123456789abcdefghij"), "ASTRACS:0123****ghij");
+        assert_eq!(redact("cs:abc s: astra:x"), "cs:abc s: astra:x");
         let unicode = format!("AstraCS:{}é{}", "a".repeat(24), "b".repeat(63));
         assert_eq!(redact(&unicode), "AstraCS:aaaa****bbbb");
     }
@@ -259,8 +280,12 @@ mod tests {
             middle in "[A-Za-z0-9]{24}",
             secret in "[A-Za-z0-9]{64}",
             after in any::<String>(),
+            upper in proptest::collection::vec(any::<bool>(), 7),
         ) {
-            let token = format!("AstraCS:{middle}:{secret}");
+            let prefix: String = "astracs".chars().zip(upper)
+                .map(|(c, up)| if up { c.to_ascii_uppercase() } else { c })
+                .collect();
+            let token = format!("{prefix}:{middle}:{secret}");
             let text = format!("{before}{token}{after}");
             let redacted = redact(&text);
             prop_assert!(!redacted.contains(&secret[4..60]));
@@ -276,6 +301,8 @@ mod tests {
                     Just("AstraCS:abcdefghijklmnopqrstuvwx:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".to_owned()),
                     Just("AstraCS:shown0000000000000000000:ffff".to_owned()),
                     Just("é, AstraCS:".to_owned()),
+                    Just("astracs:abcdefghijklmnopqrstuvwx:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".to_owned()),
+                    Just("ASTRAcs".to_owned()),
                     Just("x".repeat(CHUNK - 3)),
                 ],
                 0..8,

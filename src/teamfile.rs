@@ -122,19 +122,19 @@ fn parse_csv(text: &str) -> Result<Vec<Entry>, RowProblem> {
         .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
+    let header = reader
         .headers()
-        .map_err(|err| RowProblem::new(1, format!("cannot read the header: {err}")))?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    if header != ["email", "roles"] {
+        .map_err(|err| RowProblem::new(1, format!("cannot read the header: {err}")))?;
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    let expected = names.len() == 2
+        && names[0].eq_ignore_ascii_case("email")
+        && names[1].eq_ignore_ascii_case("roles");
+    if !expected {
+        // Quoted as written and masked first: a token file passed by mistake is its header.
+        let written = crate::secret::redact(&names.join(",")).into_owned();
         return Err(RowProblem::new(
             1,
-            format!(
-                "the header must be 'email,roles', not '{}'",
-                header.join(",")
-            ),
+            format!("the header must be 'email,roles', not '{written}'"),
         ));
     }
     let mut entries = Vec::new();

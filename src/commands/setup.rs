@@ -2,7 +2,7 @@
 //! (hidden) on a terminal, checks it (SPEC §3.2, then one `GET /organizations/roles`), and saves
 //! it as a profile. A token that is refused is never saved.
 
-use crate::commands::config::{check_free, file, save, token_to_save};
+use crate::commands::config::{check_free, check_profile_name, file, save, token_to_save};
 use crate::commands::Context;
 use crate::config;
 use crate::error::{CliError, ErrorCode};
@@ -17,6 +17,7 @@ pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliErr
         .profile
         .clone()
         .unwrap_or_else(|| "default".to_owned());
+    check_profile_name(&name)?;
     let target = config::flags_or_variables(request.env, request.local_endpoint.clone())?;
     // A file that does not parse is refused before the token is asked for or sent.
     let path = file(context)?;

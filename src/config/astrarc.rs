@@ -68,6 +68,29 @@ pub fn classify(line: &str) -> Line<'_> {
     }
 }
 
+/// The longest profile name `config create`, `setup -p` and `--save-profile` accept.
+pub const MAX_PROFILE_NAME: usize = 64;
+
+/// Why `name` cannot be a profile written to the file (SPEC §1.11), or `None` when it can: a
+/// name that [`classify`] would not read back as the same section would break the file.
+pub fn profile_name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("it is empty")
+    } else if redact(name) != name || name.to_ascii_lowercase().starts_with("astracs:") {
+        Some("it looks like a token (pass the token with --token)")
+    } else if name.chars().count() > MAX_PROFILE_NAME {
+        Some("it is longer than 64 characters")
+    } else if name.chars().any(char::is_control) {
+        Some("it holds a control character (a newline, a tab…)")
+    } else if name.contains(['[', ']']) {
+        Some("it holds '[' or ']'")
+    } else if name.trim() != name {
+        Some("it starts or ends with a space")
+    } else {
+        None
+    }
+}
+
 /// The lines of a text: a leading BOM dropped, LF or CRLF endings.
 pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -202,6 +225,32 @@ fn malformed(path: &Path, number: usize, line: &str) -> CliError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_profile_name_is_one_that_reads_back_as_the_same_section() {
+        let long = "p".repeat(MAX_PROFILE_NAME);
+        for good in ["default", "prod eu", "dev-2", "é", long.as_str()] {
+            assert_eq!(profile_name_problem(good), None, "{good}");
+            let file = format!("[{good}]\n");
+            assert_eq!(classify(file.lines().next().unwrap()), Line::Section(good));
+        }
+        let token = format!("AstraCS:{}:{}", "a".repeat(24), "b".repeat(64));
+        for (bad, why) in [
+            ("", "empty"),
+            (&"p".repeat(MAX_PROFILE_NAME + 1), "longer than 64"),
+            ("a\nb", "control"),
+            ("a\tb", "control"),
+            ("[x", "'['"),
+            ("x]", "'['"),
+            (" x", "space"),
+            ("x ", "space"),
+            (&token, "token"),
+            ("astracs:x", "token"),
+        ] {
+            let problem = profile_name_problem(bad).unwrap_or_else(|| panic!("{bad:?}"));
+            assert!(problem.contains(why), "{bad:?}: {problem}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -462,3 +462,49 @@ fn config_create_says_what_it_saved_and_how_to_clear_a_stray_variable() {
         stdout(&prod)
     );
 }
+
+/// SPEC §1.11: a profile name the file could not read back is refused by each of the three
+/// commands that write one, before any request or write; the file stays byte for byte.
+#[tokio::test]
+async fn a_profile_name_the_file_cannot_read_back_is_refused_everywhere() {
+    let server = api().await;
+    let env = TestEnv::new();
+    let original = format!("# mine\n[default]\n{}", profile(TOKEN, &server));
+    let file = env.write(".astrarc", &original);
+    let long = "p".repeat(65);
+    let names = ["", "a\nb", "[x]", " lead", "trail ", long.as_str(), TOKEN];
+    for name in names {
+        for args in [
+            vec!["config", "create", name, "--token", TOKEN],
+            vec![
+                "setup",
+                "-p",
+                name,
+                "--token",
+                TOKEN_B,
+                "--env",
+                "local",
+                "--local-endpoint",
+                &endpoint(&server),
+            ],
+            vec!["token", "create", "-r", "R/W User", "--save-profile", name],
+        ] {
+            let output = env.astra().args(&args).output().unwrap();
+            let context = format!("{args:?}");
+            assert_exit(&output, 3, &context);
+            let err = stderr(&output);
+            assert!(err.contains("as a profile name"), "{context}: {err}");
+            assert!(!err.contains(&TOKEN[40..]), "{context}: {err}");
+            assert_eq!(
+                std::fs::read_to_string(&file).unwrap(),
+                original,
+                "{context}"
+            );
+        }
+    }
+    assert!(
+        calls(&server).await.is_empty(),
+        "{:?}",
+        calls(&server).await
+    );
+}

@@ -305,3 +305,53 @@ async fn control_characters_from_the_api_never_reach_the_terminal_raw() {
     );
     assert!(stdout(&json).contains("\\u001b"));
 }
+
+/// A token file passed as the team file by mistake: its line is quoted as the CSV header,
+/// lower-cased by nothing and masked in every format (SPEC §6, `AstraCS:` in any case).
+#[tokio::test]
+async fn a_token_file_passed_as_the_team_file_is_masked_in_every_format() {
+    let server = api().await;
+    let env = TestEnv::new();
+    let secret = &TOKEN[TOKEN.len() - 60..];
+    for token in [TOKEN.to_owned(), TOKEN.to_ascii_lowercase()] {
+        let file = env.write("tok.txt", &format!("{token}\n"));
+        for format in ["human", "json", "csv"] {
+            let output = env.run_at(
+                &endpoint(&server),
+                &[
+                    "user",
+                    "apply",
+                    file.to_str().unwrap(),
+                    "--format",
+                    "csv",
+                    "--dry-run",
+                    "-o",
+                    format,
+                ],
+            );
+            assert_exit(&output, 3, format);
+            let all = format!("{}{}", stdout(&output), stderr(&output));
+            assert!(all.contains("the header must be 'email,roles'"), "{all}");
+            assert!(all.contains("****0001"), "{all}");
+            assert!(!all.contains(secret), "{format}: {all}");
+        }
+    }
+}
+
+#[test]
+fn the_token_and_the_team_file_cannot_both_come_from_standard_input() {
+    let env = TestEnv::new();
+    let output = env
+        .astra()
+        .args(["user", "apply", "-", "--format", "csv", "--token", "@-"])
+        .write_stdin(format!("{TOKEN}\nemail,roles\n"))
+        .output()
+        .unwrap();
+    assert_exit(&output, 2, "usage");
+    assert!(
+        stderr(&output).contains("'--token @-' and FILE '-' cannot both read standard input"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).is_empty());
+}

@@ -17,6 +17,7 @@ pub struct ConfigCreateArgs {
 }
 
 pub fn run(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliError> {
+    super::check_profile_name(&args.name)?;
     let request = context.request();
     let target = crate::config::flags_or_variables(request.env, request.local_endpoint.clone())?;
     let token = token_to_save(context, None, || {

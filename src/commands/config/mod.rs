@@ -106,6 +106,22 @@ pub fn profile_keys<'a>(
     keys
 }
 
+/// Refuses a profile name that the file could not read back (SPEC §1.11), before anything is
+/// asked, sent or written.
+pub fn check_profile_name(name: &str) -> Result<(), CliError> {
+    match crate::config::astrarc::profile_name_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(CliError::new(
+            ErrorCode::ValidationIssue,
+            format!(
+                "Cannot use '{}' as a profile name: {problem}.",
+                crate::text::escape_control_in_line(name)
+            ),
+        )
+        .detail("A profile name has 1 to 64 characters, no control characters, no '[' or ']', and no spaces at either end. Nothing was written.")),
+    }
+}
+
 /// Refuses to replace profile `name` without `--overwrite`, before anything is sent or written.
 pub fn check_free(path: &Path, name: &str, overwrite: bool) -> Result<(), CliError> {
     ensure_free(&read(path)?, path, name, overwrite)

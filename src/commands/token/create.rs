@@ -5,7 +5,7 @@
 
 use crate::api::models::{NewToken, Role};
 use crate::api::ApiError;
-use crate::commands::config::{check_free, default_path, save};
+use crate::commands::config::{check_free, check_profile_name, default_path, save};
 use crate::commands::pickers::{name_roles_with_flag, pick_roles};
 use crate::commands::{Context, Credential};
 use crate::config::TokenSource;
@@ -38,6 +38,9 @@ pub struct TokenCreateArgs {
 }
 
 pub async fn run(context: &Context, args: &TokenCreateArgs) -> Result<Outcome, CliError> {
+    if let Some(name) = &args.save_profile {
+        check_profile_name(name)?;
+    }
     let expiry = args.expiry.as_deref().map(parse_expiry).transpose()?;
     let credential = context.credential()?;
     let profile_file = match &args.save_profile {

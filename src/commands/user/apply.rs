@@ -41,6 +41,12 @@ pub struct UserApplyArgs {
 }
 
 pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, CliError> {
+    if args.file == "-" && context.request().token == Some(crate::config::TokenArg::Stdin) {
+        // Both would read standard input: the token would become the file's first line.
+        return Err(CliError::usage(
+            "'--token @-' and FILE '-' cannot both read standard input; pass the token with --token @FILE or the variable",
+        ));
+    }
     let format = teamfile::format_of(&args.file, args.format).ok_or_else(|| {
         CliError::new(
             ErrorCode::ValidationIssue,
