@@ -23,6 +23,16 @@ pub fn same_email(a: &str, b: &str) -> bool {
     a == b || a.to_lowercase() == b.to_lowercase()
 }
 
+/// The key under which [`same_email`] emails are equal: two emails are the same exactly when
+/// their keys are, so a plan can join a file and a listing by hashing instead of searching.
+pub fn email_key(email: &str) -> String {
+    if email.is_ascii() {
+        email.to_ascii_lowercase()
+    } else {
+        email.to_lowercase()
+    }
+}
+
 /// Finds a user in the organization's list: by id, or by email case-insensitively.
 pub fn find_in<'a>(users: &'a [User], user: &UserRef) -> Option<&'a User> {
     match user {
@@ -307,6 +317,23 @@ impl RoleDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emails_with_the_same_key_are_the_same_email() {
+        let emails = [
+            "a@x.io",
+            "A@X.IO",
+            "jörg@exämple.com",
+            "JÖRG@EXÄMPLE.COM",
+            "b@x.io",
+        ];
+        for a in emails {
+            for b in emails {
+                assert_eq!(same_email(a, b), email_key(a) == email_key(b), "{a} {b}");
+            }
+        }
+        assert_eq!(email_key("JÖRG@X.IO"), "jörg@x.io");
+    }
 
     fn role(id: &str, name: &str) -> Role {
         Role {

@@ -267,7 +267,10 @@ mod tests {
             redact(&format!("not '{lower}'")),
             "not 'astracs:aaaa****bbbb'"
         );
-        assert_eq!(redact("ASTRACS:0123456789abcdefghij"), "ASTRACS:0123****ghij");
+        assert_eq!(
+            redact("ASTRACS:0123456789abcdefghij"),
+            "ASTRACS:0123****ghij"
+        );
         assert_eq!(redact("cs:abc s: astra:x"), "cs:abc s: astra:x");
         let unicode = format!("AstraCS:{}é{}", "a".repeat(24), "b".repeat(63));
         assert_eq!(redact(&unicode), "AstraCS:aaaa****bbbb");

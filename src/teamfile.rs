@@ -313,7 +313,9 @@ fn parse_toml(text: &str) -> Result<Document, RowProblem> {
             format!("not a TOML document of [[user]] and [[role]] tables: {message}"),
         )
     })?;
-    let line = |start: usize| line_of(text, start);
+    // Where each line starts, found once: a line per entry by search, not by counting again.
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+    let line = |start: usize| newlines.partition_point(|&at| at < start) + 1;
     Ok(Document {
         users: document
             .user

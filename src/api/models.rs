@@ -24,13 +24,9 @@ pub struct UserListing<'a> {
     pub org_id: Option<Text<'a>>,
     #[serde(rename = "OrgName", alias = "orgName", default, borrow)]
     pub org_name: Option<Text<'a>>,
-    #[serde(
-        rename = "Users",
-        alias = "users",
-        default,
-        borrow,
-        deserialize_with = "null_as_empty"
-    )]
+    /// Required and an array (the API's description): a body without it is not a users list,
+    /// and reading it as an empty one would answer "not found" for everyone.
+    #[serde(rename = "Users", alias = "users", borrow)]
     pub users: Vec<ListedUser<'a>>,
 }
 
@@ -411,7 +407,16 @@ mod tests {
         .unwrap();
         assert!(list.users[0].email.is_none());
         assert!(list.users[0].roles.is_none());
-        let empty: UserListing = serde_json::from_str(r#"{"OrgID":"o","Users":null}"#).unwrap();
+        let empty: UserListing = serde_json::from_str(r#"{"OrgID":"o","Users":[]}"#).unwrap();
         assert!(empty.users.is_empty());
+        // The list itself is required: without it the body is not a users list.
+        for body in [
+            r#"{"OrgID":"o","Users":null}"#,
+            r#"{"OrgID":"o"}"#,
+            r#"{"OrgID":"o","Users":42}"#,
+            r#"{"OrgID":"o","Users":{}}"#,
+        ] {
+            assert!(serde_json::from_str::<UserListing>(body).is_err(), "{body}");
+        }
     }
 }

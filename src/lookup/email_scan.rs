@@ -26,6 +26,8 @@ pub struct EmailScan<'e> {
     found: Option<Result<User, String>>,
     /// Every email seen, one per line.
     emails: String,
+    /// Whether a `"Users": [` came before the first email: the emails are a users list's.
+    in_list: bool,
     /// The first and last bytes that are not whitespace, to tell a list from something else.
     first: Option<u8>,
     last: Option<u8>,
@@ -50,6 +52,7 @@ impl<'e> EmailScan<'e> {
             matched: None,
             found: None,
             emails: String::new(),
+            in_list: false,
             first: None,
             last: None,
         }
@@ -71,6 +74,9 @@ impl<'e> EmailScan<'e> {
                 }
                 Value::NotAKey => self.scanned = name + 5,
                 Value::Email { key, end, text } => {
+                    if self.emails.is_empty() {
+                        self.in_list = opens_users_array(&self.window[..key]);
+                    }
                     self.scanned = end;
                     if same_email(&text, self.email) {
                         self.matched = Some(key);
@@ -178,13 +184,35 @@ impl BodySink for EmailScan<'_> {
             (Some(Ok(user)), _, _) => Scanned::Found(user),
             (Some(Err(why)), _, _) => Scanned::Unreadable(why),
             (None, None, _) => Scanned::Unreadable(format!("empty body with status {status}")),
-            (None, Some(b'{'), Some(b'}')) => Scanned::Missing(self.emails),
+            (None, Some(b'{'), Some(b'}')) if self.in_list => Scanned::Missing(self.emails),
+            // No email at all: only an empty users list says the user is absent (SPEC §5: a
+            // body that is not the documented JSON is BAD_RESPONSE, never "not found").
+            (None, Some(b'{'), Some(b'}')) if self.emails.is_empty() && self.dropped == 0 => {
+                match serde_json::from_slice::<crate::api::models::UserListing>(&self.window) {
+                    Ok(listing) if listing.users.is_empty() => Scanned::Missing(self.emails),
+                    Ok(_) => Scanned::Unreadable("the users list could not be read".to_owned()),
+                    Err(err) => Scanned::Unreadable(err.to_string()),
+                }
+            }
+            (None, Some(b'{'), Some(b'}')) => {
+                Scanned::Unreadable("expected a \"Users\" array of users".to_owned())
+            }
             (None, Some(b'{'), _) => {
                 Scanned::Unreadable("EOF while parsing the users list".to_owned())
             }
             (None, _, _) => Scanned::Unreadable("expected a JSON object of users".to_owned()),
         }
     }
+}
+
+/// Whether `bytes` (the body before the first email) holds a `"Users"` key whose value is an
+/// array: the emails after it are users', not some other object's.
+fn opens_users_array(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"sers\"").any(|at| {
+        let is_key = at >= 2 && bytes[at - 2] == b'"' && matches!(bytes[at - 1], b'U' | b'u');
+        let mut rest = bytes[at + 5..].iter().filter(|b| !b.is_ascii_whitespace());
+        is_key && rest.next() == Some(&b':') && rest.next() == Some(&b'[')
+    })
 }
 
 enum Around {

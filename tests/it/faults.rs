@@ -745,3 +745,38 @@ async fn a_user_found_by_email_is_read_from_the_list_as_it_arrives() {
     assert_exit(&output, 8, "not a users list");
     assert!(stdout(&output).contains("expected a JSON object of users"));
 }
+
+/// SPEC §5: a 200 whose `Users` is not an array of users is BAD_RESPONSE (exit 8), never "not
+/// found" (exit 5), for `user get EMAIL` (which scans the list) and `user list` alike; an empty
+/// list is still an honest "not found".
+#[tokio::test]
+async fn a_users_list_of_the_wrong_shape_is_a_bad_response_not_a_missing_user() {
+    let env = TestEnv::new();
+    let shapes = [
+        r#"{"OrgID": "o", "OrgName": "x", "Users": 42}"#,
+        r#"{"OrgID": "o", "OrgName": "x", "Users": "owner@example.com"}"#,
+        r#"{"OrgID": "o", "OrgName": "x", "Users": {"Email": "a@x.io"}}"#,
+        r#"{"OrgID": "o", "OrgName": "x", "Users": null}"#,
+        r#"{"OrgID": "o", "OrgName": "x"}"#,
+        r#"{"OrgID": "o", "Other": [{"UserID": "u", "Email": "a@x.io"}]}"#,
+    ];
+    for body in shapes {
+        let server = serve("GET", USERS, vec![always(raw_body(200, body))]).await;
+        for args in [
+            vec!["user", "get", "owner@example.com", "-o", "json"],
+            vec!["user", "list", "-o", "json"],
+        ] {
+            let output = env.run_at(&endpoint(&server), &args);
+            assert_exit(&output, 8, format_args!("{body} {args:?}"));
+            assert_eq!(parse_json(&output)["code"], "BAD_RESPONSE", "{body}");
+        }
+    }
+    let server = serve(
+        "GET",
+        USERS,
+        vec![always(raw_body(200, r#"{"OrgID": "o", "Users": []}"#))],
+    )
+    .await;
+    let output = env.run_at(&endpoint(&server), &["user", "get", "owner@example.com"]);
+    assert_exit(&output, 5, "an empty list");
+}

@@ -12,7 +12,7 @@ use crate::commands::Context;
 use crate::config::expand_tilde;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
-use crate::lookup::{org_id, resolve_all, same_email, RoleProblem};
+use crate::lookup::{email_key, org_id, resolve_all, RoleProblem};
 use crate::output::views::Applied;
 use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{email_problem, parse_role_ref, EmailProblem};
@@ -91,7 +91,8 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
         )));
     }
     let items = ordered(&role_steps, &steps);
-    let planned: Vec<Planned> = items.iter().map(|item| item.planned(&items)).collect();
+    let creates = created_roles(&items);
+    let planned: Vec<Planned> = items.iter().map(|item| item.planned(&creates)).collect();
     let mut batch = if args.batch.dry_run {
         batch::preview(ItemKind::User, Applied::COLUMNS, planned, |i| {
             Ok(items[i].response(true))
@@ -136,18 +137,31 @@ fn ordered<'a>(roles: &'a [RoleStep], users: &'a [Step]) -> Vec<Item<'a>> {
         .collect()
 }
 
+/// The item that creates each role the file declares, by the role's planned id.
+fn created_roles<'a>(items: &[Item<'a>]) -> HashMap<&'a str, usize> {
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match item {
+            Item::Role(role) if role.action == RoleAction::Create => Some((role.id.as_str(), i)),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Item<'_> {
-    fn planned(&self, items: &[Item]) -> Planned {
+    fn planned(&self, creates: &HashMap<&str, usize>) -> Planned {
         match self {
             Item::Role(step) => step.planned(),
             Item::User(step) => {
                 // A user that needs a role the file creates waits for it, and is skipped if it fails.
-                let needs = items
+                let mut needs: Vec<usize> = step
+                    .role_ids
                     .iter()
-                    .enumerate()
-                    .filter(|(_, item)| matches!(item, Item::Role(role) if role.action == RoleAction::Create && step.role_ids.contains(&role.id)))
-                    .map(|(i, _)| i)
+                    .filter_map(|id| creates.get(id.as_str()).copied())
                     .collect();
+                needs.sort_unstable();
+                needs.dedup();
                 step.planned().needing(needs)
             }
         }
@@ -192,8 +206,8 @@ fn keeps_an_admin(steps: &[Step], users: &[User], roles: &[Role]) -> Result<(), 
     if admins_before.is_empty() {
         return Ok(());
     }
-    let still_admin = |user: &&User| match steps.iter().find(|s| same_email(&s.email, user.email()))
-    {
+    let step_of: HashMap<String, &Step> = steps.iter().map(|s| (email_key(&s.email), s)).collect();
+    let still_admin = |user: &&User| match step_of.get(&email_key(user.email())) {
         None => true,
         Some(step) => match step.action {
             Action::Unchanged => true,
@@ -503,15 +517,21 @@ impl Step {
     }
 }
 
-/// Compares the file with the organization: rows in file order, then `--prune` deletions.
+/// Compares the file with the organization: rows in file order, then `--prune` deletions. A join
+/// on the email key, so a whole organization plans in linear time (SPEC §1.8).
 fn plan(desired: &[Desired], users: &[User], prune: bool) -> Vec<Step> {
+    let mut by_email: HashMap<String, &User> = HashMap::with_capacity(users.len());
+    for user in users {
+        // The first of two users with the same email wins, as a search in list order would.
+        by_email.entry(email_key(user.email())).or_insert(user);
+    }
     let mut steps: Vec<Step> = desired
         .iter()
         .map(|row| {
             let mut ids: Vec<String> = row.roles.iter().map(|r| r.id.clone()).collect();
             ids.sort();
             let names = row.roles.iter().map(|r| r.name().to_owned()).collect();
-            let found = users.iter().find(|u| same_email(u.email(), row.email));
+            let found = by_email.get(&email_key(row.email)).copied();
             let action = match found {
                 None => Action::Invite,
                 Some(user) => {
@@ -536,12 +556,15 @@ fn plan(desired: &[Desired], users: &[User], prune: bool) -> Vec<Step> {
         })
         .collect();
     if prune {
-        let mut gone: Vec<&User> = users
+        let kept: std::collections::HashSet<String> =
+            desired.iter().map(|row| email_key(row.email)).collect();
+        let mut gone: Vec<(String, &User)> = users
             .iter()
-            .filter(|u| !desired.iter().any(|row| same_email(u.email(), row.email)))
+            .map(|u| (email_key(u.email()), u))
+            .filter(|(key, _)| !kept.contains(key))
             .collect();
-        gone.sort_by_key(|u| u.email().to_lowercase());
-        steps.extend(gone.into_iter().map(|user| Step {
+        gone.sort_by(|a, b| a.0.cmp(&b.0));
+        steps.extend(gone.into_iter().map(|(_, user)| Step {
             email: user.email().to_owned(),
             action: Action::Delete,
             user_id: Some(user.id.clone()),
