@@ -58,13 +58,23 @@ where
     T: AsRef<[u8]>,
 {
     let mut writer = writer(out);
-    writer.write_record(["code", "message"].iter().chain(columns))?;
+    writer
+        .write_record(["code", "message"].iter().chain(columns))
+        .map_err(io_error)?;
     for cells in rows {
-        writer.write_field("OK")?;
-        writer.write_field("")?;
-        writer.write_record(cells)?;
+        writer.write_field("OK").map_err(io_error)?;
+        writer.write_field("").map_err(io_error)?;
+        writer.write_record(cells).map_err(io_error)?;
     }
     writer.flush()
+}
+
+/// The I/O error under a CSV one as it was (a closed pipe must stay `BrokenPipe`, SPEC §4).
+fn io_error(err: csv::Error) -> std::io::Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(err) => err,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// A CSV writer with the line ends of the contract (`\n`, as the original writes).

@@ -367,3 +367,33 @@ async fn endpoint_mistakes_say_what_to_write() {
         format!("Error: the endpoint '{bare}' is not usable: it needs http:// or https:// in front (http://{bare}) (from ASTRA_LOCAL_ENDPOINT).\n")
     );
 }
+
+/// SPEC §4: a closed stdout (`astra user list | head -1`) ends quietly with exit 0 at any size,
+/// in every format (the streamed CSV once reported `Broken pipe` from about 5,000 users up).
+#[test]
+fn a_closed_pipe_ends_a_big_list_quietly_in_every_format() {
+    use std::io::BufRead;
+    let env = TestEnv::new();
+    for users in ["5000", "100000"] {
+        let emulator = Emulator::start(&["--users", users]);
+        for format in ["csv", "json", "human"] {
+            let mut child = env
+                .spawnable_at(&emulator.endpoint)
+                .args(["user", "list", "-o", format])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = String::new();
+            std::io::BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut first)
+                .unwrap();
+            // The reader is dropped here: the pipe is closed after one line, as `head -1` does.
+            let output = child.wait_with_output().unwrap();
+            let context = format!("{users} users, {format}: first line {first:?}");
+            assert!(!first.is_empty(), "{context}");
+            assert_exit(&output, 0, &context);
+            assert_eq!(stderr(&output), "", "{context}");
+        }
+    }
+}
