@@ -33,6 +33,14 @@ pub fn email_key(email: &str) -> String {
     }
 }
 
+/// Which user a USER argument names, as a key: two arguments with the same key are one user.
+pub fn user_key(user: &UserRef) -> String {
+    match user {
+        UserRef::Id { id, .. } => id.to_ascii_lowercase(),
+        UserRef::Email(email) => email_key(email),
+    }
+}
+
 /// Finds a user in the organization's list: by id, or by email case-insensitively.
 pub fn find_in<'a>(users: &'a [User], user: &UserRef) -> Option<&'a User> {
     match user {

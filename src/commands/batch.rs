@@ -231,6 +231,57 @@ pub fn preview(
     batch
 }
 
+/// SPEC §13.1: the same item twice on one command line (`invite a@x.io A@x.io`) is refused before
+/// anything is sent, as a duplicate row of a file is. `items` are each item as typed with the key
+/// that says which item it is (an email's [`crate::lookup::email_key`], a role's id, a client id
+/// lower-cased).
+pub fn refuse_duplicates<'a>(
+    kind: ItemKind,
+    items: impl IntoIterator<Item = (&'a str, String)>,
+) -> Result<(), CliError> {
+    let mut first: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for (typed, key) in items {
+        match first.get(&key) {
+            Some(earlier) => problems.push(crate::error::Problem {
+                line: None,
+                item: typed.to_owned(),
+                problem: format!(
+                    "'{typed}' is the same {} as '{earlier}'",
+                    kind.noun().to_lowercase()
+                ),
+                suggestion: None,
+            }),
+            None => {
+                first.insert(key, typed);
+            }
+        }
+    }
+    let Some(only) = problems.first() else {
+        return Ok(());
+    };
+    let headline = match problems.len() {
+        1 => format!(
+            "{} '{}' is given more than once; nothing was sent.",
+            kind.noun(),
+            only.item
+        ),
+        n => format!(
+            "{n} {}s are given more than once; nothing was sent.",
+            kind.noun().to_lowercase()
+        ),
+    };
+    let details: Vec<String> = problems
+        .iter()
+        .map(|p| format!("  {}", p.problem))
+        .collect();
+    let mut err = CliError::new(crate::error::ErrorCode::ValidationIssue, headline)
+        .detail(details.join("\n"))
+        .detail("Give each one once.");
+    err.problems = problems;
+    Err(err)
+}
+
 /// One item keeps its own outcome (the original's output, SPEC §13); several make a batch.
 pub fn single_or(batch: Batch) -> Result<Outcome, CliError> {
     if batch.items.len() != 1 {
@@ -522,6 +573,40 @@ mod tests {
             || {},
         ));
         assert!(matches!(single_or(several), Ok(Outcome::Batch(b)) if b.items.len() == 2));
+    }
+
+    #[test]
+    fn an_item_given_twice_is_refused_with_every_repeat_named() {
+        let key = |typed: &'static str| (typed, typed.to_lowercase());
+        assert!(refuse_duplicates(ItemKind::User, [key("a@x.io"), key("b@x.io")]).is_ok());
+        let err = refuse_duplicates(
+            ItemKind::User,
+            [
+                key("a@x.io"),
+                key("A@x.io"),
+                key("b@x.io"),
+                key("a@X.io"),
+                key("B@x.io"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationIssue);
+        assert_eq!(
+            err.headline,
+            "3 users are given more than once; nothing was sent."
+        );
+        let items: Vec<&str> = err.problems.iter().map(|p| p.item.as_str()).collect();
+        assert_eq!(items, ["A@x.io", "a@X.io", "B@x.io"]);
+        assert_eq!(
+            err.problems[2].problem,
+            "'B@x.io' is the same user as 'b@x.io'"
+        );
+        let one = refuse_duplicates(ItemKind::Role, [key("Ops"), key("ops")]).unwrap_err();
+        assert_eq!(
+            one.headline,
+            "Role 'ops' is given more than once; nothing was sent."
+        );
+        assert_eq!(one.details[0], "  'ops' is the same role as 'Ops'");
     }
 
     #[test]

@@ -972,3 +972,64 @@ async fn dump_logs_followed_by_a_word_says_how_to_name_a_file() {
         );
     }
 }
+
+/// SPEC §13.1: the same item twice on one command line is refused before anything is sent, in
+/// every batch command (emails and client ids in any case, roles by the role they resolve to).
+#[tokio::test]
+async fn an_item_given_twice_on_the_command_line_is_refused_before_anything_is_sent() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "user", "invite", "dup@x.io", "DUP@x.io", "dup@x.io", "-r", "RO User",
+            ],
+            "2 users are given more than once",
+        ),
+        (
+            &["user", "delete", "dev@example.com", "dev@example.com"],
+            "User 'dev@example.com' is given more than once",
+        ),
+        (
+            &[
+                "user",
+                "delete",
+                "dev@example.com",
+                "DEV@EXAMPLE.COM",
+                "--dry-run",
+            ],
+            "User 'DEV@EXAMPLE.COM' is given more than once",
+        ),
+        (
+            &["role", "delete", "Ops", "ops", "--if-exists"],
+            "Role 'ops' is given more than once",
+        ),
+        (
+            &[
+                "token",
+                "delete",
+                "abcdefghijklmnopqrstuvwx",
+                "ABCDEFGHIJKLMNOPQRSTUVWX",
+            ],
+            "Token 'ABCDEFGHIJKLMNOPQRSTUVWX' is given more than once",
+        ),
+    ];
+    for (args, headline) in cases {
+        emulator.clear_requests().await;
+        let output = run(&env, &emulator, args);
+        assert_exit(&output, 3, format_args!("{args:?}"));
+        assert!(
+            stderr(&output).starts_with(&format!("Error: {headline}; nothing was sent.")),
+            "{args:?}\n{}",
+            stderr(&output)
+        );
+        assert!(emulator.writes().await.is_empty(), "{args:?}");
+        let json = run(&env, &emulator, &[args, &["-o", "json"]].concat());
+        let value = parse_json(&json);
+        assert_eq!(value["code"], "VALIDATION_ISSUE", "{args:?}");
+        assert!(value["data"]["problems"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("is the same"));
+    }
+}

@@ -47,6 +47,16 @@ pub async fn run(context: &Context, args: &RoleDeleteArgs) -> Result<Outcome, Cl
         .iter()
         .map(|role| resolve_role(&roles, role).map_err(|problem| roles_error(&[problem])))
         .collect();
+    batch::refuse_duplicates(
+        ItemKind::Role,
+        args.roles.iter().zip(&found).map(|(typed, found)| {
+            let key = match found {
+                Ok(role) => role.id.clone(),
+                Err(_) => format!("not found: {}", typed.typed().to_lowercase()),
+            };
+            (typed.typed(), key)
+        }),
+    )?;
     if let Some(standard) = found
         .iter()
         .flatten()

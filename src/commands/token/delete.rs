@@ -33,6 +33,12 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
             "the following required arguments were not provided: <CLIENT_ID>...",
         ));
     }
+    batch::refuse_duplicates(
+        ItemKind::Token,
+        args.client_ids
+            .iter()
+            .map(|id| (id.as_str(), id.to_ascii_lowercase())),
+    )?;
     let in_use = context.credential()?.token.client_id().to_owned();
     let client = context.client()?;
     context.ui.step("Loading tokens…");

@@ -27,6 +27,12 @@ pub struct UserDeleteArgs {
 }
 
 pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, CliError> {
+    batch::refuse_duplicates(
+        ItemKind::User,
+        args.users
+            .iter()
+            .map(|u| (u.typed(), crate::lookup::user_key(u))),
+    )?;
     let client = context.client()?;
     // A dry run must know whether a user exists without deleting it: it reads the list.
     let by_email = args.batch.dry_run || args.users.iter().any(|u| matches!(u, UserRef::Email(_)));
