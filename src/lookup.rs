@@ -41,6 +41,49 @@ pub fn user_key(user: &UserRef) -> String {
     }
 }
 
+/// The role no organization may be left without an active holder of (SPEC §13.2).
+pub const ORG_ADMIN: &str = "Organization Administrator";
+
+/// The ids of the roles named [`ORG_ADMIN`].
+pub fn admin_role_ids(roles: &[Role]) -> std::collections::HashSet<&str> {
+    roles
+        .iter()
+        .filter(|role| role.name() == ORG_ADMIN)
+        .map(|role| role.id.as_str())
+        .collect()
+}
+
+/// SPEC §13.2: refuses a plan after which no active user holds [`ORG_ADMIN`]. `still_admin`
+/// says, of each user who is one now, whether the plan keeps them one; `remedy` is the detail
+/// line that says how to go on. An organization without one today is not this plan's doing.
+pub fn keeps_an_admin(
+    users: &[User],
+    admin_ids: &std::collections::HashSet<&str>,
+    still_admin: impl Fn(&User) -> bool,
+    remedy: &str,
+) -> Result<(), CliError> {
+    let active = |user: &User| matches!(user.status, Some(crate::api::models::UserStatus::Active));
+    let admins: Vec<&User> = users
+        .iter()
+        .filter(|user| {
+            active(user)
+                && user
+                    .roles()
+                    .iter()
+                    .any(|r| admin_ids.contains(r.id.as_str()) || r.name() == ORG_ADMIN)
+        })
+        .collect();
+    if admins.is_empty() || admins.iter().any(|user| still_admin(user)) {
+        return Ok(());
+    }
+    let names = quoted_list(admins.iter().map(|u| u.email()));
+    Err(CliError::new(
+        ErrorCode::ValidationIssue,
+        format!("The plan would leave the organization without an active '{ORG_ADMIN}'; nothing was sent."),
+    )
+    .detail(format!("It removes the role from, or deletes, {names}. {remedy}")))
+}
+
 /// Finds a user in the organization's list: by id, or by email case-insensitively.
 pub fn find_in<'a>(users: &'a [User], user: &UserRef) -> Option<&'a User> {
     match user {

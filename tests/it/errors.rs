@@ -214,6 +214,7 @@ async fn a_slow_server_times_out() {
 #[tokio::test]
 async fn a_delete_retried_into_a_404_counts_as_deleted() {
     let server = MockServer::start().await;
+    mount_json(&server, "GET", "/v2/organizations/users", users()).await;
     let route = format!("/v2/organizations/users/{ALICE}");
     Mock::given(method("DELETE"))
         .and(path(route.as_str()))

@@ -1033,3 +1033,73 @@ async fn an_item_given_twice_on_the_command_line_is_refused_before_anything_is_s
             .contains("is the same"));
     }
 }
+
+/// SPEC §13.2: `user roles` and `user delete` refuse to leave the organization without an active
+/// Organization Administrator, as `user apply` does; with another one, both go ahead.
+#[tokio::test]
+async fn the_last_organization_administrator_cannot_be_removed_by_any_command() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    for args in [
+        vec!["user", "roles", "alice@example.com", "--set", "RO User"],
+        vec![
+            "user",
+            "roles",
+            "alice@example.com",
+            "--remove",
+            "Organization Administrator",
+            "--add",
+            "RO User",
+        ],
+        vec!["user", "delete", "alice@example.com"],
+        vec![
+            "user",
+            "delete",
+            "alice@example.com",
+            "bob@example.com",
+            "--dry-run",
+        ],
+    ] {
+        let output = run(&env, &emulator, &args);
+        assert_exit(&output, 3, format_args!("{args:?}"));
+        assert!(
+            stderr(&output).starts_with(
+                "Error: The plan would leave the organization without an active 'Organization Administrator'; nothing was sent."
+            ),
+            "{args:?}\n{}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains("'alice@example.com'"));
+        assert!(emulator.writes().await.is_empty(), "{args:?}");
+    }
+    // With a second administrator, alice may go.
+    let promote = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "roles",
+            "bob@example.com",
+            "--add",
+            "Organization Administrator",
+        ],
+    );
+    assert_exit(&promote, 0, "promote bob");
+    let demote = run(
+        &env,
+        &emulator,
+        &[
+            "user",
+            "roles",
+            "alice@example.com",
+            "--set",
+            "RO User",
+            "--dry-run",
+        ],
+    );
+    assert_exit(&demote, 0, "alice is no longer the last one");
+    let delete = run(&env, &emulator, &["user", "delete", "alice@example.com"]);
+    assert_exit(&delete, 0, "alice is no longer the last one");
+    let last = run(&env, &emulator, &["user", "delete", "bob@example.com"]);
+    assert_exit(&last, 3, "bob is now the last one");
+}

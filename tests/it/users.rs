@@ -452,8 +452,9 @@ async fn delete_by_email_looks_up_the_id_then_deletes() {
 }
 
 #[tokio::test]
-async fn delete_by_id_is_one_call_and_404_is_not_found_unless_if_exists() {
+async fn delete_by_id_is_the_list_then_one_call_and_404_is_not_found_unless_if_exists() {
     let server = wiremock::MockServer::start().await;
+    mount_json(&server, "GET", "/v2/organizations/users", users()).await;
     mount_status(
         &server,
         "DELETE",
@@ -474,9 +475,13 @@ async fn delete_by_id_is_one_call_and_404_is_not_found_unless_if_exists() {
         (deleted.status.code(), stdout(&deleted)),
         (Some(0), format!("User '{ALICE}' has been deleted.\n"))
     );
+    // SPEC §1.6 and §7.3: the list first, to keep the last Organization Administrator.
     assert_eq!(
         calls(&server).await,
-        [format!("DELETE /v2/organizations/users/{ALICE}")]
+        [
+            "GET /v2/organizations/users".to_owned(),
+            format!("DELETE /v2/organizations/users/{ALICE}")
+        ]
     );
 
     let missing = env.run_at(&endpoint(&server), &["user", "delete", BOB]);

@@ -12,7 +12,7 @@ use crate::commands::Context;
 use crate::config::expand_tilde;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
-use crate::lookup::{email_key, org_id, resolve_all, RoleProblem};
+use crate::lookup::{admin_role_ids, email_key, org_id, resolve_all, RoleProblem, ORG_ADMIN};
 use crate::output::views::Applied;
 use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{email_problem, parse_role_ref, EmailProblem};
@@ -187,43 +187,28 @@ impl Item<'_> {
     }
 }
 
-const ORG_ADMIN: &str = "Organization Administrator";
-
 /// SPEC §13.2: a plan that would leave no active user holding `Organization Administrator` is
 /// refused before anything is sent (a dry run reports the same).
 fn keeps_an_admin(steps: &[Step], users: &[User], roles: &[Role]) -> Result<(), CliError> {
-    let is_admin_role = |id: &str| roles.iter().any(|r| r.id == id && r.name() == ORG_ADMIN);
-    let active = |user: &User| matches!(user.status, Some(UserStatus::Active));
-    let admins_before: Vec<&User> = users
-        .iter()
-        .filter(|u| {
-            active(u)
-                && u.roles()
-                    .iter()
-                    .any(|r| is_admin_role(&r.id) || r.name() == ORG_ADMIN)
-        })
-        .collect();
-    if admins_before.is_empty() {
-        return Ok(());
-    }
+    let admin_ids = admin_role_ids(roles);
     let step_of: HashMap<String, &Step> = steps.iter().map(|s| (email_key(&s.email), s)).collect();
-    let still_admin = |user: &&User| match step_of.get(&email_key(user.email())) {
+    let still_admin = |user: &User| match step_of.get(&email_key(user.email())) {
         None => true,
         Some(step) => match step.action {
             Action::Unchanged => true,
-            Action::SetRoles => step.role_ids.iter().any(|id| is_admin_role(id)),
+            Action::SetRoles => step
+                .role_ids
+                .iter()
+                .any(|id| admin_ids.contains(id.as_str())),
             Action::Delete | Action::Reinvite | Action::Invite => false,
         },
     };
-    if admins_before.iter().any(still_admin) {
-        return Ok(());
-    }
-    let names = quoted_list(admins_before.iter().map(|u| u.email()));
-    Err(CliError::new(
-        ErrorCode::ValidationIssue,
-        format!("The plan would leave the organization without an active '{ORG_ADMIN}'; nothing was sent."),
+    crate::lookup::keeps_an_admin(
+        users,
+        &admin_ids,
+        still_admin,
+        &format!("Keep at least one of them an '{ORG_ADMIN}' in the file."),
     )
-    .detail(format!("It removes the role from, or deletes, {names}. Keep at least one of them an '{ORG_ADMIN}' in the file.")))
 }
 
 /// SPEC §13.2: deletions the user did not name one by one are listed and confirmed first. Only

@@ -34,23 +34,24 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
             .map(|u| (u.typed(), crate::lookup::user_key(u))),
     )?;
     let client = context.client()?;
-    // A dry run must know whether a user exists without deleting it: it reads the list.
-    let by_email = args.batch.dry_run || args.users.iter().any(|u| matches!(u, UserRef::Email(_)));
-    let list = if by_email {
-        Some(client.list_users().await?)
-    } else {
-        None
-    };
-    // With the list, the user must be in it; without it (only ids given), the DELETE's 404 says.
+    // The list finds each user, and says whether the last Organization Administrator would go
+    // (SPEC §13.2); a user missing from it is not found.
+    let list = client.list_users().await?;
     let ids: Vec<Option<&str>> = args
         .users
         .iter()
-        .map(|user| match (&list, user) {
-            (Some(list), _) => find_in(&list.users, user).map(|u| u.id.as_str()),
-            (None, UserRef::Id { id, .. }) => Some(id.as_str()),
-            (None, UserRef::Email(_)) => None,
-        })
+        .map(|user| find_in(&list.users, user).map(|u| u.id.as_str()))
         .collect();
+    let deleting: std::collections::HashSet<&str> = ids.iter().flatten().copied().collect();
+    crate::lookup::keeps_an_admin(
+        &list.users,
+        &std::collections::HashSet::new(),
+        |user| !deleting.contains(user.id.as_str()),
+        &format!(
+            "Give another user the role first: astra user roles EMAIL --add '{}'",
+            crate::lookup::ORG_ADMIN
+        ),
+    )?;
     let plan: Vec<Planned> = args
         .users
         .iter()

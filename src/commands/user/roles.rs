@@ -74,6 +74,7 @@ pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, Cli
         };
         return Ok(Outcome::Response(Response::new(message, data(false))));
     }
+    keeps_an_admin(client, &user, &roles, &change.diff.after).await?;
     let summary = change.summary();
     if args.dry_run {
         return Ok(Outcome::Response(Response::new(
@@ -95,6 +96,35 @@ pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, Cli
             format!("astra user roles {}", shell_quote(typed)),
         )),
     ))
+}
+
+/// SPEC §13.2: taking `Organization Administrator` from an active user is refused when no other
+/// active user holds it. Only then is the users list read (a third round trip, for this case).
+async fn keeps_an_admin(
+    client: &crate::api::ApiClient,
+    user: &User,
+    roles: &[Role],
+    after: &[String],
+) -> Result<(), CliError> {
+    let admin_ids = crate::lookup::admin_role_ids(roles);
+    let keeps_it = after.iter().any(|id| admin_ids.contains(id.as_str()));
+    let held = user
+        .roles()
+        .iter()
+        .any(|r| admin_ids.contains(r.id.as_str()) || r.name() == crate::lookup::ORG_ADMIN);
+    if keeps_it || !held {
+        return Ok(());
+    }
+    let list = client.list_users().await?;
+    crate::lookup::keeps_an_admin(
+        &list.users,
+        &admin_ids,
+        |other| !other.id.eq_ignore_ascii_case(&user.id),
+        &format!(
+            "Give another user the role first: astra user roles EMAIL --add '{}'",
+            crate::lookup::ORG_ADMIN
+        ),
+    )
 }
 
 fn as_str(ids: &[String]) -> Vec<&str> {
