@@ -24,6 +24,9 @@ pub struct UiSettings {
     pub human_terminal: bool,
 }
 
+/// A wait this long is worth a line on stderr when there is no spinner to show it.
+const LONG_WAIT: Duration = Duration::from_secs(10);
+
 /// Lines kept free for a one-line prompt, and for a list (its question, 7 rows, its help).
 const PROMPT_ROWS: usize = 2;
 const LIST_ROWS: usize = 10;
@@ -80,6 +83,16 @@ impl Ui {
             bar
         });
         spinner.set_message(escape_control(&redact(message)).into_owned());
+    }
+
+    /// A retry's wait (SPEC §7.2): on the spinner, with the retry's number; without one, one
+    /// line on stderr for a wait of 10 s or more (a CI log shows why nothing moves).
+    pub fn waiting(&self, delay: Duration, why: &str, retry: u32) {
+        if self.settings.animate {
+            self.step(&format!("{why} (retry {retry})…"));
+        } else if delay >= LONG_WAIT {
+            self.notice(&format!("{why}."));
+        }
     }
 
     /// A progress bar of `len` steps on stderr, hidden where animation is not allowed.

@@ -3,6 +3,7 @@
 
 pub mod models;
 mod retry;
+pub use retry::RetryWait;
 pub mod throttle;
 
 use std::time::{Duration, Instant};
@@ -90,8 +91,8 @@ impl ApiError {
     }
 }
 
-/// Told of each retry before its wait: `Retrying in 2 s (503 Service Unavailable)…`.
-pub type RetryListener = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+/// Told of each retry before its wait (the spinner, or a line on stderr: SPEC §7.2).
+pub type RetryListener = std::sync::Arc<dyn Fn(&RetryWait) + Send + Sync>;
 
 /// How the client behaves; the caller reads these from the environment (SPEC §7.1).
 #[derive(Clone)]

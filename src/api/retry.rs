@@ -19,8 +19,6 @@ const MAX_RETRIES: u32 = 3;
 const FIRST_DELAY: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
-/// The longest a request waits out refusals in all.
-const MAX_REFUSED_WAIT: Duration = Duration::from_secs(120);
 
 /// How the retry layer treats one failure.
 #[derive(Debug, PartialEq, Eq)]
@@ -69,7 +67,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
-    let (mut retries, mut refusals, mut refused_wait) = (0u32, 0u32, Duration::ZERO);
+    let (mut retries, mut refusals) = (0u32, 0u32);
     loop {
         let permit = throttle.acquire().await;
         let result = attempt().await;
@@ -81,47 +79,74 @@ where
             }
             Err(err) => err,
         };
-        let delay = match kind(&err, method) {
+        let (delay, sleep) = match kind(&err, method) {
             Kind::Final => return Err(err),
             Kind::Refused => {
                 // Without Retry-After, the backoff (unjittered: the shared wait adds its own).
                 let delay = retry_after_of(&err).unwrap_or_else(|| backoff(refusals, false));
-                refusals += 1;
-                refused_wait += delay;
-                if refused_wait > MAX_REFUSED_WAIT {
+                // One budget for the whole command (SPEC §7.2), not one per request.
+                if !throttle.spend(delay, no_delay) {
                     return Err(err);
                 }
-                throttle.refused(delay, no_delay)
+                // The next `acquire` waits, with every other request.
+                (throttle.refused(delay, no_delay), false)
             }
             Kind::Transient => {
                 if retries == MAX_RETRIES {
                     return Err(err);
                 }
-                let delay = retry_after_of(&err).unwrap_or_else(|| backoff(retries, true));
-                retries += 1;
-                if !no_delay {
-                    tokio::time::sleep(delay).await;
-                }
-                delay
+                (
+                    retry_after_of(&err).unwrap_or_else(|| backoff(retries, true)),
+                    !no_delay,
+                )
             }
         };
+        let retry = retries + refusals + 1;
+        match kind(&err, method) {
+            Kind::Refused => refusals += 1,
+            _ => retries += 1,
+        }
         debug!("retrying in {} ms: {err}", delay.as_millis());
         if let Some(listener) = on_retry {
-            listener(&format!(
-                "Retrying in {} s ({})…",
-                delay.as_secs_f32().ceil(),
-                reason(&err)
-            ));
+            listener(&RetryWait {
+                delay,
+                reason: reason(&err),
+                retry,
+            });
+        }
+        if sleep {
+            tokio::time::sleep(delay).await;
         }
     }
 }
 
-/// A short reason for the spinner: the status, or what failed.
+/// A wait before a retry, as the person is told of it (SPEC §7.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryWait {
+    pub delay: Duration,
+    /// Why: `the API answered 429 Too Many Requests`, `the request timed out`, ….
+    pub reason: String,
+    /// Which retry of the request this is (1 for the first).
+    pub retry: u32,
+}
+
+impl RetryWait {
+    /// `Waiting 25 s: the API answered 429 Too Many Requests` (whole seconds, rounded up).
+    pub fn text(&self) -> String {
+        format!(
+            "Waiting {} s: {}",
+            self.delay.as_secs_f32().ceil(),
+            self.reason
+        )
+    }
+}
+
+/// Why a request is retried, for the person waiting: the status, or what failed.
 fn reason(err: &ApiError) -> String {
     match err {
-        ApiError::Status { status, .. } => status.to_string(),
-        ApiError::Timeout { .. } => "timed out".to_owned(),
-        _ => "cannot connect".to_owned(),
+        ApiError::Status { status, .. } => format!("the API answered {status}"),
+        ApiError::Timeout { .. } => "the request timed out".to_owned(),
+        _ => "the API cannot be reached".to_owned(),
     }
 }
 
@@ -213,8 +238,11 @@ mod tests {
         let calls = Arc::new(Mutex::new(0));
         let lines = Arc::new(Mutex::new(Vec::new()));
         let seen = lines.clone();
-        let listener: super::super::RetryListener =
-            Arc::new(move |line: &str| seen.lock().unwrap().push(line.to_owned()));
+        let listener: super::super::RetryListener = Arc::new(move |wait: &RetryWait| {
+            seen.lock()
+                .unwrap()
+                .push(format!("{} (retry {})", wait.text(), wait.retry))
+        });
         let counter = calls.clone();
         let throttle = Throttle::new(8);
         let result: Result<(), ApiError> =
@@ -308,19 +336,29 @@ mod tests {
         let (_, lines) = attempts(|| status(502, None));
         assert_eq!(lines.len(), 3);
         assert_eq!(
-            lines[0], "Retrying in 1 s (502 Bad Gateway)…",
+            lines[0], "Waiting 1 s: the API answered 502 Bad Gateway (retry 1)",
             "about 200 ms, shown rounded up"
+        );
+        assert!(
+            lines[2].ends_with(" s: the API answered 502 Bad Gateway (retry 3)"),
+            "{}",
+            lines[2]
         );
         let (_, lines) = attempts(|| status(429, Some(7)));
         assert!(
-            lines.iter().all(|l| [7, 8, 9]
+            lines
                 .iter()
-                .any(|s| *l == format!("Retrying in {s} s (429 Too Many Requests)…"))),
+                .enumerate()
+                .all(|(n, l)| [7, 8, 9].iter().any(|s| *l
+                    == format!(
+                        "Waiting {s} s: the API answered 429 Too Many Requests (retry {})",
+                        n + 1
+                    ))),
             "Retry-After plus up to 20 %: {lines:?}"
         );
         let (_, lines) = attempts(timeout);
-        assert_eq!(lines[0], "Retrying in 1 s (timed out)…");
+        assert_eq!(lines[0], "Waiting 1 s: the request timed out (retry 1)");
         let (_, lines) = attempts(connect);
-        assert_eq!(lines[0], "Retrying in 1 s (cannot connect)…");
+        assert_eq!(lines[0], "Waiting 1 s: the API cannot be reached (retry 1)");
     }
 }

@@ -21,7 +21,15 @@ struct State {
     in_flight: usize,
     successes: usize,
     not_before: Option<Instant>,
+    /// The refusals waited out so far, in all (SPEC §7.2's budget), and until when.
+    waited: Duration,
+    waited_until: Option<Instant>,
+    /// The budget is spent: a request refused again fails at once, a batch starts no new item.
+    spent: bool,
 }
+
+/// The longest the whole process waits out refusals (429, 503), all requests together.
+pub const REFUSAL_BUDGET: Duration = Duration::from_secs(120);
 
 /// A slot in flight; dropping it frees the slot.
 pub struct Permit<'a>(&'a Throttle);
@@ -49,6 +57,9 @@ impl Throttle {
                 in_flight: 0,
                 successes: 0,
                 not_before: None,
+                waited: Duration::ZERO,
+                waited_until: None,
+                spent: false,
             }),
             changed: Notify::new(),
         }
@@ -95,6 +106,37 @@ impl Throttle {
                 None => changed.await,
             }
         }
+    }
+
+    /// Counts a wait of `delay` for a refusal against [`REFUSAL_BUDGET`]: only the time it adds
+    /// to the waits already counted (requests refused together wait together). `false`, from
+    /// then on for every request, when it would exceed the budget. Under `no_delay` (the tests'
+    /// knob) a refusal is counted as coming after the waits before it, as it would without it.
+    pub fn spend(&self, delay: Duration, no_delay: bool) -> bool {
+        let mut state = self.lock();
+        if state.spent {
+            return false;
+        }
+        let now = Instant::now();
+        let counted = state.waited_until.map_or(now, |at| at.max(now));
+        let until = if no_delay { counted } else { now } + delay;
+        let added = until.saturating_duration_since(counted);
+        if state.waited + added > REFUSAL_BUDGET {
+            state.spent = true;
+            debug!(
+                "the API refused requests for {} s in all: no more waiting",
+                state.waited.as_secs()
+            );
+            return false;
+        }
+        state.waited += added;
+        state.waited_until = Some(until.max(counted));
+        true
+    }
+
+    /// Whether [`Throttle::spend`] has refused a wait: the API refused every request too long.
+    pub fn spent(&self) -> bool {
+        self.lock().spent
     }
 
     /// A request was refused for `delay`: every request waits that long plus 0–20 %, and the cap
@@ -170,6 +212,29 @@ mod tests {
         assert_eq!(throttle.cap(), 8, "up to the max");
         throttle.set_max(3);
         assert_eq!(throttle.cap(), 3);
+    }
+
+    #[test]
+    fn the_refusal_budget_is_one_for_the_whole_process() {
+        let throttle = Throttle::new(4);
+        // One request after another (the tests' knob): each wait counts whole.
+        for _ in 0..24 {
+            assert!(throttle.spend(Duration::from_secs(5), true));
+        }
+        assert!(!throttle.spent());
+        assert!(
+            !throttle.spend(Duration::from_millis(1), true),
+            "120 s are spent"
+        );
+        assert!(throttle.spent());
+        assert!(!throttle.spend(Duration::ZERO, true), "and stay spent");
+
+        // Requests refused together share one wait: it counts once.
+        let together = Throttle::new(4);
+        for _ in 0..100 {
+            assert!(together.spend(Duration::from_secs(30), false));
+        }
+        assert!(!together.spent());
     }
 
     #[test]

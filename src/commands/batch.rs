@@ -167,7 +167,10 @@ where
                     return (i, ItemResult::Skipped(why));
                 }
                 if context.stopped() {
-                    return (i, ItemResult::NotStarted);
+                    return (i, ItemResult::NotStarted(None));
+                }
+                if let Some(refused) = context.refused_for_good() {
+                    return (i, ItemResult::NotStarted(Some(refused)));
                 }
                 let result = ItemResult::from(send(i).await);
                 on_change();
@@ -183,7 +186,7 @@ where
     let items = plan
         .into_iter()
         .zip(results)
-        .map(|(planned, sent)| planned.into_item(|| sent.unwrap_or(ItemResult::NotStarted)))
+        .map(|(planned, sent)| planned.into_item(|| sent.unwrap_or(ItemResult::NotStarted(None))))
         .collect();
     Batch::new(kind, items, columns)
 }

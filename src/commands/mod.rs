@@ -131,7 +131,9 @@ impl Context {
         let ui = std::sync::Arc::new(ui);
         let listener = ui.clone();
         let settings = settings.map(|settings| ClientSettings {
-            on_retry: Some(std::sync::Arc::new(move |step: &str| listener.step(step))),
+            on_retry: Some(std::sync::Arc::new(move |wait: &crate::api::RetryWait| {
+                listener.waiting(wait.delay, &wait.text(), wait.retry)
+            })),
             ..settings
         });
         Self {
@@ -152,6 +154,21 @@ impl Context {
 
     pub fn stopped(&self) -> bool {
         self.stop.get().is_some()
+    }
+
+    /// Once the API has refused requests for the whole budget of SPEC §7.2, why a batch starts
+    /// no new item.
+    pub fn refused_for_good(&self) -> Option<CliError> {
+        let spent = self
+            .settings
+            .as_ref()
+            .is_ok_and(|settings| settings.throttle.spent());
+        spent.then(|| {
+            CliError::new(
+                ErrorCode::ServerError,
+                "Not started: the API refused every request for 120 s.",
+            )
+        })
     }
 
     /// The most requests in flight from now on (a batch's `--concurrency`, SPEC §13.3).

@@ -55,7 +55,7 @@ fn batch_text(batch: &Batch, line: &CommandLine, style: Style) -> Rendered {
                 let text = format!("Error: {noun} '{}': {}", item.label, error.headline);
                 rendered.stdout.push_str(&headline(&text, style));
             }
-            ItemResult::NotStarted => rendered.stdout.push_str(&format!(
+            ItemResult::NotStarted(_) => rendered.stdout.push_str(&format!(
                 "Not started: {noun} '{}'.\n",
                 escape_control(&item.label)
             )),
@@ -537,7 +537,7 @@ mod tests {
                 "d@x.io",
                 ItemResult::Done(deleted("User 'd@x.io' has been deleted.", Some(LIST))),
             ),
-            item("e\u{1b}@x.io", ItemResult::NotStarted),
+            item("e\u{1b}@x.io", ItemResult::NotStarted(None)),
         ]);
         let rendered = outcome_text(&outcome, plain());
         assert_eq!(

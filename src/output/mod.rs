@@ -192,8 +192,9 @@ impl Response {
 pub enum ItemResult {
     Done(Response),
     Failed(CliError),
-    /// Not started because the command was interrupted (SPEC §5).
-    NotStarted,
+    /// Not started: the command was interrupted (SPEC §5), or, with the refusal that ended the
+    /// waiting, the API refused every request for too long (SPEC §7.2).
+    NotStarted(Option<CliError>),
     /// Not sent because a change it needs failed (SPEC §13.1): why, with that change's code.
     Skipped(CliError),
 }
@@ -207,7 +208,7 @@ impl ItemResult {
                 Effect::Planned => "planned",
             },
             Self::Failed(_) => "failed",
-            Self::NotStarted => "not started",
+            Self::NotStarted(_) => "not started",
             Self::Skipped(_) => "skipped",
         }
     }
@@ -217,7 +218,10 @@ impl ItemResult {
         match self {
             Self::Done(response) => ("OK", response.message.clone()),
             Self::Failed(error) | Self::Skipped(error) => (error.code.code(), error.message()),
-            Self::NotStarted => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
+            Self::NotStarted(None) => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
+            Self::NotStarted(Some(refused)) => {
+                (refused.code.code(), NOT_STARTED_REFUSED.to_owned())
+            }
         }
     }
 
@@ -433,8 +437,20 @@ impl Batch {
                 0 => String::new(),
                 n => format!(", {n} skipped"),
             };
+            let refused = self
+                .items
+                .iter()
+                .filter(|item| matches!(item.result, ItemResult::NotStarted(Some(_))))
+                .count();
+            let (not_started, next) = match refused {
+                0 => (String::new(), "Run the same command again to finish."),
+                n => (
+                    format!(", {n} not started"),
+                    "The API refused every request for 120 s; run the same command again later.",
+                ),
+            };
             return format!(
-                "Error: {failed} of {changes} {noun} failed; {done} done{skipped}.{unchanged} Run the same command again to finish."
+                "Error: {failed} of {changes} {noun} failed; {done} done{skipped}{not_started}.{unchanged} {next}"
             );
         }
         if self.dry_run {
@@ -574,6 +590,9 @@ pub fn render_error(error: &CliError, line: &CommandLine, style: Style) -> Rende
 /// (Every message whose code is not `OK` starts with `Error: `.)
 const NOT_STARTED: &str = "Error: Not started: the command was interrupted.";
 
+/// The message of an item not started because the API refused every request for too long.
+const NOT_STARTED_REFUSED: &str = "Error: Not started: the API refused every request for 120 s.";
+
 fn next_steps(hints: &[Hint]) -> Option<&[Hint]> {
     (!hints.is_empty()).then_some(hints)
 }
@@ -620,7 +639,7 @@ mod tests {
                             .detail("Use 'astra user list'."),
                     ),
                 ),
-                item("c@x.io", ItemResult::NotStarted),
+                item("c@x.io", ItemResult::NotStarted(None)),
             ],
             Deleted::COLUMNS,
         ))
@@ -727,7 +746,7 @@ mod tests {
 
     #[test]
     fn a_failed_or_unstarted_item_keeps_what_its_plan_said() {
-        let mut item = BatchItem::new("a@x.io", ItemResult::NotStarted);
+        let mut item = BatchItem::new("a@x.io", ItemResult::NotStarted(None));
         item.planned = Some(Box::new(views::Applied {
             action: "invite",
             roles: vec!["RO User".into()],

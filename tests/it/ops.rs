@@ -1103,3 +1103,53 @@ async fn the_last_organization_administrator_cannot_be_removed_by_any_command() 
     let last = run(&env, &emulator, &["user", "delete", "bob@example.com"]);
     assert_exit(&last, 3, "bob is now the last one");
 }
+
+/// SPEC §7.2: refusals are waited out for 120 s in all, for the whole command: then the batch
+/// starts no new item, the summary says why, and a CI log is told of each long wait.
+#[tokio::test]
+async fn an_outage_stops_a_batch_after_one_budget_not_one_per_item() {
+    let users: Vec<String> = (0..30).map(|i| format!("o{i}@x.io")).collect();
+    let mut args: Vec<&str> = vec!["user", "invite"];
+    args.extend(users.iter().map(String::as_str));
+    args.extend(["-r", "RO User", "-o", "json"]);
+    for (rule, budget) in [
+        // Backoff from 200 ms doubling to 5 s: 28 requests fill 120 s.
+        ("PUT /organizations/users 503 x0", REFUSALS_WITHIN_120_S),
+        // Retry-After 15 s: 8 waits fill 120 s, so 9 requests.
+        ("PUT /organizations/users 429 x0 retry-after=15", 9),
+    ] {
+        let emulator = Emulator::start(&["--fail", rule]);
+        let env = TestEnv::new();
+        let started = std::time::Instant::now();
+        let output = run(&env, &emulator, &args);
+        assert_exit(&output, 10, rule);
+        let value = parse_json(&output);
+        let statuses = field(&value["data"], "status");
+        let not_started = statuses.iter().filter(|s| **s == "not started").count();
+        let failed = statuses.iter().filter(|s| **s == "failed").count();
+        assert_eq!(failed + not_started, 30, "{rule}: {statuses:?}");
+        assert!(not_started >= 20, "{rule}: {statuses:?}");
+        assert_eq!(
+            value["message"],
+            format!("Error: {failed} of 30 changes failed; 0 done, {not_started} not started. The API refused every request for 120 s; run the same command again later."),
+        );
+        let puts = emulator.writes().await.len();
+        // One budget for the command: a budget per item would be 30 × as many requests (and
+        // 30 × 120 s). Requests refused together share a wait, so a few more may fit.
+        assert!(puts >= budget && puts <= 2 * budget + 8, "{rule}: {puts} PUTs");
+        let waits = stderr(&output)
+            .lines()
+            .filter(|line| line.ends_with(": the API answered 429 Too Many Requests."))
+            .count();
+        if budget == 9 {
+            assert!(
+                waits >= 8,
+                "a line for each wait of 10 s or more:\n{}",
+                stderr(&output)
+            );
+        } else {
+            assert_eq!(waits, 0, "no line for waits under 10 s");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+}

@@ -674,14 +674,15 @@ fn the_spinner_shows_a_retry_and_is_gone_at_the_end() {
         return;
     };
     // Retry-After plus the shared wait's 0–20 %, rounded up.
-    let screen = tmux.wait_for("(503 Service Unavailable)…");
+    let screen = tmux.wait_for("503 Service Unavailable (retry 1)…");
     assert!(
-        screen.contains("Retrying in 2 s (") || screen.contains("Retrying in 3 s ("),
+        screen.contains("Waiting 2 s: the API answered 503")
+            || screen.contains("Waiting 3 s: the API answered 503"),
         "{screen}"
     );
     let done = tmux.wait_for("EXIT=0");
     assert!(
-        !done.contains("Retrying"),
+        !done.contains("Waiting"),
         "the spinner line is cleared:\n{done}"
     );
     assert!(done.contains("alice@example.com"), "{done}");
