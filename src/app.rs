@@ -314,25 +314,28 @@ fn ui_settings(global: &GlobalArgs, style: Style) -> UiSettings {
 }
 
 /// Writes both streams, every token masked but the one the command shows on stdout on purpose
-/// (SPEC §6). A closed stdout (`astra user list | head -1`) is not an error; any other failure
-/// to write stdout is returned.
+/// (SPEC §6). stdout first, flushed: a failed batch's items come before its summary on stderr,
+/// on a terminal or in a `2>&1` log (SPEC §13.4). A closed stdout (`astra user list | head -1`)
+/// is not an error; any other failure to write stdout is returned.
 fn emit(rendered: &Rendered, shown: Option<&str>) -> std::io::Result<()> {
+    let written = if rendered.stdout.is_empty() {
+        Ok(())
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        match stdout
+            .write_all(redact_except(&rendered.stdout, shown.as_slice()).as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    };
     if !rendered.stderr.is_empty() {
         let _ = std::io::stderr()
             .lock()
             .write_all(redact(&rendered.stderr).as_bytes());
     }
-    if rendered.stdout.is_empty() {
-        return Ok(());
-    }
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(redact_except(&rendered.stdout, shown.as_slice()).as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
+    written
 }
 
 /// Writes a value to stdout as it is rendered, masked as [`emit`] masks it.

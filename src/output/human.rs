@@ -24,44 +24,28 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
     rendered
 }
 
-/// Each item's line on stdout in input order, then the summary (stderr when something failed or
-/// a signal stopped the batch), then the hints once (SPEC §13.4).
+/// Each item's line on stdout in input order but the unchanged ones, which only the summary
+/// counts (as `terraform plan` does); then the summary (stderr when something failed or a signal
+/// stopped the batch), then the hints once (SPEC §13.4).
 fn batch_text(batch: &Batch, line: &CommandLine, style: Style) -> Rendered {
     let mut rendered = Rendered::default();
-    let mut hints: Vec<Hint> = Vec::new();
-    let mut add_hints = |suggestions: &[crate::hints::Suggestion]| {
-        for hint in line.hints(suggestions) {
-            if !hints.contains(&hint) {
-                hints.push(hint);
-            }
-        }
-    };
     for item in &batch.items {
         let noun = item.kind_in(batch).noun();
+        let label = escape_control(&item.label);
         match &item.result {
-            ItemResult::Done(response) => {
-                if response.effect == Effect::Unchanged {
-                    if style.quiet {
-                        continue;
-                    }
-                    add_hints(&response.suggestions);
-                }
-                rendered
-                    .stdout
-                    .push_str(&message_text(&response.message, style));
-            }
+            ItemResult::Done(response) if response.effect == Effect::Unchanged => {}
+            ItemResult::Done(response) => rendered
+                .stdout
+                .push_str(&message_text(&response.message, style)),
             ItemResult::Failed(error) => {
-                add_hints(&error.suggestions);
                 let text = format!("Error: {noun} '{}': {}", item.label, error.headline);
                 rendered.stdout.push_str(&headline(&text, style));
             }
-            ItemResult::NotStarted(_) => rendered.stdout.push_str(&format!(
-                "Not started: {noun} '{}'.\n",
-                escape_control(&item.label)
-            )),
+            ItemResult::NotStarted(_) => rendered
+                .stdout
+                .push_str(&format!("Not started: {noun} '{label}'.\n")),
             ItemResult::Skipped(why) => rendered.stdout.push_str(&format!(
-                "Skipped: {noun} '{}': {}\n",
-                escape_control(&item.label),
+                "Skipped: {noun} '{label}': {}\n",
                 escape_control(&why.headline)
             )),
         }
@@ -76,7 +60,7 @@ fn batch_text(batch: &Batch, line: &CommandLine, style: Style) -> Rendered {
     };
     stream.push_str(&summary);
     if !style.quiet {
-        stream.push_str(&hints_text(&hints, style.color));
+        stream.push_str(&hints_text(&batch.hints(line), style.color));
     }
     rendered
 }
@@ -544,10 +528,9 @@ mod tests {
             rendered.stdout,
             "User 'a@x.io' has been deleted.\n\
              Error: User 'b@x.io': User 'b@x.io' not found.\n\
-             'c@x.io' is unchanged.\n\
              User 'd@x.io' has been deleted.\n\
              Not started: User 'e\\u{1b}@x.io'.\n",
-            "every item in input order, each named, done hints not repeated"
+            "every item in input order but the unchanged, each named, done hints not repeated"
         );
         assert_eq!(
             rendered.stderr,

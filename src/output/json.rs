@@ -55,12 +55,15 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> String {
             })
         }
         Outcome::Document(text) => text.clone(),
-        Outcome::Batch(batch) => pretty(&ResponseEnvelope {
-            code: batch.code().code(),
-            message: &batch.summary(),
-            data: Value::Array(batch_items(batch)),
-            next_steps: None,
-        }),
+        Outcome::Batch(batch) => {
+            let hints = batch.hints(line);
+            pretty(&ResponseEnvelope {
+                code: batch.code().code(),
+                message: &batch.summary(),
+                data: Value::Array(batch_items(batch)),
+                next_steps: next_steps(&hints),
+            })
+        }
     }
 }
 

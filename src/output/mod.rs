@@ -334,6 +334,9 @@ pub struct Batch {
     pub dry_run: bool,
     /// Set when a signal stopped the command: its code and exit status win.
     pub cancelled: Option<ErrorCode>,
+    /// The flag that makes a rerun skip what is done (`--if-not-exists`, `--if-exists`): a failed
+    /// batch hints the command with it instead of saying "run the same command again".
+    pub finish_with: Option<&'static str>,
 }
 
 impl Batch {
@@ -345,7 +348,45 @@ impl Batch {
             title: None,
             dry_run: false,
             cancelled: None,
+            finish_with: None,
         }
+    }
+
+    /// A rerun with `flag` skips what this batch did (see [`Batch::finish_with`]).
+    pub fn finishing_with(mut self, flag: &'static str) -> Self {
+        self.finish_with = Some(flag);
+        self
+    }
+
+    /// The hints of the whole batch, each command once (SPEC §13.4): for a failed run how to
+    /// finish it, then those of the unchanged and failed items.
+    pub fn hints(&self, line: &CommandLine) -> Vec<Hint> {
+        let mut hints: Vec<Hint> = Vec::new();
+        let finish = self.finish_hint();
+        let suggestions =
+            finish
+                .iter()
+                .chain(self.items.iter().flat_map(|item| match &item.result {
+                    ItemResult::Done(response) if response.effect == Effect::Unchanged => {
+                        response.suggestions.as_slice()
+                    }
+                    ItemResult::Failed(error) => error.suggestions.as_slice(),
+                    _ => &[],
+                }));
+        for hint in suggestions.flat_map(|s| line.hints(std::slice::from_ref(s))) {
+            if !hints.iter().any(|h| h.command == hint.command) {
+                hints.push(hint);
+            }
+        }
+        hints
+    }
+
+    /// `Finish with:` and the command plus the flag that skips the done items, after a run in
+    /// which some changes failed.
+    fn finish_hint(&self) -> Option<Suggestion> {
+        let flag = self.finish_with?;
+        let failed = self.failures() > 0 && self.cancelled.is_none() && !self.dry_run;
+        failed.then(|| Suggestion::edit("Finish with:", crate::hints::Edit::AddFlag(flag)))
     }
 
     fn count(&self, status: &str) -> usize {
@@ -443,14 +484,17 @@ impl Batch {
                 .filter(|item| matches!(item.result, ItemResult::NotStarted(Some(_))))
                 .count();
             let (not_started, next) = match refused {
-                0 => (String::new(), "Run the same command again to finish."),
+                // A rerun of a command without `finish_with` skips what is done; the others
+                // are told how to finish in their hint.
+                0 if self.finish_with.is_some() => (String::new(), ""),
+                0 => (String::new(), " Run the same command again to finish."),
                 n => (
                     format!(", {n} not started"),
-                    "The API refused every request for 120 s; run the same command again later.",
+                    " The API refused every request for 120 s; run the same command again later.",
                 ),
             };
             return format!(
-                "Error: {failed} of {changes} {noun} failed; {done} done{skipped}{not_started}.{unchanged} {next}"
+                "Error: {failed} of {changes} {noun} failed; {done} done{skipped}{not_started}.{unchanged}{next}"
             );
         }
         if self.dry_run {

@@ -662,7 +662,6 @@ async fn a_partial_failure_is_reported_whole_in_every_format() {
         format!(
             "exit: 10\n--- stdout\n\
              Error: User 'ann@example.com': {rejected}\n\
-             'carol@example.com' is unchanged.\n\
              Invited 'ben@example.com' with roles 'RO User'.\n\
              --- stderr\n{summary}\n"
         )
@@ -825,7 +824,6 @@ async fn every_batch_command_takes_dry_run_and_sends_nothing() {
     assert_eq!(
         stdout(&output),
         "Dry run: user 'new1@example.com' would be invited with role 'RO User'; nothing was sent.\n\
-         User 'alice@example.com' already exists; nothing to invite.\n\
          Dry run: user 'new2@example.com' would be invited with role 'RO User'; nothing was sent.\n\
          Dry run: 2 changes planned (2 invite); nothing was sent. 1 unchanged.\n\n\
          # See all existing users:\n$ astra user list\n"
@@ -1136,7 +1134,10 @@ async fn an_outage_stops_a_batch_after_one_budget_not_one_per_item() {
         let puts = emulator.writes().await.len();
         // One budget for the command: a budget per item would be 30 × as many requests (and
         // 30 × 120 s). Requests refused together share a wait, so a few more may fit.
-        assert!(puts >= budget && puts <= 2 * budget + 8, "{rule}: {puts} PUTs");
+        assert!(
+            puts >= budget && puts <= 2 * budget + 8,
+            "{rule}: {puts} PUTs"
+        );
         let waits = stderr(&output)
             .lines()
             .filter(|line| line.ends_with(": the API answered 429 Too Many Requests."))
@@ -1152,4 +1153,75 @@ async fn an_outage_stops_a_batch_after_one_budget_not_one_per_item() {
         }
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
+}
+
+/// SPEC §13.4: a failed invite or delete batch tells how to finish it (the command plus
+/// `--if-not-exists`/`--if-exists`, which a rerun needs) in human output and in JSON's
+/// `nextSteps`, and a `2>&1` log shows the items before the summary.
+#[test]
+fn a_failed_batch_says_how_to_finish_in_every_format_after_its_items() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let args = [
+        "user",
+        "invite",
+        "alice@example.com",
+        "fresh@example.com",
+        "-r",
+        "RO User",
+    ];
+    let both = env
+        .spawnable_at(&emulator.endpoint)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_exit(&both, 10, "one of two fails");
+    // One pipe for both streams: stdout is written and flushed before the summary.
+    let log = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("\"$0\" \"$@\" 2>&1")
+        .arg(env!("CARGO_BIN_EXE_astra"))
+        .args([
+            "user",
+            "invite",
+            "bob@example.com",
+            "fresh2@example.com",
+            "-r",
+            "RO User",
+        ])
+        .env("HOME", env.home.path())
+        .env("ASTRA_DB_APPLICATION_TOKEN", TOKEN)
+        .env("ASTRA_ENV", "local")
+        .env("ASTRA_LOCAL_ENDPOINT", &emulator.endpoint)
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&log),
+        "Error: User 'bob@example.com': User 'bob@example.com' already exists in this organization.\n\
+         User 'fresh2@example.com' has been invited with role 'RO User'.\n\
+         Error: 1 of 2 changes failed; 1 done.\n\n\
+         # Finish with:\n\
+         $ astra user invite bob@example.com fresh2@example.com -r 'RO User' --if-not-exists\n\n\
+         # See all existing users:\n$ astra user list\n"
+    );
+    let json = run(&env, &emulator, &[&args[..], &["-o", "json"]].concat());
+    assert_exit(&json, 10, "json");
+    let value = parse_json(&json);
+    assert_eq!(value["message"], "Error: 2 of 2 changes failed; 0 done.");
+    let commands: Vec<&str> = value["nextSteps"]
+        .as_array()
+        .expect("nextSteps")
+        .iter()
+        .map(|step| step["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "astra user invite alice@example.com fresh@example.com -r 'RO User' -o json --if-not-exists",
+            "astra user list"
+        ]
+    );
+    assert_eq!(value["nextSteps"][0]["comment"], "Finish with:");
 }

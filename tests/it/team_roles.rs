@@ -56,7 +56,7 @@ async fn declared_roles_are_created_before_the_users_that_need_them() {
     assert_exit(&applied, 0, "apply");
     assert_eq!(
         stdout(&applied),
-        "Created role 'Ops'.\n'alice@example.com' is unchanged.\nSet the roles of 'bob@example.com' to 'Ops'.\nInvited 'new@example.com' with roles 'Ops', 'RO User'.\nApplied '".to_owned()
+        "Created role 'Ops'.\nSet the roles of 'bob@example.com' to 'Ops'.\nInvited 'new@example.com' with roles 'Ops', 'RO User'.\nApplied '".to_owned()
             + file.to_str().unwrap()
             + "': 3 changes done (1 invite, 1 set-roles, 1 create-role). 1 unchanged.\n"
     );

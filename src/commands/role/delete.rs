@@ -97,7 +97,7 @@ pub async fn run(context: &Context, args: &RoleDeleteArgs) -> Result<Outcome, Cl
         )
         .await
     };
-    batch::single_or(batch)
+    batch::single_or(batch.finishing_with("--if-exists"))
 }
 
 async fn delete_one(

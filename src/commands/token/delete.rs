@@ -102,7 +102,7 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
         )
         .await
     };
-    batch::single_or(batch)
+    batch::single_or(batch.finishing_with("--if-exists"))
 }
 
 async fn delete_one(

@@ -98,7 +98,7 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
         )
         .await
     };
-    batch::single_or(batch)
+    batch::single_or(batch.finishing_with("--if-not-exists"))
 }
 
 fn already_there(user: &UserRef) -> Response {
