@@ -86,11 +86,12 @@ impl Ui {
     }
 
     /// A retry's wait (SPEC §7.2): on the spinner, with the retry's number; without one, one
-    /// line on stderr for a wait of 10 s or more (a CI log shows why nothing moves).
-    pub fn waiting(&self, delay: Duration, why: &str, retry: u32) {
+    /// line on stderr for a new wait of 10 s or more (a CI log shows why nothing moves; the
+    /// requests refused during that wait join it silently).
+    pub fn waiting(&self, delay: Duration, why: &str, retry: u32, new: bool) {
         if self.settings.animate {
             self.step(&format!("{why} (retry {retry})…"));
-        } else if delay >= LONG_WAIT {
+        } else if new && delay >= LONG_WAIT {
             self.notice(&format!("{why}."));
         }
     }

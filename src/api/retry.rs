@@ -79,7 +79,7 @@ where
             }
             Err(err) => err,
         };
-        let (delay, sleep) = match kind(&err, method) {
+        let (delay, sleep, new) = match kind(&err, method) {
             Kind::Final => return Err(err),
             Kind::Refused => {
                 // Without Retry-After, the backoff (unjittered: the shared wait adds its own).
@@ -89,7 +89,8 @@ where
                     return Err(err);
                 }
                 // The next `acquire` waits, with every other request.
-                (throttle.refused(delay, no_delay), false)
+                let (wait, new) = throttle.refused(delay, no_delay);
+                (wait, false, new)
             }
             Kind::Transient => {
                 if retries == MAX_RETRIES {
@@ -98,6 +99,7 @@ where
                 (
                     retry_after_of(&err).unwrap_or_else(|| backoff(retries, true)),
                     !no_delay,
+                    true,
                 )
             }
         };
@@ -112,6 +114,7 @@ where
                 delay,
                 reason: reason(&err),
                 retry,
+                new,
             });
         }
         if sleep {
@@ -128,6 +131,8 @@ pub struct RetryWait {
     pub reason: String,
     /// Which retry of the request this is (1 for the first).
     pub retry: u32,
+    /// Not a request refused during a shared wait already announced.
+    pub new: bool,
 }
 
 impl RetryWait {

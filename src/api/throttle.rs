@@ -140,9 +140,10 @@ impl Throttle {
     }
 
     /// A request was refused for `delay`: every request waits that long plus 0–20 %, and the cap
-    /// halves. Returns the shared wait. `no_delay` (the tests' knob) keeps the arithmetic and
+    /// halves. Returns the shared wait, and whether it is a new one (not a request refused
+    /// during a wait already under way, which needs no second announcement). `no_delay` (the tests' knob) keeps the arithmetic and
     /// the log but not the wait.
-    pub fn refused(&self, delay: Duration, no_delay: bool) -> Duration {
+    pub fn refused(&self, delay: Duration, no_delay: bool) -> (Duration, bool) {
         let jittered = delay.mul_f64(1.0 + fastrand::f64() * 0.2);
         let mut state = self.lock();
         let now = Instant::now();
@@ -163,7 +164,7 @@ impl Throttle {
         }
         drop(state);
         self.changed.notify_waiters();
-        jittered
+        (jittered, new_wait)
     }
 
     /// A request succeeded: after `max` of them the cap grows by one, up to `max`.
@@ -241,7 +242,7 @@ mod tests {
     fn the_shared_wait_is_the_delay_plus_up_to_a_fifth() {
         let throttle = Throttle::new(4);
         for _ in 0..50 {
-            let wait = throttle.refused(Duration::from_millis(1000), true);
+            let (wait, _) = throttle.refused(Duration::from_millis(1000), true);
             assert!(
                 wait >= Duration::from_millis(1000) && wait <= Duration::from_millis(1200),
                 "{wait:?}"
@@ -254,8 +255,14 @@ mod tests {
         block_on(async {
             let throttle = Throttle::new(4);
             let started = Instant::now();
-            throttle.refused(Duration::from_millis(150), false);
-            throttle.refused(Duration::ZERO, false);
+            assert!(
+                throttle.refused(Duration::from_millis(150), false).1,
+                "a new wait"
+            );
+            assert!(
+                !throttle.refused(Duration::ZERO, false).1,
+                "a refusal during it joins it"
+            );
             drop(throttle.acquire().await);
             assert!(
                 started.elapsed() >= Duration::from_millis(150),

@@ -132,7 +132,7 @@ impl Context {
         let listener = ui.clone();
         let settings = settings.map(|settings| ClientSettings {
             on_retry: Some(std::sync::Arc::new(move |wait: &crate::api::RetryWait| {
-                listener.waiting(wait.delay, &wait.text(), wait.retry)
+                listener.waiting(wait.delay, &wait.text(), wait.retry, wait.new)
             })),
             ..settings
         });
