@@ -183,6 +183,18 @@ impl CliError {
 
 /// A failed API call as the documented error (SPEC §5). For 401 and 403, the token's source and
 /// the environment hint are added by the caller that knows where the token came from.
+/// A create that failed after it was sent (SPEC §7.2): the error, saying that `what` (`The
+/// token`, `Role 'Ops'`) may exist anyway and how to check before trying again.
+pub fn maybe_created(err: crate::api::ApiError, what: &str, check: String) -> CliError {
+    let sent = err.may_have_been_sent();
+    let err = CliError::from(err);
+    if !sent {
+        return err;
+    }
+    err.detail(format!("{what} may have been created anyway."))
+        .hint("Check before trying again:", check)
+}
+
 /// Why a create that may have reached the API is not retried (SPEC §7.2).
 const NOT_SENT_TWICE: &str =
     "The request may have reached Astra, and a create is never sent twice: it was not retried.";

@@ -77,13 +77,16 @@ impl ApiError {
         }
     }
 
-    /// The request may have reached the server although no answer came back: a create may
-    /// have happened (SPEC §7.2), and is never retried.
+    /// The request may have been carried out although the answer says nothing of it: no
+    /// answer came back (a timeout, a connection that broke after sending) or a 5xx, which says
+    /// the server failed, not that it did nothing. A create may have happened (SPEC §7.2), and
+    /// is never retried.
     pub fn may_have_been_sent(&self) -> bool {
-        matches!(
-            self,
-            Self::Timeout { .. } | Self::Connect { sent: true, .. }
-        )
+        match self {
+            Self::Timeout { .. } | Self::Connect { sent: true, .. } => true,
+            Self::Status { status, .. } => status.is_server_error(),
+            _ => false,
+        }
     }
 
     pub fn is_not_found(&self) -> bool {

@@ -448,6 +448,13 @@ async fn token_create_is_never_retried_once_sent() {
     let output = env.run_at(&emulator.endpoint, &["token", "create", "-r", "RO User"]);
     assert_exit(&output, 8, "503 on a POST");
     assert_eq!(posts(&emulator, "/v2/clientIdSecrets").await.len(), 1);
+    // A 5xx after sending says the server failed, not that nothing was created (SPEC §7.2).
+    assert!(
+        stderr(&output).contains("The token may have been created anyway.")
+            && stderr(&output).contains("# Check before trying again:\n$ astra token list"),
+        "{}",
+        stderr(&output)
+    );
 
     emulator
         .fail(

@@ -451,3 +451,43 @@ async fn role_delete_is_a_batch_and_protects_standard_roles() {
         stderr(&single)
     );
 }
+
+/// SPEC §7.2: `role create` answered 500 or 503 after its POST says the role may exist and how to
+/// check, in human output and in JSON, and is not retried; a 4xx says nothing of the kind.
+#[tokio::test]
+async fn a_role_create_that_failed_after_sending_says_it_may_exist() {
+    let env = TestEnv::new();
+    for status in ["500", "503"] {
+        let emulator = Emulator::start(&[]);
+        emulator
+            .fail(json!({"method": "POST", "path": "/v2/organizations/roles", "action": status, "count": 1}))
+            .await;
+        let args = ["role", "create", "Ops Team", "--action", "db-cql"];
+        let output = run(&env, &emulator, &args);
+        assert_exit(&output, 8, status);
+        let err = stderr(&output);
+        assert!(
+            err.contains("Role 'Ops Team' may have been created anyway."),
+            "{err}"
+        );
+        assert!(
+            err.contains("# Check before trying again:\n$ astra role get 'Ops Team'"),
+            "{err}"
+        );
+        let posts = emulator.writes().await.len();
+        assert_eq!(posts, 1, "never retried");
+    }
+    let emulator = Emulator::start(&[]);
+    emulator
+        .fail(json!({"method": "POST", "path": "/v2/organizations/roles", "action": "400", "count": 1}))
+        .await;
+    let output = run(
+        &env,
+        &emulator,
+        &[
+            "role", "create", "Ops Team", "--action", "db-cql", "-o", "json",
+        ],
+    );
+    assert_exit(&output, 9, "400");
+    assert!(!stdout(&output).contains("may have been created"));
+}

@@ -78,7 +78,11 @@ pub async fn run(context: &Context, args: &RoleCreateArgs) -> Result<Outcome, Cl
         .await
         .map_err(|err| match err {
             ApiError::Status { status, .. } if status.as_u16() == 409 => already_exists(name),
-            other => CliError::from(other),
+            other => crate::error::maybe_created(
+                other,
+                &format!("Role '{name}'"),
+                format!("astra role get {}", crate::text::shell_quote(name)),
+            ),
         })?;
     Ok(Outcome::Response(
         Response::new(

@@ -128,13 +128,7 @@ fn chosen_roles<'a>(
     .fix("Pass the roles with -r:", name_roles_with_flag()))
 }
 
-/// A create whose answer never came may have happened: say how to check before a retry.
+/// A create whose answer never came, or was a 5xx, may have happened: say how to check.
 fn maybe_created(err: ApiError) -> CliError {
-    let sent = err.may_have_been_sent();
-    let err = CliError::from(err);
-    if !sent {
-        return err;
-    }
-    err.detail("The token may have been created anyway.")
-        .hint("Check before trying again:", "astra token list")
+    crate::error::maybe_created(err, "The token", "astra token list".to_owned())
 }

@@ -267,7 +267,13 @@ impl RoleStep {
         };
         match self.action {
             RoleAction::Create => {
-                let role = client.create_role(&definition).await?;
+                let role = client.create_role(&definition).await.map_err(|err| {
+                    crate::error::maybe_created(
+                        err,
+                        &format!("Role '{}'", self.name),
+                        format!("astra role get {}", crate::text::shell_quote(&self.name)),
+                    )
+                })?;
                 created
                     .0
                     .lock()
