@@ -511,7 +511,7 @@ impl Record for ProfileChange {
 
 /// One application token as `token list` shows it (never its secret).
 pub struct TokenRow {
-    /// As the API sent it (JSON and CSV), and in local time (human).
+    /// As the API sent it (JSON), and in local time (human and CSV, as the original writes it).
     pub generated_on: String,
     pub local_time: String,
     pub client_id: String,
@@ -581,7 +581,7 @@ impl ValueView for TokensView {
                 .iter()
                 .map(|t| {
                     vec![
-                        t.generated_on.clone(),
+                        t.local_time.clone(),
                         t.client_id.clone(),
                         t.role_names.join(","),
                         t.description.clone(),

@@ -194,10 +194,22 @@ async fn token_list_newest_first_in_every_format() {
         stdout(&in_paris)
     );
 
+    // The CSV's date is the original's: the local time of the human table (SPEC §1.12).
     let csv = run(&["token", "list", "-o", "csv"]);
     assert_eq!(
         stdout(&csv),
-        format!("code,message,generated_on,client_id,roles,desc\nOK,,2024-03-02T08:30:15.250Z,{CI_CLIENT},\"R/W User,RO User\",CI pipeline\nOK,,2024-01-15T10:00:00.000Z,{IN_USE},Organization Administrator,astra-emulator\n")
+        format!("code,message,generated_on,client_id,roles,desc\nOK,,2024-03-02 08:30:15,{CI_CLIENT},\"R/W User,RO User\",CI pipeline\nOK,,2024-01-15 10:00:00,{IN_USE},Organization Administrator,astra-emulator\n")
+    );
+    let csv_in_paris = env
+        .astra_at(&emulator.endpoint)
+        .env("TZ", "Europe/Paris")
+        .args(["token", "list", "-o", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&csv_in_paris).contains("\nOK,,2024-03-02 09:30:15,"),
+        "{}",
+        stdout(&csv_in_paris)
     );
     let json = parse_json(&run(&["token", "list", "-o", "json"]));
     let first = &json["data"][0];
