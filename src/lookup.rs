@@ -25,11 +25,17 @@ pub fn same_email(a: &str, b: &str) -> bool {
 
 /// The key under which [`same_email`] emails are equal: two emails are the same exactly when
 /// their keys are, so a plan can join a file and a listing by hashing instead of searching.
-pub fn email_key(email: &str) -> String {
-    if email.is_ascii() {
-        email.to_ascii_lowercase()
+pub fn email_key(email: &str) -> std::borrow::Cow<'_, str> {
+    if !email
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        // Nearly every email: already its own key, nothing to allocate.
+        std::borrow::Cow::Borrowed(email)
+    } else if email.is_ascii() {
+        std::borrow::Cow::Owned(email.to_ascii_lowercase())
     } else {
-        email.to_lowercase()
+        std::borrow::Cow::Owned(email.to_lowercase())
     }
 }
 
@@ -37,7 +43,7 @@ pub fn email_key(email: &str) -> String {
 pub fn user_key(user: &UserRef) -> String {
     match user {
         UserRef::Id { id, .. } => id.to_ascii_lowercase(),
-        UserRef::Email(email) => email_key(email),
+        UserRef::Email(email) => email_key(email).into_owned(),
     }
 }
 
@@ -384,6 +390,12 @@ mod tests {
             }
         }
         assert_eq!(email_key("JÖRG@X.IO"), "jörg@x.io");
+        assert_eq!(email_key("Ann@X.io"), "ann@x.io");
+        assert!(matches!(
+            email_key("ann@x.io"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(email_key("jörg@x.io"), std::borrow::Cow::Owned(_)));
     }
 
     fn role(id: &str, name: &str) -> Role {

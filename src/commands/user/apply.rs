@@ -4,6 +4,7 @@
 //! roles) and the changes, at most N in flight. A second run plans 0 changes.
 
 use crate::teamfile::DocumentFormat;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -121,7 +122,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
 /// One item of an apply: a declared role or a user row.
 enum Item<'a> {
     Role(&'a RoleStep),
-    User(&'a Step),
+    User(&'a Step<'a>),
 }
 
 /// The items in the order they are reported: role creates and updates, the users, then the
@@ -158,7 +159,7 @@ impl Item<'_> {
                 let mut needs: Vec<usize> = step
                     .role_ids
                     .iter()
-                    .filter_map(|id| creates.get(id.as_str()).copied())
+                    .filter_map(|id| creates.get(id).copied())
                     .collect();
                 needs.sort_unstable();
                 needs.dedup();
@@ -191,15 +192,12 @@ impl Item<'_> {
 /// refused before anything is sent (a dry run reports the same).
 fn keeps_an_admin(steps: &[Step], users: &[User], roles: &[Role]) -> Result<(), CliError> {
     let admin_ids = admin_role_ids(roles);
-    let step_of: HashMap<String, &Step> = steps.iter().map(|s| (email_key(&s.email), s)).collect();
+    let step_of: HashMap<Cow<str>, &Step> = steps.iter().map(|s| (email_key(s.email), s)).collect();
     let still_admin = |user: &User| match step_of.get(&email_key(user.email())) {
         None => true,
         Some(step) => match step.action {
             Action::Unchanged => true,
-            Action::SetRoles => step
-                .role_ids
-                .iter()
-                .any(|id| admin_ids.contains(id.as_str())),
+            Action::SetRoles => step.role_ids.iter().any(|id| admin_ids.contains(id)),
             Action::Delete | Action::Reinvite | Action::Invite => false,
         },
     };
@@ -222,7 +220,7 @@ fn confirm_deletions(
     let users: Vec<&str> = steps
         .iter()
         .filter(|s| s.action == Action::Delete)
-        .map(|s| s.email.as_str())
+        .map(|s| s.email)
         .collect();
     let roles: Vec<&str> = role_steps
         .iter()
@@ -441,18 +439,19 @@ impl Action {
     }
 }
 
-/// One planned change (or none) for one user.
-struct Step {
-    email: String,
+/// One planned change (or none) for one user, borrowing from the file and the listing: at
+/// 50,000 rows a copy of each would cost more than the plan itself.
+struct Step<'a> {
+    email: &'a str,
     action: Action,
-    user_id: Option<String>,
-    role_ids: Vec<String>,
-    role_names: Vec<String>,
+    user_id: Option<&'a str>,
+    role_ids: Vec<&'a str>,
+    role_names: Vec<&'a str>,
 }
 
-impl Step {
+impl Step<'_> {
     fn response(&self, dry_run: bool) -> Response {
-        let email = &self.email;
+        let email = self.email;
         let roles = quoted_list(&self.role_names);
         let (done, would) = match self.action {
             Action::Invite => (
@@ -487,25 +486,28 @@ impl Step {
     fn applied(&self) -> Applied {
         Applied {
             action: self.action.name(),
-            roles: self.role_names.clone(),
+            roles: self
+                .role_names
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect(),
         }
     }
 
-    /// The step as an item of the batch: unchanged rows are settled, the rest are changes.
+    /// The step as an item of the batch: unchanged rows are settled (their response holds the
+    /// record), the rest are changes, which carry it for when they fail.
     fn planned(&self) -> Planned {
-        let item = if self.action == Action::Unchanged {
-            Planned::settled(&self.email, Ok(self.response(false)))
-        } else {
-            Planned::change(&self.email, self.action.name())
-        };
-        item.with_record(Box::new(self.applied()))
+        if self.action == Action::Unchanged {
+            return Planned::settled(self.email, Ok(self.response(false)));
+        }
+        Planned::change(self.email, self.action.name()).with_record(Box::new(self.applied()))
     }
 }
 
 /// Compares the file with the organization: rows in file order, then `--prune` deletions. A join
 /// on the email key, so a whole organization plans in linear time (SPEC §1.8).
-fn plan(desired: &[Desired], users: &[User], prune: bool) -> Vec<Step> {
-    let mut by_email: HashMap<String, &User> = HashMap::with_capacity(users.len());
+fn plan<'a>(desired: &[Desired<'a>], users: &'a [User], prune: bool) -> Vec<Step<'a>> {
+    let mut by_email: HashMap<Cow<str>, &User> = HashMap::with_capacity(users.len());
     for user in users {
         // The first of two users with the same email wins, as a search in list order would.
         by_email.entry(email_key(user.email())).or_insert(user);
@@ -513,16 +515,16 @@ fn plan(desired: &[Desired], users: &[User], prune: bool) -> Vec<Step> {
     let mut steps: Vec<Step> = desired
         .iter()
         .map(|row| {
-            let mut ids: Vec<String> = row.roles.iter().map(|r| r.id.clone()).collect();
-            ids.sort();
-            let names = row.roles.iter().map(|r| r.name().to_owned()).collect();
+            let mut ids: Vec<&str> = row.roles.iter().map(|r| r.id.as_str()).collect();
+            ids.sort_unstable();
+            let names = row.roles.iter().map(|r| r.name()).collect();
             let found = by_email.get(&email_key(row.email)).copied();
             let action = match found {
                 None => Action::Invite,
                 Some(user) => {
-                    let mut current: Vec<String> =
-                        user.roles().iter().map(|r| r.id.clone()).collect();
-                    current.sort();
+                    let mut current: Vec<&str> =
+                        user.roles().iter().map(|r| r.id.as_str()).collect();
+                    current.sort_unstable();
                     current.dedup();
                     match (current == ids, &user.status) {
                         (true, _) => Action::Unchanged,
@@ -532,29 +534,30 @@ fn plan(desired: &[Desired], users: &[User], prune: bool) -> Vec<Step> {
                 }
             };
             Step {
-                email: row.email.to_owned(),
+                email: row.email,
                 action,
-                user_id: found.map(|u| u.id.clone()),
+                user_id: found.map(|u| u.id.as_str()),
                 role_ids: ids,
                 role_names: names,
             }
         })
         .collect();
+    drop(by_email);
     if prune {
-        let kept: std::collections::HashSet<String> =
+        let kept: std::collections::HashSet<Cow<str>> =
             desired.iter().map(|row| email_key(row.email)).collect();
-        let mut gone: Vec<(String, &User)> = users
+        let mut gone: Vec<(Cow<str>, &User)> = users
             .iter()
             .map(|u| (email_key(u.email()), u))
             .filter(|(key, _)| !kept.contains(key))
             .collect();
         gone.sort_by(|a, b| a.0.cmp(&b.0));
         steps.extend(gone.into_iter().map(|(_, user)| Step {
-            email: user.email().to_owned(),
+            email: user.email(),
             action: Action::Delete,
-            user_id: Some(user.id.clone()),
+            user_id: Some(user.id.as_str()),
             role_ids: Vec::new(),
-            role_names: user.roles().iter().map(|r| r.name().to_owned()).collect(),
+            role_names: user.roles().iter().map(|r| r.name()).collect(),
         }));
     }
     steps
@@ -563,18 +566,18 @@ fn plan(desired: &[Desired], users: &[User], prune: bool) -> Vec<Step> {
 async fn execute(
     context: &Context,
     list: &UserList,
-    step: &Step,
+    step: &Step<'_>,
     created: &CreatedRoles,
 ) -> Result<Response, CliError> {
     let client = context.client()?;
     let resolved: Vec<String> = step.role_ids.iter().map(|id| created.resolve(id)).collect();
     let ids: Vec<&str> = resolved.iter().map(String::as_str).collect();
-    match (step.action, step.user_id.as_deref()) {
+    match (step.action, step.user_id) {
         (Action::Invite | Action::Reinvite, _) => {
             let org_id = org_id(list)?;
             client
                 .invite(&Invitation {
-                    email: &step.email,
+                    email: step.email,
                     org_id,
                     roles: ids,
                 })
@@ -669,10 +672,10 @@ mod tests {
         }
     }
 
-    fn actions(steps: &[Step]) -> Vec<(String, &'static str, Vec<String>)> {
+    fn actions<'a>(steps: &[Step<'a>]) -> Vec<(&'a str, &'static str, Vec<&'a str>)> {
         steps
             .iter()
-            .map(|s| (s.email.clone(), s.action.name(), s.role_ids.clone()))
+            .map(|s| (s.email, s.action.name(), s.role_ids.clone()))
             .collect()
     }
 
@@ -693,13 +696,7 @@ mod tests {
             desired("new@x.io", &[&rw, &ro]),
         ];
         let steps = plan(&rows, &users, false);
-        let expect = |e: &str, a, ids: &[&str]| {
-            (
-                e.to_owned(),
-                a,
-                ids.iter().map(|i| (*i).to_owned()).collect::<Vec<_>>(),
-            )
-        };
+        let expect = |e: &'static str, a, ids: &[&'static str]| (e, a, ids.to_vec());
         assert_eq!(
             actions(&steps),
             [
@@ -729,7 +726,7 @@ mod tests {
         let steps = plan(&rows, &users, true);
         let deleted: Vec<(&str, Option<&str>, &'static str)> = steps[1..]
             .iter()
-            .map(|s| (s.email.as_str(), s.user_id.as_deref(), s.action.name()))
+            .map(|s| (s.email, s.user_id, s.action.name()))
             .collect();
         assert_eq!(
             deleted,
@@ -743,13 +740,13 @@ mod tests {
         assert!(steps[1].role_ids.is_empty());
     }
 
-    fn step(email: &str, action: Action, names: &[&str]) -> Step {
+    fn step<'a>(email: &'a str, action: Action, names: &[&'a str]) -> Step<'a> {
         Step {
-            email: email.to_owned(),
+            email,
             action,
             user_id: None,
             role_ids: Vec::new(),
-            role_names: names.iter().map(|n| (*n).to_owned()).collect(),
+            role_names: names.to_vec(),
         }
     }
 
