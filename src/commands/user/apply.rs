@@ -707,7 +707,7 @@ mod tests {
                 expect("new@x.io", "invite", &["r1", "r2"]),
             ]
         );
-        let ids: Vec<Option<&str>> = steps.iter().map(|s| s.user_id.as_deref()).collect();
+        let ids: Vec<Option<&str>> = steps.iter().map(|s| s.user_id).collect();
         assert_eq!(ids, [Some("u1"), Some("u2"), Some("u3"), Some("u4"), None]);
         assert_eq!(steps[4].role_names, ["R/W User", "RO User"]);
     }
