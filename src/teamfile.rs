@@ -104,17 +104,16 @@ pub fn parse_document(text: &str, format: DocumentFormat) -> Result<Document, Ro
     }
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 /// Roles in a CSV cell: separated by `;` or `,`.
 fn split_roles(cell: &str) -> Vec<String> {
-    cell.split([';', ','])
+    let mut roles: Vec<String> = cell
+        .split([';', ','])
         .map(str::trim)
         .filter(|role| !role.is_empty())
         .map(str::to_owned)
-        .collect()
+        .collect();
+    roles.shrink_to_fit();
+    roles
 }
 
 fn parse_csv(text: &str) -> Result<Vec<Entry>, RowProblem> {
@@ -305,36 +304,83 @@ struct TomlDocument {
 }
 
 fn parse_toml(text: &str) -> Result<Document, RowProblem> {
-    let document: TomlDocument = toml::from_str(text).map_err(|err| {
-        let line = err.span().map_or(0, |span| line_of(text, span.start));
-        let message = err.message().to_owned();
-        RowProblem::new(
-            line,
-            format!("not a TOML document of [[user]] and [[role]] tables: {message}"),
-        )
-    })?;
     // Where each line starts, found once: a line per entry by search, not by counting again.
     let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
     let line = |start: usize| newlines.partition_point(|&at| at < start) + 1;
-    Ok(Document {
-        users: document
-            .user
-            .into_iter()
-            .map(|spanned| {
-                let at = line(spanned.span().start);
-                spanned.into_inner().into_entry(at)
-            })
-            .collect(),
-        roles: document.role.map(|roles| {
-            roles
-                .into_iter()
-                .map(|spanned| {
-                    let at = line(spanned.span().start);
+    let mut document = Document {
+        users: Vec::new(),
+        roles: None,
+    };
+    // Parsed a few hundred tables at a time: the parser's tree of a whole organization's file
+    // costs some 25 times the text (SPEC §1.8: memory proportional to the file and the listing).
+    for (offset, chunk) in toml_chunks(text) {
+        let part: TomlDocument = toml::from_str(chunk).map_err(|err| {
+            let at = err.span().map_or(0, |span| line(offset + span.start));
+            let message = err.message().to_owned();
+            RowProblem::new(
+                at,
+                format!("not a TOML document of [[user]] and [[role]] tables: {message}"),
+            )
+        })?;
+        document.users.extend(part.user.into_iter().map(|spanned| {
+            let at = line(offset + spanned.span().start);
+            spanned.into_inner().into_entry(at)
+        }));
+        if let Some(roles) = part.role {
+            document
+                .roles
+                .get_or_insert_with(Vec::new)
+                .extend(roles.into_iter().map(|spanned| {
+                    let at = line(offset + spanned.span().start);
                     spanned.into_inner().into_entry(at)
-                })
-                .collect()
-        }),
-    })
+                }));
+        }
+    }
+    Ok(document)
+}
+
+/// How many `[[user]]`/`[[role]]` tables are parsed together.
+const TABLES_PER_CHUNK: usize = 512;
+
+/// The text cut into pieces that are each a TOML document of whole tables, with where each
+/// starts: cut only before a line that is exactly `[[user]]` or `[[role]]`, so that each piece
+/// means what it meant in the whole. A text that a cut could change (a multi-line string, which
+/// may hold such a line, or keys before the first table) is one piece.
+fn toml_chunks(text: &str) -> Vec<(usize, &str)> {
+    let whole = vec![(0, text)];
+    if text.contains("\"\"\"") || text.contains("'''") {
+        return whole;
+    }
+    let mut starts = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let header = matches!(line.trim(), "[[user]]" | "[[role]]");
+        if header {
+            starts.push(at);
+        } else if starts.is_empty() && !is_blank_or_comment(line) {
+            return whole;
+        }
+        at += line.len();
+    }
+    let cuts: Vec<usize> = starts
+        .iter()
+        .copied()
+        .step_by(TABLES_PER_CHUNK)
+        .skip(1)
+        .chain([text.len()])
+        .collect();
+    let mut pieces = Vec::with_capacity(cuts.len());
+    let mut from = 0;
+    for cut in cuts {
+        pieces.push((from, &text[from..cut]));
+        from = cut;
+    }
+    pieces
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let line = line.trim().trim_start_matches('\u{feff}');
+    line.is_empty() || line.starts_with('#')
 }
 
 /// Writes entries (already sorted) in `format`.
@@ -392,6 +438,47 @@ pub fn write_document(entries: &[Entry], roles: &[RoleEntry], format: DocumentFo
 
 #[cfg(test)]
 mod tests {
+    /// A long file is parsed a chunk at a time, each entry at its own line as in the whole.
+    #[test]
+    fn a_long_toml_file_reads_as_one_document_with_every_line() {
+        let mut text =
+            String::from("# team\n\n[[role]]\nname = \"Ops\"\nactions = [\"db-cql\"]\n\n");
+        for i in 0..1200 {
+            text.push_str(&format!(
+                "[[user]]\nemail = \"u{i}@x.io\"\nroles = [\"RO User\"]\n\n"
+            ));
+            if i == 700 {
+                text.push_str("[[role]]\nname = \"Late\"\n\n");
+            }
+        }
+        assert!(toml_chunks(&text).len() >= 3, "cut in pieces");
+        let document = parse_document(&text, DocumentFormat::Toml).unwrap();
+        assert_eq!(document.users.len(), 1200);
+        assert_eq!(document.users[0].line, 7);
+        assert_eq!(document.users[1199].email, "u1199@x.io");
+        let roles = document.roles.unwrap();
+        assert_eq!((roles[0].line, roles[1].name.as_str()), (3, "Late"));
+        assert_eq!(roles[1].line, 7 + 4 * 701);
+        assert_eq!(document.users[1199].line, 7 + 4 * 1199 + 3);
+
+        let broken = text.replace("email = \"u1100@x.io\"", "email = u1100");
+        let problem = parse_document(&broken, DocumentFormat::Toml).unwrap_err();
+        assert_eq!(problem.line, 7 + 4 * 1100 + 3 + 1, "{}", problem.message);
+    }
+
+    #[test]
+    fn a_toml_file_that_a_cut_could_change_is_parsed_whole() {
+        let tables = "[[user]]\nemail = \"a@x.io\"\n".repeat(TABLES_PER_CHUNK + 1);
+        assert_eq!(toml_chunks(&tables).len(), 2);
+        for text in [
+            format!("title = 'x'\n{tables}"),
+            format!("{tables}[[user]]\nemail = '''\n[[user]]\n'''\n"),
+        ] {
+            assert_eq!(toml_chunks(&text), [(0, text.as_str())]);
+        }
+        let commented = format!("\u{feff}# c\n\n{tables}");
+        assert_eq!(toml_chunks(&commented).len(), 2);
+    }
     use super::*;
     use proptest::prelude::*;
 

@@ -89,7 +89,12 @@ impl<'a> ListedUser<'a> {
             email: self.email.as_deref().map(str::to_owned),
             status: self.status.as_deref().map(UserStatus::from),
             roles: match self.roles {
-                Some(_) => Some(self.roles()?.into_iter().map(Role::from).collect()),
+                Some(_) => {
+                    let mut roles: Vec<Role> = self.roles()?.into_iter().map(Role::from).collect();
+                    // The parse's spare room, kept by the in-place collect, times 100,000 users.
+                    roles.shrink_to_fit();
+                    Some(roles)
+                }
                 None => None,
             },
         })

@@ -58,6 +58,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     let text = read_input(&args.file)?;
     let document =
         teamfile::parse_document(&text, format).map_err(|p| invalid(&args.file, &[p]))?;
+    drop(text);
     let entries = &document.users;
     if args.prune && entries.is_empty() {
         return Err(CliError::new(
