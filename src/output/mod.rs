@@ -793,7 +793,7 @@ mod tests {
         let mut item = BatchItem::new("a@x.io", ItemResult::NotStarted(None));
         item.planned = Some(Box::new(views::Applied {
             action: "invite",
-            roles: vec!["RO User".into()],
+            roles: vec!["RO User".into()].into(),
         }));
         let mut batch = batch_of(vec![item]);
         batch.columns = views::Applied::COLUMNS;

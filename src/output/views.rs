@@ -422,7 +422,8 @@ impl Record for RolesChanged {
 #[derive(Debug, Serialize)]
 pub struct Applied {
     pub action: &'static str,
-    pub roles: Vec<String>,
+    /// Shared by every row with the same roles: a whole organization holds a few role sets.
+    pub roles: std::sync::Arc<[String]>,
 }
 
 impl Record for Applied {
@@ -1014,7 +1015,7 @@ mod tests {
         assert_eq!(changed.cells().len(), RolesChanged::COLUMNS.len());
         let applied = Applied {
             action: "invite",
-            roles: vec!["A".into(), "B".into()],
+            roles: vec!["A".into(), "B".into()].into(),
         };
         assert_eq!(applied.cells(), ["invite", "A,B"]);
         assert_eq!(

@@ -7,6 +7,7 @@ use crate::teamfile::DocumentFormat;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::Arc;
 
 use crate::api::models::{Invitation, Role, RoleAssignment, User, UserList, UserStatus};
 use crate::commands::Context;
@@ -84,7 +85,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
             return Err(invalid(&args.file, &problems));
         }
     };
-    let steps = plan(&desired, &list.users, args.prune);
+    let steps = plan(desired, &list.users, args.prune);
     keeps_an_admin(&steps, &list.users, &roles)?;
     if !args.batch.dry_run && !confirm_deletions(context, args, &steps, &role_steps)? {
         return Ok(Outcome::Response(Response::new(
@@ -158,8 +159,7 @@ impl Item<'_> {
             Item::User(step) => {
                 // A user that needs a role the file creates waits for it, and is skipped if it fails.
                 let mut needs: Vec<usize> = step
-                    .role_ids
-                    .iter()
+                    .role_ids()
                     .filter_map(|id| creates.get(id).copied())
                     .collect();
                 needs.sort_unstable();
@@ -198,7 +198,7 @@ fn keeps_an_admin(steps: &[Step], users: &[User], roles: &[Role]) -> Result<(), 
         None => true,
         Some(step) => match step.action {
             Action::Unchanged => true,
-            Action::SetRoles => step.role_ids.iter().any(|id| admin_ids.contains(id)),
+            Action::SetRoles => step.role_ids().any(|id| admin_ids.contains(id)),
             Action::Delete | Action::Reinvite | Action::Invite => false,
         },
     };
@@ -323,6 +323,7 @@ fn invalid(file: &str, problems: &[RowProblem]) -> CliError {
 }
 
 /// A row that passed validation: the email and its resolved roles.
+#[derive(Clone)]
 struct Desired<'a> {
     email: &'a str,
     roles: Vec<&'a Role>,
@@ -446,14 +447,25 @@ struct Step<'a> {
     email: &'a str,
     action: Action,
     user_id: Option<&'a str>,
-    role_ids: Vec<&'a str>,
-    role_names: Vec<&'a str>,
+    /// The roles the user gets (the file's), or holds (a deletion's).
+    roles: Vec<&'a Role>,
+    /// Their names, shared with every step of the same roles.
+    names: Arc<[String]>,
 }
 
 impl Step<'_> {
+    /// The ids of the roles the user gets (none for a deletion).
+    fn role_ids(&self) -> impl Iterator<Item = &str> {
+        let gets = self.action != Action::Delete;
+        self.roles
+            .iter()
+            .filter(move |_| gets)
+            .map(|r| r.id.as_str())
+    }
+
     fn response(&self, dry_run: bool) -> Response {
         let email = self.email;
-        let roles = quoted_list(&self.role_names);
+        let roles = quoted_list(self.names.iter());
         let (done, would) = match self.action {
             Action::Invite => (
                 format!("Invited '{email}' with roles {roles}."),
@@ -487,11 +499,7 @@ impl Step<'_> {
     fn applied(&self) -> Applied {
         Applied {
             action: self.action.name(),
-            roles: self
-                .role_names
-                .iter()
-                .map(|name| (*name).to_owned())
-                .collect(),
+            roles: Arc::clone(&self.names),
         }
     }
 
@@ -507,61 +515,90 @@ impl Step<'_> {
 
 /// Compares the file with the organization: rows in file order, then `--prune` deletions. A join
 /// on the email key, so a whole organization plans in linear time (SPEC §1.8).
-fn plan<'a>(desired: &[Desired<'a>], users: &'a [User], prune: bool) -> Vec<Step<'a>> {
+fn plan<'a>(desired: Vec<Desired<'a>>, users: &'a [User], prune: bool) -> Vec<Step<'a>> {
     let mut by_email: HashMap<Cow<str>, &User> = HashMap::with_capacity(users.len());
     for user in users {
         // The first of two users with the same email wins, as a search in list order would.
         by_email.entry(email_key(user.email())).or_insert(user);
     }
-    let mut steps: Vec<Step> = desired
-        .iter()
-        .map(|row| {
-            let mut ids: Vec<&str> = row.roles.iter().map(|r| r.id.as_str()).collect();
-            ids.sort_unstable();
-            let names = row.roles.iter().map(|r| r.name()).collect();
-            let found = by_email.get(&email_key(row.email)).copied();
-            let action = match found {
-                None => Action::Invite,
-                Some(user) => {
-                    let mut current: Vec<&str> =
-                        user.roles().iter().map(|r| r.id.as_str()).collect();
-                    current.sort_unstable();
-                    current.dedup();
-                    match (current == ids, &user.status) {
-                        (true, _) => Action::Unchanged,
-                        (false, Some(UserStatus::Active)) => Action::SetRoles,
-                        (false, _) => Action::Reinvite,
-                    }
+    let mut names = RoleNames::default();
+    let mut kept: std::collections::HashSet<Cow<str>> = std::collections::HashSet::new();
+    let mut steps: Vec<Step> = Vec::with_capacity(desired.len());
+    for row in desired {
+        let key = email_key(row.email);
+        let found = by_email.get(&key).copied();
+        if prune {
+            kept.insert(key);
+        }
+        let action = match found {
+            None => Action::Invite,
+            Some(user) => {
+                let same = same_ids(
+                    row.roles.iter().map(|r| r.id.as_str()),
+                    user.roles().iter().map(|r| r.id.as_str()),
+                );
+                match (same, &user.status) {
+                    (true, _) => Action::Unchanged,
+                    (false, Some(UserStatus::Active)) => Action::SetRoles,
+                    (false, _) => Action::Reinvite,
                 }
-            };
-            Step {
-                email: row.email,
-                action,
-                user_id: found.map(|u| u.id.as_str()),
-                role_ids: ids,
-                role_names: names,
             }
-        })
-        .collect();
+        };
+        steps.push(Step {
+            email: row.email,
+            action,
+            user_id: found.map(|u| u.id.as_str()),
+            names: names.of(&row.roles),
+            roles: row.roles,
+        });
+    }
     drop(by_email);
     if prune {
-        let kept: std::collections::HashSet<Cow<str>> =
-            desired.iter().map(|row| email_key(row.email)).collect();
         let mut gone: Vec<(Cow<str>, &User)> = users
             .iter()
             .map(|u| (email_key(u.email()), u))
             .filter(|(key, _)| !kept.contains(key))
             .collect();
         gone.sort_by(|a, b| a.0.cmp(&b.0));
-        steps.extend(gone.into_iter().map(|(_, user)| Step {
-            email: user.email(),
-            action: Action::Delete,
-            user_id: Some(user.id.as_str()),
-            role_ids: Vec::new(),
-            role_names: user.roles().iter().map(|r| r.name()).collect(),
+        steps.extend(gone.into_iter().map(|(_, user)| {
+            let roles: Vec<&Role> = user.roles().iter().collect();
+            Step {
+                email: user.email(),
+                action: Action::Delete,
+                user_id: Some(user.id.as_str()),
+                names: names.of(&roles),
+                roles,
+            }
         }));
     }
     steps
+}
+
+/// Whether two lists hold the same role ids, whatever their order and repeats.
+fn same_ids<'r>(a: impl Iterator<Item = &'r str>, b: impl Iterator<Item = &'r str>) -> bool {
+    let sorted = |ids: &mut Vec<&'r str>| {
+        ids.sort_unstable();
+        ids.dedup();
+    };
+    let (mut a, mut b): (Vec<&str>, Vec<&str>) = (a.collect(), b.collect());
+    sorted(&mut a);
+    sorted(&mut b);
+    a == b
+}
+
+/// The names of a set of roles, made once for each distinct set.
+#[derive(Default)]
+struct RoleNames(HashMap<Vec<String>, Arc<[String]>>);
+
+impl RoleNames {
+    fn of(&mut self, roles: &[&Role]) -> Arc<[String]> {
+        let names: Vec<String> = roles.iter().map(|r| r.name().to_owned()).collect();
+        Arc::clone(
+            self.0
+                .entry(names)
+                .or_insert_with_key(|names| Arc::from(names.as_slice())),
+        )
+    }
 }
 
 async fn execute(
@@ -571,7 +608,10 @@ async fn execute(
     created: &CreatedRoles,
 ) -> Result<Response, CliError> {
     let client = context.client()?;
-    let resolved: Vec<String> = step.role_ids.iter().map(|id| created.resolve(id)).collect();
+    let mut planned: Vec<&str> = step.role_ids().collect();
+    // Sent sorted, so that the same file sends the same body.
+    planned.sort_unstable();
+    let resolved: Vec<String> = planned.iter().map(|id| created.resolve(id)).collect();
     let ids: Vec<&str> = resolved.iter().map(String::as_str).collect();
     match (step.action, step.user_id) {
         (Action::Invite | Action::Reinvite, _) => {
@@ -673,10 +713,14 @@ mod tests {
         }
     }
 
-    fn actions<'a>(steps: &[Step<'a>]) -> Vec<(&'a str, &'static str, Vec<&'a str>)> {
+    fn actions<'a>(steps: &'a [Step<'a>]) -> Vec<(&'a str, &'static str, Vec<&'a str>)> {
         steps
             .iter()
-            .map(|s| (s.email, s.action.name(), s.role_ids.clone()))
+            .map(|s| {
+                let mut ids: Vec<&str> = s.role_ids().collect();
+                ids.sort_unstable();
+                (s.email, s.action.name(), ids)
+            })
             .collect()
     }
 
@@ -696,7 +740,7 @@ mod tests {
             desired("other@x.io", &[&rw]),
             desired("new@x.io", &[&rw, &ro]),
         ];
-        let steps = plan(&rows, &users, false);
+        let steps = plan(rows.to_vec(), &users, false);
         let expect = |e: &'static str, a, ids: &[&'static str]| (e, a, ids.to_vec());
         assert_eq!(
             actions(&steps),
@@ -710,7 +754,11 @@ mod tests {
         );
         let ids: Vec<Option<&str>> = steps.iter().map(|s| s.user_id).collect();
         assert_eq!(ids, [Some("u1"), Some("u2"), Some("u3"), Some("u4"), None]);
-        assert_eq!(steps[4].role_names, ["R/W User", "RO User"]);
+        assert_eq!(*steps[4].names, ["R/W User", "RO User"]);
+        assert!(
+            Arc::ptr_eq(&steps[1].names, &steps[2].names),
+            "one list for each set of roles"
+        );
     }
 
     #[test]
@@ -723,8 +771,12 @@ mod tests {
             user("u4", "bob@x.io", "active", &[&ro]),
         ];
         let rows = [desired("kept@x.io", &[&ro])];
-        assert_eq!(plan(&rows, &users, false).len(), 1, "no prune, no delete");
-        let steps = plan(&rows, &users, true);
+        assert_eq!(
+            plan(rows.to_vec(), &users, false).len(),
+            1,
+            "no prune, no delete"
+        );
+        let steps = plan(rows.to_vec(), &users, true);
         let deleted: Vec<(&str, Option<&str>, &'static str)> = steps[1..]
             .iter()
             .map(|s| (s.email, s.user_id, s.action.name()))
@@ -737,8 +789,8 @@ mod tests {
                 ("zed@x.io", Some("u1"), "delete"),
             ]
         );
-        assert_eq!(steps[1].role_names, ["RO User"]);
-        assert!(steps[1].role_ids.is_empty());
+        assert_eq!(*steps[1].names, ["RO User"]);
+        assert_eq!(steps[1].role_ids().count(), 0, "a deletion gives no role");
     }
 
     fn step<'a>(email: &'a str, action: Action, names: &[&'a str]) -> Step<'a> {
@@ -746,8 +798,8 @@ mod tests {
             email,
             action,
             user_id: None,
-            role_ids: Vec::new(),
-            role_names: names.to_vec(),
+            roles: Vec::new(),
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
         }
     }
 
@@ -840,7 +892,7 @@ mod tests {
                 let text = teamfile::write(&entries, format);
                 let parsed = teamfile::parse(&text, format).map_err(|p| p.message).unwrap();
                 let desired = validate(&parsed, &roles).map_err(|p| messages(&p)).unwrap();
-                let steps = plan(&desired, &users, true);
+                let steps = plan(desired, &users, true);
                 proptest::prop_assert_eq!(actions(&steps).len(), 1);
                 proptest::prop_assert_eq!(steps[0].action, Action::Unchanged, "{:?}: {}", format, text);
             }

@@ -206,7 +206,7 @@ impl RoleStep {
     fn applied(&self) -> Applied {
         Applied {
             action: self.action.name(),
-            roles: Vec::new(),
+            roles: std::sync::Arc::from([]),
         }
     }
 
