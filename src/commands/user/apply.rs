@@ -57,10 +57,11 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
         .detail("Name it with --format csv, --format json or --format toml.")
     })?;
     let text = read_input(&args.file)?;
-    let document =
+    let mut document =
         teamfile::parse_document(&text, format).map_err(|p| invalid(&args.file, &[p]))?;
     drop(text);
-    let entries = &document.users;
+    // Taken: validation keeps each row's email and lets go of the rest as it goes.
+    let entries = std::mem::take(&mut document.users);
     if args.prune && entries.is_empty() {
         return Err(CliError::new(
             ErrorCode::ValidationIssue,
@@ -193,7 +194,8 @@ impl Item<'_> {
 /// refused before anything is sent (a dry run reports the same).
 fn keeps_an_admin(steps: &[Step], users: &[User], roles: &[Role]) -> Result<(), CliError> {
     let admin_ids = admin_role_ids(roles);
-    let step_of: HashMap<Cow<str>, &Step> = steps.iter().map(|s| (email_key(s.email), s)).collect();
+    let step_of: HashMap<Cow<str>, &Step> =
+        steps.iter().map(|s| (email_key(&s.email), s)).collect();
     let still_admin = |user: &User| match step_of.get(&email_key(user.email())) {
         None => true,
         Some(step) => match step.action {
@@ -221,7 +223,7 @@ fn confirm_deletions(
     let users: Vec<&str> = steps
         .iter()
         .filter(|s| s.action == Action::Delete)
-        .map(|s| s.email)
+        .map(|s| s.email.as_ref())
         .collect();
     let roles: Vec<&str> = role_steps
         .iter()
@@ -325,18 +327,15 @@ fn invalid(file: &str, problems: &[RowProblem]) -> CliError {
 /// A row that passed validation: the email and its resolved roles.
 #[derive(Clone)]
 struct Desired<'a> {
-    email: &'a str,
+    email: String,
     roles: Vec<&'a Role>,
 }
 
 /// Checks every row (email, duplicates, roles) and reports all problems together.
-fn validate<'a>(
-    entries: &'a [Entry],
-    roles: &'a [Role],
-) -> Result<Vec<Desired<'a>>, Vec<RowProblem>> {
+fn validate(entries: Vec<Entry>, roles: &[Role]) -> Result<Vec<Desired<'_>>, Vec<RowProblem>> {
     let mut problems = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut desired = Vec::new();
+    let mut desired = Vec::with_capacity(entries.len());
     for entry in entries {
         let line = entry.line;
         let email = entry.email.as_str();
@@ -376,7 +375,7 @@ fn validate<'a>(
         }
         match resolve_all(roles, &refs) {
             Ok(resolved) => desired.push(Desired {
-                email,
+                email: entry.email,
                 roles: resolved,
             }),
             Err(unknown) => problems.extend(unknown.iter().map(|p| {
@@ -444,7 +443,8 @@ impl Action {
 /// One planned change (or none) for one user, borrowing from the file and the listing: at
 /// 50,000 rows a copy of each would cost more than the plan itself.
 struct Step<'a> {
-    email: &'a str,
+    /// The file's (moved from its row), or the listing's for a deletion.
+    email: Cow<'a, str>,
     action: Action,
     user_id: Option<&'a str>,
     /// The roles the user gets (the file's), or holds (a deletion's).
@@ -464,7 +464,7 @@ impl Step<'_> {
     }
 
     fn response(&self, dry_run: bool) -> Response {
-        let email = self.email;
+        let email = &self.email;
         let roles = quoted_list(self.names.iter());
         let (done, would) = match self.action {
             Action::Invite => (
@@ -507,9 +507,10 @@ impl Step<'_> {
     /// record), the rest are changes, which carry it for when they fail.
     fn planned(&self) -> Planned {
         if self.action == Action::Unchanged {
-            return Planned::settled(self.email, Ok(self.response(false)));
+            return Planned::settled(self.email.as_ref(), Ok(self.response(false)));
         }
-        Planned::change(self.email, self.action.name()).with_record(Box::new(self.applied()))
+        Planned::change(self.email.as_ref(), self.action.name())
+            .with_record(Box::new(self.applied()))
     }
 }
 
@@ -522,13 +523,13 @@ fn plan<'a>(desired: Vec<Desired<'a>>, users: &'a [User], prune: bool) -> Vec<St
         by_email.entry(email_key(user.email())).or_insert(user);
     }
     let mut names = RoleNames::default();
-    let mut kept: std::collections::HashSet<Cow<str>> = std::collections::HashSet::new();
+    let mut kept: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut steps: Vec<Step> = Vec::with_capacity(desired.len());
     for row in desired {
-        let key = email_key(row.email);
-        let found = by_email.get(&key).copied();
+        let key = email_key(&row.email);
+        let found = by_email.get(key.as_ref()).copied();
         if prune {
-            kept.insert(key);
+            kept.insert(key.into_owned());
         }
         let action = match found {
             None => Action::Invite,
@@ -545,7 +546,7 @@ fn plan<'a>(desired: Vec<Desired<'a>>, users: &'a [User], prune: bool) -> Vec<St
             }
         };
         steps.push(Step {
-            email: row.email,
+            email: Cow::Owned(row.email),
             action,
             user_id: found.map(|u| u.id.as_str()),
             names: names.of(&row.roles),
@@ -557,13 +558,13 @@ fn plan<'a>(desired: Vec<Desired<'a>>, users: &'a [User], prune: bool) -> Vec<St
         let mut gone: Vec<(Cow<str>, &User)> = users
             .iter()
             .map(|u| (email_key(u.email()), u))
-            .filter(|(key, _)| !kept.contains(key))
+            .filter(|(key, _)| !kept.contains(key.as_ref()))
             .collect();
         gone.sort_by(|a, b| a.0.cmp(&b.0));
         steps.extend(gone.into_iter().map(|(_, user)| {
             let roles: Vec<&Role> = user.roles().iter().collect();
             Step {
-                email: user.email(),
+                email: Cow::Borrowed(user.email()),
                 action: Action::Delete,
                 user_id: Some(user.id.as_str()),
                 names: names.of(&roles),
@@ -618,7 +619,7 @@ async fn execute(
             let org_id = org_id(list)?;
             client
                 .invite(&Invitation {
-                    email: step.email,
+                    email: &step.email,
                     org_id,
                     roles: ids,
                 })
@@ -675,7 +676,7 @@ mod tests {
             entry(5, "c@x.io", &[]),
             entry(6, "d@x.io", &["RO Usr", "<role>", "BILLING", "Wizard"]),
         ];
-        let problems = validate(&entries, &roles).err().unwrap();
+        let problems = validate(entries.to_vec(), &roles).err().unwrap();
         assert_eq!(
             messages(&problems),
             [
@@ -698,17 +699,20 @@ mod tests {
             entry(2, "a@x.io", &["R/W User", "ro user"]),
             entry(3, "b@x.io", &["R/W User", "r/w user"]),
         ];
-        let desired = validate(&entries, &roles).ok().unwrap();
+        let desired = validate(entries.to_vec(), &roles).ok().unwrap();
         let rows: Vec<(&str, Vec<&str>)> = desired
             .iter()
-            .map(|d| (d.email, d.roles.iter().map(|r| r.id.as_str()).collect()))
+            .map(|d| {
+                let ids = d.roles.iter().map(|r| r.id.as_str()).collect();
+                (d.email.as_str(), ids)
+            })
             .collect();
         assert_eq!(rows, [("a@x.io", vec!["r2", "r1"]), ("b@x.io", vec!["r2"])]);
     }
 
-    fn desired<'a>(email: &'a str, roles: &[&'a Role]) -> Desired<'a> {
+    fn desired<'a>(email: &str, roles: &[&'a Role]) -> Desired<'a> {
         Desired {
-            email,
+            email: email.to_owned(),
             roles: roles.to_vec(),
         }
     }
@@ -719,7 +723,7 @@ mod tests {
             .map(|s| {
                 let mut ids: Vec<&str> = s.role_ids().collect();
                 ids.sort_unstable();
-                (s.email, s.action.name(), ids)
+                (s.email.as_ref(), s.action.name(), ids)
             })
             .collect()
     }
@@ -779,7 +783,7 @@ mod tests {
         let steps = plan(rows.to_vec(), &users, true);
         let deleted: Vec<(&str, Option<&str>, &'static str)> = steps[1..]
             .iter()
-            .map(|s| (s.email, s.user_id, s.action.name()))
+            .map(|s| (s.email.as_ref(), s.user_id, s.action.name()))
             .collect();
         assert_eq!(
             deleted,
@@ -795,7 +799,7 @@ mod tests {
 
     fn step<'a>(email: &'a str, action: Action, names: &[&'a str]) -> Step<'a> {
         Step {
-            email,
+            email: Cow::Borrowed(email),
             action,
             user_id: None,
             roles: Vec::new(),
@@ -891,7 +895,7 @@ mod tests {
                 let entries = super::super::export::entries(&users, &roles, format);
                 let text = teamfile::write(&entries, format);
                 let parsed = teamfile::parse(&text, format).map_err(|p| p.message).unwrap();
-                let desired = validate(&parsed, &roles).map_err(|p| messages(&p)).unwrap();
+                let desired = validate(parsed, &roles).map_err(|p| messages(&p)).unwrap();
                 let steps = plan(desired, &users, true);
                 proptest::prop_assert_eq!(actions(&steps).len(), 1);
                 proptest::prop_assert_eq!(steps[0].action, Action::Unchanged, "{:?}: {}", format, text);
