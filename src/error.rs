@@ -90,6 +90,10 @@ impl ErrorCode {
     }
 }
 
+/// `--dry-run --exit-code` planned at least one change (SPEC §1.8, §5): still `OK`, nothing was
+/// sent; the exit status a CI drift gate branches on, as `terraform plan -detailed-exitcode`.
+pub const EXIT_CHANGES_PLANNED: u8 = 11;
+
 /// An error a user can cause or meet: a headline, detail paragraphs and hints, with the API
 /// failure that caused it when there was one.
 ///

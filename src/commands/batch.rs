@@ -18,6 +18,9 @@ pub struct BatchArgs {
     /// Requests in flight at most (1 to 64)
     #[arg(long, value_name = "N", default_value = "8", value_parser = parse_concurrency)]
     pub concurrency: usize,
+    /// With --dry-run: exit 11 when a change is planned, 0 when none (a drift gate for CI)
+    #[arg(long, requires = "dry_run")]
+    pub exit_code: bool,
 }
 
 /// How many requests may be in flight at once (SPEC §7.3).
@@ -290,8 +293,9 @@ pub fn single_or(batch: Batch) -> Result<Outcome, CliError> {
     if batch.items.len() != 1 {
         return Ok(Outcome::Batch(batch));
     }
+    let exit_code = batch.exit_code;
     match batch.items.into_iter().next().map(|item| item.result) {
-        Some(ItemResult::Done(response)) => Ok(Outcome::Response(response)),
+        Some(ItemResult::Done(response)) => Ok(Outcome::Response(response.exit_code(exit_code))),
         Some(ItemResult::Failed(error)) => Err(error),
         _ => Err(CliError::new(
             crate::error::ErrorCode::ExecutionCancelled,

@@ -148,6 +148,8 @@ pub struct Response {
     pub suggestions: Vec<Suggestion>,
     pub data: Box<dyn AnyRecord>,
     pub effect: Effect,
+    /// `--exit-code` was given: a planned change exits 11.
+    pub exit_code: bool,
 }
 
 impl Response {
@@ -157,7 +159,19 @@ impl Response {
             suggestions: Vec::new(),
             data: Box::new(data),
             effect: Effect::Changed,
+            exit_code: false,
         }
+    }
+
+    /// With `--exit-code` (`on`), a planned change exits 11 (SPEC §1.8).
+    pub fn exit_code(mut self, on: bool) -> Self {
+        self.exit_code = on;
+        self
+    }
+
+    /// A dry run that planned a change, and asked for its own exit status.
+    fn planned_a_change(&self) -> bool {
+        self.exit_code && self.effect == Effect::Planned
     }
 
     pub fn suggest(mut self, suggestion: impl Into<Suggestion>) -> Self {
@@ -337,6 +351,8 @@ pub struct Batch {
     /// The flag that makes a rerun skip what is done (`--if-not-exists`, `--if-exists`): a failed
     /// batch hints the command with it instead of saying "run the same command again".
     pub finish_with: Option<&'static str>,
+    /// `--exit-code`: a dry run that plans a change exits 11.
+    pub exit_code: bool,
 }
 
 impl Batch {
@@ -349,7 +365,22 @@ impl Batch {
             dry_run: false,
             cancelled: None,
             finish_with: None,
+            exit_code: false,
         }
+    }
+
+    /// A dry run that planned a change (and no failure), and asked for its own exit status.
+    fn planned_a_change(&self) -> bool {
+        self.exit_code
+            && self.dry_run
+            && self.code() == ErrorCode::Ok
+            && self.items.iter().any(BatchItem::is_change)
+    }
+
+    /// With `--exit-code` (`on`), a dry run that plans a change exits 11.
+    pub fn exit_code(mut self, on: bool) -> Self {
+        self.exit_code = on;
+        self
     }
 
     /// A rerun with `flag` skips what this batch did (see [`Batch::finish_with`]).
@@ -558,7 +589,11 @@ impl Outcome {
 
     pub fn exit_status(&self) -> u8 {
         match self {
+            Self::Batch(batch) if batch.planned_a_change() => crate::error::EXIT_CHANGES_PLANNED,
             Self::Batch(batch) => batch.code().exit_status(),
+            Self::Response(response) if response.planned_a_change() => {
+                crate::error::EXIT_CHANGES_PLANNED
+            }
             _ => 0,
         }
     }

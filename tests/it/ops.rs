@@ -1225,3 +1225,94 @@ fn a_failed_batch_says_how_to_finish_in_every_format_after_its_items() {
     );
     assert_eq!(value["nextSteps"][0]["comment"], "Finish with:");
 }
+
+/// SPEC §1.8, §5: the drift gate. `--dry-run --exit-code` exits 0 when the organization matches
+/// the file, 11 (code still `OK`, nothing sent) when a change is planned, and an error keeps its
+/// own status; without `--dry-run` the flag is a usage error. Every command with `--dry-run`
+/// takes it.
+#[tokio::test]
+async fn the_drift_gate_exits_0_11_or_the_error_s_own_status() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let export = run(&env, &emulator, &["user", "export"]);
+    assert_exit(&export, 0, "export");
+    let same = env.write("team.toml", &stdout(&export));
+    let output = apply(&env, &emulator, &same, &["--dry-run", "--exit-code"]);
+    assert_exit(&output, 0, "no drift");
+    let drifted = env.write(
+        "drifted.toml",
+        &format!(
+            "{}\n[[user]]\nemail = \"new@example.com\"\nroles = [\"RO User\"]\n",
+            stdout(&export)
+        ),
+    );
+    let output = apply(
+        &env,
+        &emulator,
+        &drifted,
+        &["--dry-run", "--exit-code", "-o", "json"],
+    );
+    assert_exit(&output, 11, "one change planned");
+    let value = parse_json(&output);
+    assert_eq!(value["code"], "OK");
+    assert!(value["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Dry run: 1 change planned (1 invite)"));
+    let broken = env.write(
+        "broken.toml",
+        "[[user]]\nemail = \"not an email\"\nroles = [\"RO User\"]\n",
+    );
+    let output = apply(&env, &emulator, &broken, &["--dry-run", "--exit-code"]);
+    assert_exit(&output, 3, "an error keeps its status");
+    let output = apply(&env, &emulator, &drifted, &["--exit-code"]);
+    assert_exit(&output, 2, "--exit-code needs --dry-run");
+    assert!(stderr(&output).contains("--dry-run"), "{}", stderr(&output));
+
+    for (args, status) in [
+        (
+            vec!["user", "invite", "new1@example.com", "-r", "RO User"],
+            11,
+        ),
+        (
+            vec!["user", "invite", "alice@example.com", "--if-not-exists"],
+            0,
+        ),
+        (
+            vec![
+                "user",
+                "invite",
+                "a1@example.com",
+                "a2@example.com",
+                "-r",
+                "RO User",
+            ],
+            11,
+        ),
+        (vec!["user", "delete", "carol@example.com"], 11),
+        (
+            vec!["user", "delete", "ghost@example.com", "--if-exists"],
+            0,
+        ),
+        (
+            vec!["user", "roles", "bob@example.com", "--add", "RO User"],
+            11,
+        ),
+        (
+            vec!["user", "roles", "bob@example.com", "--add", "R/W User"],
+            0,
+        ),
+        (vec!["role", "delete", "ghost role", "--if-exists"], 0),
+    ] {
+        let output = run(
+            &env,
+            &emulator,
+            &[&args[..], &["--dry-run", "--exit-code"]].concat(),
+        );
+        assert_exit(&output, status, format_args!("{args:?}"));
+    }
+    assert!(
+        emulator.writes().await.is_empty(),
+        "a dry run sends nothing"
+    );
+}

@@ -43,6 +43,9 @@ pub struct RoleUpdateArgs {
     /// Show the change and send nothing
     #[arg(long)]
     dry_run: bool,
+    /// With --dry-run: exit 11 when a change is planned, 0 when none (a drift gate for CI)
+    #[arg(long, requires = "dry_run")]
+    exit_code: bool,
     /// Send actions this tool does not know (the API may know newer ones)
     #[arg(long)]
     allow_unknown_actions: bool,
@@ -129,7 +132,11 @@ pub async fn run(context: &Context, args: &RoleUpdateArgs) -> Result<Outcome, Cl
     }
     if args.dry_run {
         let message = format!("Dry run: role '{typed}' would be updated; nothing was sent.");
-        return Ok(Outcome::Response(Response::new(message, record).planned()));
+        return Ok(Outcome::Response(
+            Response::new(message, record)
+                .planned()
+                .exit_code(args.exit_code),
+        ));
     }
     let definition = RoleDefinition {
         name: &name,

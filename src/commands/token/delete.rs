@@ -102,7 +102,11 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
         )
         .await
     };
-    batch::single_or(batch.finishing_with("--if-exists"))
+    batch::single_or(
+        batch
+            .finishing_with("--if-exists")
+            .exit_code(args.batch.exit_code),
+    )
 }
 
 async fn delete_one(

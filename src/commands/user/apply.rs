@@ -119,7 +119,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
         batch
     };
     batch.title = Some(format!("Applied '{}'", args.file));
-    Ok(Outcome::Batch(batch))
+    Ok(Outcome::Batch(batch.exit_code(args.batch.exit_code)))
 }
 
 /// One item of an apply: a declared role or a user row.

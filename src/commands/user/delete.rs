@@ -83,7 +83,11 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
         )
         .await
     };
-    batch::single_or(batch.finishing_with("--if-exists"))
+    batch::single_or(
+        batch
+            .finishing_with("--if-exists")
+            .exit_code(args.batch.exit_code),
+    )
 }
 
 async fn delete_one(

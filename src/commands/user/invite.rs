@@ -98,7 +98,11 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
         )
         .await
     };
-    batch::single_or(batch.finishing_with("--if-not-exists"))
+    batch::single_or(
+        batch
+            .finishing_with("--if-not-exists")
+            .exit_code(args.batch.exit_code),
+    )
 }
 
 fn already_there(user: &UserRef) -> Response {

@@ -30,6 +30,9 @@ pub struct UserRolesArgs {
     /// Show the change and send nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// With --dry-run: exit 11 when a change is planned, 0 when none (a drift gate for CI)
+    #[arg(long, requires = "dry_run")]
+    pub exit_code: bool,
 }
 
 pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, CliError> {
@@ -77,10 +80,14 @@ pub async fn run(context: &Context, args: &UserRolesArgs) -> Result<Outcome, Cli
     keeps_an_admin(client, &user, &roles, &change.diff.after).await?;
     let summary = change.summary();
     if args.dry_run {
-        return Ok(Outcome::Response(Response::new(
-            format!("Dry run: user '{typed}' would change: {summary}. Nothing was sent."),
-            data(true),
-        )));
+        return Ok(Outcome::Response(
+            Response::new(
+                format!("Dry run: user '{typed}' would change: {summary}. Nothing was sent."),
+                data(true),
+            )
+            .planned()
+            .exit_code(args.exit_code),
+        ));
     }
     let ids: Vec<&str> = change.diff.after.iter().map(String::as_str).collect();
     client
@@ -244,6 +251,7 @@ mod tests {
             add: names(add),
             remove: names(remove),
             dry_run: false,
+            exit_code: false,
         }
     }
 
