@@ -208,49 +208,49 @@ impl From<ApiError> for CliError {
         let (code, headline, detail) = match &err {
             ApiError::Connect { url, reason, method, sent: true, .. } if *method == reqwest::Method::POST => (
                 ErrorCode::ConnectionFailed,
-                format!("Cannot connect to the Astra DevOps API at {url}: {reason}."),
+                sentence(format!("Cannot connect to the Astra DevOps API at {url}: {reason}")),
                 Some(NOT_SENT_TWICE),
             ),
             ApiError::Connect { url, reason, .. } => (
                 ErrorCode::ConnectionFailed,
-                format!("Cannot connect to the Astra DevOps API at {url}: {reason}."),
+                sentence(format!("Cannot connect to the Astra DevOps API at {url}: {reason}")),
                 Some("The request was retried 3 times. Check your network, proxy (HTTPS_PROXY) or --local-endpoint."),
             ),
             ApiError::Timeout { method, .. } if *method == reqwest::Method::POST => (
                 ErrorCode::TimedOut,
-                format!("The Astra DevOps API did not answer: {err}."),
+                sentence(format!("The Astra DevOps API did not answer: {err}")),
                 Some(NOT_SENT_TWICE),
             ),
             ApiError::Timeout { .. } => (
                 ErrorCode::TimedOut,
-                format!("The Astra DevOps API did not answer: {err}."),
+                sentence(format!("The Astra DevOps API did not answer: {err}")),
                 Some("The request was retried 3 times. Raise the limit with ASTRA_HTTP_TIMEOUT=<seconds>."),
             ),
             ApiError::Untrusted { url, reason, .. } => (
                 ErrorCode::ConnectionFailed,
-                format!("The certificate of {url} is not trusted: {reason}."),
+                sentence(format!("The certificate of {url} is not trusted: {reason}")),
                 Some("The request was not retried. If a proxy or a corporate CA re-signs HTTPS traffic, point SSL_CERT_FILE (a PEM bundle) or SSL_CERT_DIR (a directory of certificates) at its CA certificate."),
             ),
             ApiError::Setup { reason, file: Some((variable, path)) } => (
                 ErrorCode::FileIssue,
-                format!("{variable} points at '{path}', which cannot be read: {reason}."),
+                sentence(format!("{variable} points at '{path}', which cannot be read: {reason}")),
                 Some("Point it at a PEM file of CA certificates, or unset it to use the system's."),
             ),
             ApiError::Setup { reason, file: None } => (
                 ErrorCode::ConnectionFailed,
-                format!("Cannot set up the HTTPS client: {reason}."),
+                sentence(format!("Cannot set up the HTTPS client: {reason}")),
                 Some("Check SSL_CERT_FILE and SSL_CERT_DIR, which name the CA certificates to trust."),
             ),
             ApiError::BadResponse { .. } => (
                 ErrorCode::BadResponse,
-                format!("Unexpected reply from the Astra DevOps API: {err}."),
+                sentence(format!("Unexpected reply from the Astra DevOps API: {err}")),
                 None,
             ),
             ApiError::Status { status, .. } => match status.as_u16() {
-                401 => (ErrorCode::Unauthorized, format!("The token was rejected: {err}."), None),
-                403 => (ErrorCode::Forbidden, format!("The token is not allowed to do this: {err}."), None),
-                429 | 500..=599 => (ErrorCode::ServerError, format!("The Astra DevOps API failed: {err}."), None),
-                _ => (ErrorCode::RequestRejected, format!("The Astra DevOps API rejected the request: {err}."), None),
+                401 => (ErrorCode::Unauthorized, sentence(format!("The token was rejected: {err}")), None),
+                403 => (ErrorCode::Forbidden, sentence(format!("The token is not allowed to do this: {err}")), None),
+                429 | 500..=599 => (ErrorCode::ServerError, sentence(format!("The Astra DevOps API failed: {err}")), None),
+                _ => (ErrorCode::RequestRejected, sentence(format!("The Astra DevOps API rejected the request: {err}")), None),
             },
         };
         let mut error = Self::new(code, headline);
@@ -262,10 +262,35 @@ impl From<ApiError> for CliError {
     }
 }
 
+/// Ends a sentence with a full stop, unless the text quoted at its end already has one (an
+/// API message `…for this organization.` must not become `…organization..`).
+fn sentence(mut text: String) -> String {
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::error::Error as _;
+
+    #[test]
+    fn a_message_that_ends_a_sentence_gets_no_second_full_stop() {
+        let api = ApiError::Status {
+            method: reqwest::Method::PUT,
+            path: "/organizations/users".into(),
+            status: reqwest::StatusCode::BAD_REQUEST,
+            api_message: Some("role not allowed for this organization.".into()),
+            retry_after: None,
+        };
+        let headline = CliError::from(api).headline;
+        assert!(headline.ends_with("for this organization."), "{headline}");
+        assert!(!headline.ends_with(".."), "{headline}");
+        assert_eq!(sentence("done?".into()), "done?");
+        assert_eq!(sentence("done".into()), "done.");
+    }
 
     #[test]
     fn an_api_failure_keeps_its_cause_and_shows_its_headline() {

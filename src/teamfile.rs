@@ -95,8 +95,10 @@ pub fn parse(text: &str, format: DocumentFormat) -> Result<Vec<Entry>, RowProble
     parse_document(text, format).map(|document| document.users)
 }
 
-/// Reads a whole document, roles included (CSV holds users only).
+/// Reads a whole document, roles included (CSV holds users only). A byte-order mark (PowerShell
+/// 5 writes one) is passed over in every format.
 pub fn parse_document(text: &str, format: DocumentFormat) -> Result<Document, RowProblem> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match format {
         DocumentFormat::Csv => parse_csv(text).map(|users| Document { users, roles: None }),
         DocumentFormat::Json => parse_json(text),

@@ -341,3 +341,52 @@ async fn a_10_kb_value_and_invalid_utf8_are_handled_cleanly() {
     assert_eq!(role.status.code(), Some(2));
     assert_eq!(received(&server).await.len(), before, "nothing sent");
 }
+
+/// A JSON team file or a token file that starts with a byte-order mark (PowerShell 5 writes
+/// one) reads as without it, as CSV, TOML and `.astrarc` already did.
+#[test]
+fn a_byte_order_mark_is_passed_over_in_every_file() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let team = env.write(
+        "team.json",
+        "\u{feff}[{\"email\": \"new@example.com\", \"roles\": [\"RO User\"]}]\n",
+    );
+    let output = apply(&env, &emulator, &team, &["--dry-run"]);
+    assert_exit(&output, 0, "JSON with a BOM");
+    assert!(stdout(&output).contains("Dry run: 1 change planned (1 invite)"));
+    let token = env.write("tok.txt", &format!("\u{feff}{TOKEN}\n"));
+    let output = env
+        .astra()
+        .args(["role", "list", "--token"])
+        .arg(format!("@{}", token.display()))
+        .args(["--env", "local", "--local-endpoint", &emulator.endpoint])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0, "a token file with a BOM");
+}
+
+/// A team file that is missing or is a directory says so (FILE_ISSUE, exit 4) before anything
+/// about its format.
+#[test]
+fn a_missing_team_file_or_a_directory_is_a_file_issue() {
+    let env = TestEnv::new();
+    let missing = env.path("team.txt");
+    for (file, why) in [
+        (missing.to_str().unwrap().to_owned(), "does not exist."),
+        (
+            env.home.path().to_str().unwrap().to_owned(),
+            "is a directory.",
+        ),
+    ] {
+        let output = env
+            .astra()
+            .args(["user", "apply", &file, "-o", "json"])
+            .output()
+            .unwrap();
+        assert_exit(&output, 4, &file);
+        let value = parse_json(&output);
+        assert_eq!(value["code"], "FILE_ISSUE");
+        assert_eq!(value["message"], format!("Error: '{file}' {why}"));
+    }
+}

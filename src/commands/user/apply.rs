@@ -49,6 +49,10 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
             "'--token @-' and FILE '-' cannot both read standard input; pass the token with --token @FILE or the variable",
         ));
     }
+    // A missing file or a directory is said first: its format is not the problem.
+    if args.file != "-" {
+        not_a_file(&args.file)?;
+    }
     let format = teamfile::format_of(&args.file, args.format).ok_or_else(|| {
         CliError::new(
             ErrorCode::ValidationIssue,
@@ -268,6 +272,19 @@ fn confirm_deletions(
             ))
         })?;
     Ok(answer == Some(true))
+}
+
+/// `FILE_ISSUE` when FILE does not exist or is a directory.
+fn not_a_file(file: &str) -> Result<(), CliError> {
+    let why = match std::fs::metadata(expand_tilde(file)) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => "does not exist",
+        Ok(meta) if meta.is_dir() => "is a directory",
+        _ => return Ok(()),
+    };
+    Err(CliError::new(
+        ErrorCode::FileIssue,
+        format!("'{file}' {why}."),
+    ))
 }
 
 /// FILE, or standard input for `-`.
