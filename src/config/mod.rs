@@ -433,18 +433,37 @@ fn read_default_file() -> Result<(PathBuf, String), CliError> {
     })?;
     match read_text(&path) {
         Ok(text) => Ok((path, text)),
+        // SPEC §3.1: `astra setup` first, then the variable or `--token @FILE`, then the file.
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Err(CliError::new(
             ErrorCode::FileIssue,
-            format!("The configuration file '{}' does not exist.", path.display()),
+            format!(
+                "The configuration file '{}' does not exist.",
+                path.display()
+            ),
         )
-        .detail(format!(
-            "Create it with a profile holding your token, for example:\n\n    [default]\n    {}=AstraCS:...",
-            env::TOKEN
-        ))
-        .fix("Or pass a token directly:", Edit::UseTokenFile)),
+        .hint(
+            "Save a token as the default profile (asks for it without echo and checks it):",
+            "astra setup",
+        )
+        .fix(
+            &format!("Or set {}, or pass a token directly:", env::TOKEN),
+            Edit::UseTokenFile,
+        )
+        .hint(
+            "Or write the file yourself: a [default] section with the token",
+            format!(
+                "printf '[default]\\n{}=%s\\n' \"$(cat token.txt)\" > {}",
+                env::TOKEN,
+                crate::text::shell_quote(&path.display().to_string())
+            ),
+        )),
         Err(err) => Err(CliError::new(
             ErrorCode::FileIssue,
-            format!("Cannot read the configuration file '{}': {}.", path.display(), os_reason(&err)),
+            format!(
+                "Cannot read the configuration file '{}': {}.",
+                path.display(),
+                os_reason(&err)
+            ),
         )),
     }
 }
@@ -874,8 +893,14 @@ mod tests {
             err.headline,
             format!("The configuration file '{missing}' does not exist.")
         );
-        assert!(err.details[0].contains("[default]\n    ASTRA_DB_APPLICATION_TOKEN=AstraCS:..."));
-        assert_eq!(err.suggestions.len(), 1);
+        assert_eq!(
+            err.suggestions.len(),
+            3,
+            "setup, the variable or --token, the file"
+        );
+        assert!(
+            matches!(&err.suggestions[0], crate::hints::Suggestion::Fixed(hint) if hint.command == "astra setup")
+        );
         let folder = dir.path().to_string_lossy().into_owned();
         let err =
             resolve_with(&ConnectionRequest::default(), &[(env::ASTRARC, &folder)]).unwrap_err();
