@@ -446,7 +446,7 @@ fn read_default_file() -> Result<(PathBuf, String), CliError> {
             "astra setup",
         )
         .fix(
-            &format!("Or set {}, or pass a token directly:", env::TOKEN),
+            format!("Or set {}, or pass a token directly:", env::TOKEN),
             Edit::UseTokenFile,
         )
         .hint(
