@@ -33,7 +33,10 @@ const LIST_ROWS: usize = 10;
 
 pub struct Ui {
     settings: UiSettings,
+    /// The spinner, or the progress bar of a batch: the one line that says what is going on.
     spinner: Mutex<Option<ProgressBar>>,
+    /// Bumped by every new message, so that a countdown stops once it is no longer the news.
+    message: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Ui {
@@ -41,6 +44,7 @@ impl Ui {
         Self {
             settings,
             spinner: Mutex::new(None),
+            message: std::sync::Arc::default(),
         }
     }
 
@@ -70,12 +74,18 @@ impl Ui {
         self.notice(&format!("Warning: {text}"));
     }
 
-    /// Shows or updates the spinner's step, where the spinner is allowed.
+    /// Shows or updates the spinner's step (or the progress bar's message), where allowed.
     pub fn step(&self, message: &str) {
+        self.message
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if !self.settings.animate || self.settings.quiet {
             return;
         }
         let mut spinner = self.lock();
+        if spinner.as_ref().is_some_and(ProgressBar::is_finished) {
+            // A batch's bar that its command has finished: a new step gets a new spinner.
+            *spinner = None;
+        }
         let spinner = spinner.get_or_insert_with(|| {
             let bar = ProgressBar::with_draw_target(None, narrow_stderr());
             bar.set_style(ProgressStyle::default_spinner());
@@ -88,12 +98,37 @@ impl Ui {
     /// A retry's wait (SPEC §7.2): on the spinner, with the retry's number; without one, one
     /// line on stderr for a new wait of 10 s or more (a CI log shows why nothing moves; the
     /// requests refused during that wait join it silently).
-    pub fn waiting(&self, delay: Duration, why: &str, retry: u32, new: bool) {
-        if self.settings.animate {
-            self.step(&format!("{why} (retry {retry})…"));
-        } else if new && delay >= LONG_WAIT {
-            self.notice(&format!("{why}."));
+    pub fn waiting(&self, delay: Duration, reason: &str, retry: u32, new: bool) {
+        let seconds = delay.as_secs_f32().ceil() as u64;
+        let line = |left: u64| format!("Waiting {left} s: {reason}");
+        if !self.settings.animate {
+            if new && delay >= LONG_WAIT {
+                self.notice(&format!("{}.", line(seconds)));
+            }
+            return;
         }
+        self.step(&format!("{} (retry {retry})…", line(seconds)));
+        if seconds <= 1 {
+            return;
+        }
+        // Counts down once a second until the wait is over or another message takes its place.
+        let Some(bar) = self.lock().clone() else {
+            return;
+        };
+        let (current, mine) = (
+            std::sync::Arc::clone(&self.message),
+            self.message.load(std::sync::atomic::Ordering::SeqCst),
+        );
+        let reason = escape_control(&redact(reason)).into_owned();
+        std::thread::spawn(move || {
+            for left in (1..seconds).rev() {
+                std::thread::sleep(Duration::from_secs(1));
+                if current.load(std::sync::atomic::Ordering::SeqCst) != mine || bar.is_finished() {
+                    return;
+                }
+                bar.set_message(format!("Waiting {left} s: {reason} (retry {retry})…"));
+            }
+        });
     }
 
     /// A progress bar of `len` steps on stderr, hidden where animation is not allowed.
@@ -106,6 +141,8 @@ impl Ui {
         if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
             bar.set_style(style);
         }
+        // Steps and waits are told on the bar's line, which keeps counting the changes.
+        *self.lock() = Some(bar.clone());
         bar
     }
 
@@ -191,6 +228,8 @@ impl Ui {
 
     /// Removes the spinner line (at exit, on Ctrl+C).
     pub fn clear(&self) {
+        self.message
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Some(spinner) = self.lock().take() {
             spinner.finish_and_clear();
         }

@@ -137,6 +137,7 @@ pub struct RetryWait {
 
 impl RetryWait {
     /// `Waiting 25 s: the API answered 429 Too Many Requests` (whole seconds, rounded up).
+    #[cfg(test)]
     pub fn text(&self) -> String {
         format!(
             "Waiting {} s: {}",

@@ -32,7 +32,7 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<user::UserCommand>,
     },
-    /// Inspect the roles of the organization
+    /// List and show the roles, and create, update or delete custom ones
     #[command(after_help = "Examples:\n# List the roles of the organization\n$ astra role list")]
     Role {
         #[command(subcommand)]
@@ -132,7 +132,7 @@ impl Context {
         let listener = ui.clone();
         let settings = settings.map(|settings| ClientSettings {
             on_retry: Some(std::sync::Arc::new(move |wait: &crate::api::RetryWait| {
-                listener.waiting(wait.delay, &wait.text(), wait.retry, wait.new)
+                listener.waiting(wait.delay, &wait.reason, wait.retry, wait.new)
             })),
             ..settings
         });

@@ -937,3 +937,42 @@ async fn token_delete_without_an_id_picks_one_and_asks_for_confirm() {
         ["/v2/clientIdSecrets/ciTokenciTokenciTokenciT"]
     );
 }
+
+/// SPEC §7.2: on a terminal a wait counts down on the spinner line, and a batch's progress bar
+/// keeps its count while it tells of the wait.
+#[test]
+fn a_wait_counts_down_on_the_spinner_and_the_bar_keeps_counting() {
+    let emulator = Emulator::start(&["--fail", "GET /organizations/users 503 x1 retry-after=4"]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &["user", "list"]) else {
+        return;
+    };
+    tmux.wait_for("503 Service Unavailable (retry 1)…");
+    let later = tmux.wait_for("Waiting 2 s: the API answered 503 Service Unavailable (retry 1)…");
+    assert!(!later.contains("Waiting 4 s"), "{later}");
+    let done = tmux.wait_for("EXIT=0");
+    assert!(!done.contains("Waiting"), "the line is cleared:\n{done}");
+
+    let limited = Emulator::start(&["--fail", "PUT /organizations/users 429 x1 retry-after=3"]);
+    let file = env.write(
+        "team.csv",
+        "email,roles\nw1@example.com,RO User\nw2@example.com,RO User\n",
+    );
+    let args = [
+        "user",
+        "apply",
+        file.to_str().unwrap(),
+        "--concurrency",
+        "1",
+    ];
+    let Some(tmux) = Tmux::start(&home_env(&home, &limited), &args) else {
+        return;
+    };
+    let waiting = tmux.wait_for("the API answered 429 Too Many Requests (retry 1)…");
+    assert!(
+        waiting.contains("/2 Waiting "),
+        "on the bar's line:\n{waiting}"
+    );
+    tmux.wait_for("EXIT=0");
+}

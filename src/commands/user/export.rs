@@ -53,13 +53,21 @@ pub async fn run(context: &Context, args: &UserExportArgs) -> Result<Outcome, Cl
 
 /// The document's entries: every user, sorted by email, roles by name (or id) sorted.
 pub fn entries(users: &[User], roles: &[Role], format: DocumentFormat) -> Vec<Entry> {
+    // Each role's label is worked out once, not once for every user who holds it.
+    let labels: std::collections::HashMap<&str, String> = roles
+        .iter()
+        .map(|role| (role.id.as_str(), role_label(role, roles, format)))
+        .collect();
     let mut entries: Vec<Entry> = users
         .iter()
         .map(|user| {
             let mut names: Vec<String> = user
                 .roles()
                 .iter()
-                .map(|role| role_label(role, roles, format))
+                .map(|role| match labels.get(role.id.as_str()) {
+                    Some(label) => label.clone(),
+                    None => role_label(role, roles, format),
+                })
                 .collect();
             names.sort();
             names.dedup();
@@ -70,7 +78,8 @@ pub fn entries(users: &[User], roles: &[Role], format: DocumentFormat) -> Vec<En
             }
         })
         .collect();
-    entries.sort_by_key(|entry| entry.email.to_lowercase());
+    // The key of each email made once (`sort_by_key` would make two for every comparison).
+    entries.sort_by_cached_key(|entry| crate::lookup::email_key(&entry.email).into_owned());
     entries
 }
 

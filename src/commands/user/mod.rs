@@ -44,12 +44,21 @@ pub enum UserCommand {
         after_help = "Examples:\n# Show the roles of a user\n$ astra user roles john@example.com\n# Give a user one more role\n$ astra user roles john@example.com --add 'Billing Admin'\n# Replace all of a user's roles, showing the change first\n$ astra user roles john@example.com --set 'R/W User' --dry-run"
     )]
     Roles(roles::UserRolesArgs),
-    /// Make the organization's users match a file (CSV, JSON or TOML)
+    /// Make the organization's users (and custom roles) match a file (CSV, JSON or TOML)
+    ///
+    /// The format comes from the extension (.csv, .json, .toml) or --format:
+    ///
+    /// CSV: a header 'email,roles', then one user per row; several roles in a quoted cell,
+    /// separated by ';' or ','. JSON: [{"email": …, "roles": [...]}], or {"roles": [...],
+    /// "users": [...]} with custom roles. TOML: [[user]] tables with 'email' and 'roles', and
+    /// [[role]] tables with 'name', 'description', 'actions' and 'resources'.
+    ///
+    /// Every row is checked before anything is sent, and every problem is listed with its line.
     #[command(
         after_help = "Examples:\n# Show what would change\n$ astra user apply team.toml --dry-run\n# Apply it, deleting users that are not in the file\n$ astra user apply team.toml --prune\n# Read CSV from standard input\n$ cat team.csv | astra user apply - --format csv"
     )]
     Apply(apply::UserApplyArgs),
-    /// Write the organization's users as a file that `user apply` reads back
+    /// Write the organization's users and custom roles as a file that `user apply` reads back
     #[command(
         after_help = "Examples:\n# Keep the organization's users in git\n$ astra user export > team.toml\n# As CSV\n$ astra user export --format csv > team.csv"
     )]
