@@ -520,6 +520,8 @@ pub struct TokenRow {
     pub role_ids: Vec<String>,
     pub description: String,
     pub token_expiry: Option<String>,
+    /// The expiry in local time (human), as `local_time`.
+    pub expires: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -557,19 +559,29 @@ impl ValueView for TokensView {
     }
 
     fn table(&self) -> Table {
-        let mut table = Table::new(&["Generated On", "Client Id", "Roles", "Desc"]);
+        // `Expires` only when a listed token has one: the original's outputs have none.
+        let expires = self.tokens.iter().any(|token| token.expires.is_some());
+        let mut table = if expires {
+            Table::new(&["Generated On", "Client Id", "Roles", "Desc", "Expires"])
+        } else {
+            Table::new(&["Generated On", "Client Id", "Roles", "Desc"])
+        };
         for token in &self.tokens {
             let roles = match token.role_names.as_slice() {
                 [] => String::new(),
                 [one] => one.clone(),
                 [first, rest @ ..] => format!("{first} (+{})", rest.len()),
             };
-            table.row(vec![
+            let mut row = vec![
                 vec![token.local_time.clone()],
                 vec![token.client_id.clone()],
                 vec![roles],
                 vec![token.description.clone()],
-            ]);
+            ];
+            if expires {
+                row.push(vec![token.expires.clone().unwrap_or_default()]);
+            }
+            table.row(row);
         }
         table
     }

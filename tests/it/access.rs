@@ -163,10 +163,21 @@ async fn token_list_newest_first_in_every_format() {
     let human = run(&["token", "list"]);
     assert_exit(&human, 0, "token list");
     let lines: Vec<String> = stdout(&human).lines().map(str::to_owned).collect();
+    // `Expires` (SPEC §1.12) because the CI token has one; the other's cell is empty.
     assert_eq!(
         lines[1],
-        "│ Generated On        ┆ Client Id                ┆ Roles                      ┆ Desc           │"
+        "│ Generated On        ┆ Client Id                ┆ Roles                      ┆ Desc           ┆ Expires             │"
             .replace('┆', "│")
+    );
+    assert!(
+        lines[3].ends_with("│ CI pipeline    │ 2030-06-30 00:00:00 │"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].ends_with("│ astra-emulator │                     │"),
+        "{}",
+        lines[4]
     );
     assert!(
         lines[3].starts_with(&format!(
@@ -555,4 +566,93 @@ async fn token_delete_refuses_the_token_in_use_and_reports_each_id() {
 
     let none = env.run_at(&emulator.endpoint, &["token", "delete"]);
     assert_exit(&none, 2, "no CLIENT_ID and no terminal");
+}
+
+/// SPEC §1.12: `token list`'s filters, each with tokens on both sides of its boundary (dates
+/// relative to now, as the command's own clock reads it), combined with AND, in every format.
+#[tokio::test]
+async fn token_list_filters_keep_the_tokens_on_their_side_of_each_boundary() {
+    let now = jiff::Timestamp::now();
+    let at = |days: i64| (now + jiff::SignedDuration::from_hours(24 * days)).to_string();
+    let token = |id: &str, generated: i64, expiry: Option<i64>, role: &str| {
+        let mut token = json!({"clientId": id, "roles": [role], "generatedOn": at(generated),
+                               "description": id});
+        if let Some(days) = expiry {
+            token["tokenExpiry"] = json!(at(days));
+        }
+        token
+    };
+    let tokens = json!({"clients": [
+        token("soon", -10, Some(89), RW_USER),
+        token("later", -10, Some(91), RW_USER),
+        token("gone", -400, Some(-1), BILLING),
+        token("never", -400, None, RW_USER),
+        token("fresh", -300, None, BILLING),
+    ]});
+    let server = api().await;
+    mount_json(&server, "GET", "/v2/clientIdSecrets", tokens).await;
+    let env = TestEnv::new();
+    let listed = |args: &[&str]| {
+        let output = env.run_at(
+            &endpoint(&server),
+            &[&["token", "list", "-o", "json"], args].concat(),
+        );
+        assert_exit(&output, 0, format_args!("{args:?}"));
+        let value = parse_json(&output);
+        let mut ids: Vec<String> = field(&value["data"], "clientId")
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(listed(&["--expiring-within", "90d"]), ["soon"]);
+    assert_eq!(
+        listed(&["--expiring-within", "13w"]),
+        ["later", "soon"],
+        "91 days"
+    );
+    assert_eq!(listed(&["--expired"]), ["gone"]);
+    assert_eq!(listed(&["--no-expiry"]), ["fresh", "never"]);
+    assert_eq!(listed(&["--older-than", "52w"]), ["gone", "never"]);
+    assert_eq!(
+        listed(&["--older-than", "52w", "--no-expiry"]),
+        ["never"],
+        "AND"
+    );
+    assert_eq!(listed(&["--role", "billing admin"]), ["fresh", "gone"]);
+    assert_eq!(listed(&["--role", BILLING, "--expired"]), ["gone"]);
+    assert_eq!(listed(&["--expired", "--no-expiry"]), Vec::<String>::new());
+
+    // Every format keeps its shape; the human table shows `Expires` when one is listed.
+    let csv = env.run_at(
+        &endpoint(&server),
+        &["token", "list", "--no-expiry", "-o", "csv"],
+    );
+    assert!(stdout(&csv).starts_with("code,message,generated_on,client_id,roles,desc\n"));
+    assert_eq!(stdout(&csv).lines().count(), 3);
+    let human = env.run_at(&endpoint(&server), &["token", "list", "--no-expiry"]);
+    assert!(!stdout(&human).contains("Expires"), "{}", stdout(&human));
+    let human = env.run_at(&endpoint(&server), &["token", "list", "--expired"]);
+    assert!(stdout(&human).contains("Expires"), "{}", stdout(&human));
+
+    let unknown = env.run_at(
+        &endpoint(&server),
+        &["token", "list", "--role", "Billing Admn"],
+    );
+    assert_exit(&unknown, 5, "an unknown role");
+    assert!(
+        stderr(&unknown).contains("Billing Admin"),
+        "did you mean: {}",
+        stderr(&unknown)
+    );
+    for bad in ["1.5d", "0d", "3y"] {
+        let output = env.run_at(&endpoint(&server), &["token", "list", "--older-than", bad]);
+        assert_exit(&output, 2, bad);
+        assert!(
+            stderr(&output).contains("30m, 12h, 90d, 2w"),
+            "{}",
+            stderr(&output)
+        );
+    }
 }

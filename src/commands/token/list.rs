@@ -1,22 +1,61 @@
-//! `astra token list`: `GET /clientIdSecrets` ∥ `GET /organizations/roles` (for role names),
-//! newest first.
+//! `astra token list [--expiring-within D] [--expired] [--no-expiry] [--older-than D] [--role R]`:
+//! `GET /clientIdSecrets` ∥ `GET /organizations/roles` (for role names), newest first; the
+//! filters combine with AND and keep every format's shape (SPEC §1.12).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use crate::commands::Context;
 use crate::error::CliError;
+use crate::lookup::resolve_roles;
 use crate::output::views::{TokenRow, TokensView};
 use crate::output::Outcome;
+use crate::refs::{parse_role_ref, RoleRef};
 
-pub async fn run(context: &Context) -> Result<Outcome, CliError> {
+#[derive(Debug, Default, clap::Args)]
+pub struct TokenListArgs {
+    /// Only tokens that expire between now and DURATION from now (90d, 12h, 30m, 2w)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    expiring_within: Option<Duration>,
+    /// Only tokens whose expiry has passed
+    #[arg(long)]
+    expired: bool,
+    /// Only tokens that never expire
+    #[arg(long)]
+    no_expiry: bool,
+    /// Only tokens generated more than DURATION ago (90d, 12h, 30m, 2w)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    older_than: Option<Duration>,
+    /// Only tokens holding this role (name or id)
+    #[arg(long, value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
+    role: Option<RoleRef>,
+}
+
+pub async fn run(context: &Context, args: &TokenListArgs) -> Result<Outcome, CliError> {
     let client = context.client()?;
     context.ui.step("Loading tokens…");
     let (list, roles) = tokio::try_join!(client.list_tokens(), client.list_roles())?;
+    context.remember_roles(&roles);
+    let role_id = match &args.role {
+        Some(role) => Some(
+            resolve_roles(&roles, std::slice::from_ref(role))?[0]
+                .id
+                .clone(),
+        ),
+        None => None,
+    };
     let names: HashMap<&str, &str> = roles.iter().map(|r| (r.id.as_str(), r.name())).collect();
     let zone = jiff::tz::TimeZone::system();
+    let filter = Filter::new(args, role_id, jiff::Timestamp::now());
+    let local = |at: jiff::Timestamp| {
+        at.to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
     let mut rows: Vec<(Option<jiff::Timestamp>, TokenRow)> = list
         .clients
         .into_iter()
+        .filter(|token| filter.keeps(token))
         .map(|token| {
             let generated_on = token.generated_on.unwrap_or_default();
             let instant = generated_on.parse::<jiff::Timestamp>().ok();
@@ -26,21 +65,19 @@ pub async fn run(context: &Context) -> Result<Outcome, CliError> {
                 // A role the organization no longer has shows its id as its name.
                 .map(|id| names.get(id.as_str()).map_or(id.as_str(), |n| n).to_owned())
                 .collect();
+            let expires = token.token_expiry.as_deref().map(|raw| {
+                raw.parse::<jiff::Timestamp>()
+                    .map_or_else(|_| raw.to_owned(), local)
+            });
             let row = TokenRow {
-                local_time: instant.map_or_else(
-                    || generated_on.clone(),
-                    |at| {
-                        at.to_zoned(zone.clone())
-                            .strftime("%Y-%m-%d %H:%M:%S")
-                            .to_string()
-                    },
-                ),
+                local_time: instant.map_or_else(|| generated_on.clone(), local),
                 generated_on,
                 client_id: token.client_id,
                 role_names,
                 role_ids: token.roles,
                 description: token.description.unwrap_or_default(),
                 token_expiry: token.token_expiry,
+                expires,
             };
             (instant, row)
         })
@@ -50,4 +87,189 @@ pub async fn run(context: &Context) -> Result<Outcome, CliError> {
     Ok(Outcome::value(TokensView {
         tokens: rows.into_iter().map(|(_, row)| row).collect(),
     }))
+}
+
+/// The filters of SPEC §1.12, at one instant.
+struct Filter {
+    now: jiff::Timestamp,
+    expiring_within: Option<Duration>,
+    expired: bool,
+    no_expiry: bool,
+    older_than: Option<Duration>,
+    role_id: Option<String>,
+}
+
+impl Filter {
+    fn new(args: &TokenListArgs, role_id: Option<String>, now: jiff::Timestamp) -> Self {
+        Self {
+            now,
+            expiring_within: args.expiring_within,
+            expired: args.expired,
+            no_expiry: args.no_expiry,
+            older_than: args.older_than,
+            role_id,
+        }
+    }
+
+    fn keeps(&self, token: &crate::api::models::AppToken) -> bool {
+        let instant = |raw: &Option<String>| raw.as_deref().map(str::parse::<jiff::Timestamp>);
+        // Absent or null is "no expiry"; a date that does not parse is an expiry at no instant.
+        let expiry = instant(&token.token_expiry);
+        let expires =
+            |test: &dyn Fn(jiff::Timestamp) -> bool| matches!(expiry, Some(Ok(at)) if test(at));
+        let within =
+            |span: Duration| move |at: jiff::Timestamp| at >= self.now && at <= self.now + span;
+        (!self.no_expiry || expiry.is_none())
+            && (!self.expired || expires(&|at| at < self.now))
+            && self
+                .expiring_within
+                .is_none_or(|span| expires(&within(span)))
+            && self.older_than.is_none_or(
+                |span| matches!(instant(&token.generated_on), Some(Ok(at)) if at < self.now - span),
+            )
+            && self
+                .role_id
+                .as_ref()
+                .is_none_or(|id| token.roles.iter().any(|r| r.eq_ignore_ascii_case(id)))
+    }
+}
+
+/// SPEC §1.12: a positive whole number and a unit, `90d`, `12h`, `30m`, `2w`.
+fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let refused = || {
+        format!("'{raw}' is not a duration: use a whole number of minutes, hours, days or weeks (30m, 12h, 90d, 2w)")
+    };
+    let raw_trimmed = raw.trim();
+    let unit_at = raw_trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(refused)?;
+    let (number, unit) = raw_trimmed.split_at(unit_at);
+    let count: u64 = number.parse().ok().filter(|n| *n > 0).ok_or_else(refused)?;
+    let seconds = match unit {
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(refused()),
+    };
+    count
+        .checked_mul(seconds)
+        // Far beyond any token's life, and within what a timestamp can hold.
+        .filter(|total| *total <= 100 * 365 * 86_400)
+        .map(Duration::from_secs)
+        .ok_or_else(refused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::AppToken;
+
+    #[test]
+    fn a_duration_is_a_positive_whole_number_and_a_unit() {
+        assert_eq!(parse_duration("90d"), Ok(Duration::from_secs(90 * 86_400)));
+        assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(12 * 3_600)));
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1_800)));
+        assert_eq!(parse_duration("2w"), Ok(Duration::from_secs(14 * 86_400)));
+        for bad in ["1.5d", "0d", "3y", "d", "90", "", "-1d", "9999999999999w"] {
+            let err = parse_duration(bad).unwrap_err();
+            assert!(err.contains("30m, 12h, 90d, 2w"), "{bad}: {err}");
+        }
+    }
+
+    fn token(generated: &str, expiry: Option<&str>, roles: &[&str]) -> AppToken {
+        AppToken {
+            client_id: "c".into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            generated_on: Some(generated.into()),
+            description: None,
+            token_expiry: expiry.map(str::to_owned),
+        }
+    }
+
+    fn filter(args: TokenListArgs, role: Option<&str>) -> Filter {
+        let now: jiff::Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+        Filter::new(&args, role.map(str::to_owned), now)
+    }
+
+    #[test]
+    fn each_filter_keeps_exactly_the_tokens_on_its_side_of_the_boundary() {
+        let day = Duration::from_secs(86_400);
+        let within = filter(
+            TokenListArgs {
+                expiring_within: Some(30 * day),
+                ..Default::default()
+            },
+            None,
+        );
+        let old = "2020-01-01T00:00:00Z";
+        assert!(
+            within.keeps(&token(old, Some("2026-06-01T00:00:00Z"), &[])),
+            "now itself"
+        );
+        assert!(
+            within.keeps(&token(old, Some("2026-07-01T00:00:00Z"), &[])),
+            "the edge"
+        );
+        assert!(!within.keeps(&token(old, Some("2026-07-01T00:00:01Z"), &[])));
+        assert!(
+            !within.keeps(&token(old, Some("2026-05-31T23:59:59Z"), &[])),
+            "already expired"
+        );
+        assert!(!within.keeps(&token(old, None, &[])));
+        assert!(!within.keeps(&token(old, Some("soon"), &[])));
+
+        let expired = filter(
+            TokenListArgs {
+                expired: true,
+                ..Default::default()
+            },
+            None,
+        );
+        assert!(expired.keeps(&token(old, Some("2026-05-31T23:59:59Z"), &[])));
+        assert!(!expired.keeps(&token(old, Some("2026-06-01T00:00:00Z"), &[])));
+        assert!(!expired.keeps(&token(old, None, &[])));
+
+        let never = filter(
+            TokenListArgs {
+                no_expiry: true,
+                ..Default::default()
+            },
+            None,
+        );
+        assert!(never.keeps(&token(old, None, &[])));
+        assert!(!never.keeps(&token(old, Some("2030-01-01T00:00:00Z"), &[])));
+
+        let older = filter(
+            TokenListArgs {
+                older_than: Some(365 * day),
+                ..Default::default()
+            },
+            None,
+        );
+        assert!(older.keeps(&token("2025-05-31T23:59:59Z", None, &[])));
+        assert!(
+            !older.keeps(&token("2025-06-01T00:00:00Z", None, &[])),
+            "exactly a year"
+        );
+        assert!(!older.keeps(&token("unknown", None, &[])));
+
+        let holding = filter(TokenListArgs::default(), Some("r1"));
+        assert!(holding.keeps(&token(old, None, &["r2", "R1"])));
+        assert!(!holding.keeps(&token(old, None, &["r2"])));
+
+        let both = filter(
+            TokenListArgs {
+                expired: true,
+                no_expiry: true,
+                ..Default::default()
+            },
+            None,
+        );
+        assert!(
+            !both.keeps(&token(old, None, &[])),
+            "filters combine with AND"
+        );
+        assert!(filter(TokenListArgs::default(), None).keeps(&token("x", Some("y"), &[])));
+    }
 }

@@ -30,8 +30,10 @@ pub enum TokenCommand {
     )]
     Get(get::TokenGetArgs),
     /// List the organization's application tokens, newest first
-    #[command(after_help = "Examples:\n# List the tokens\n$ astra token list")]
-    List,
+    #[command(
+        after_help = "Examples:\n# List the tokens\n$ astra token list\n# The tokens that expire this month, and those that never expire\n$ astra token list --expiring-within 30d\n$ astra token list --no-expiry\n# Tokens older than a year that can administer the organization\n$ astra token list --older-than 52w --role 'Organization Administrator'"
+    )]
+    List(list::TokenListArgs),
     /// Create an application token
     #[command(
         after_help = "Examples:\n# A token for CI that expires\n$ astra token create -r 'R/W User' -d 'CI pipeline' -x 2027-01-01T00:00:00Z\n# Keep it as a profile instead of printing it\n$ astra token create -r 'RO User' --save-profile reader"
@@ -49,7 +51,7 @@ pub async fn run(context: &Context, args: &TokenArgs) -> Result<Outcome, CliErro
     match &args.command {
         None => get::run(context, &args.get).await,
         Some(TokenCommand::Get(args)) => get::run(context, args).await,
-        Some(TokenCommand::List) => list::run(context).await,
+        Some(TokenCommand::List(args)) => list::run(context, args).await,
         Some(TokenCommand::Create(args)) => create::run(context, args).await,
         Some(TokenCommand::Delete(args)) => delete::run(context, args).await,
     }
