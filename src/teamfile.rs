@@ -139,11 +139,12 @@ fn parse_csv(text: &str) -> Result<Vec<Entry>, RowProblem> {
         ));
     }
     let mut entries = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|err| {
-            let line = err.position().map_or(0, |p| p.line() as usize);
-            RowProblem::new(line, format!("not CSV: {err}"))
-        })?;
+    // One record, read into again and again: a row costs its own strings only.
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(|err| {
+        let line = err.position().map_or(0, |p| p.line() as usize);
+        RowProblem::new(line, format!("not CSV: {err}"))
+    })? {
         let line = record.position().map_or(0, |p| p.line() as usize);
         if record.len() != 2 {
             return Err(RowProblem::new(

@@ -198,29 +198,19 @@ impl Item<'_> {
 /// refused before anything is sent (a dry run reports the same).
 fn keeps_an_admin(steps: &[Step], users: &[User], roles: &[Role]) -> Result<(), CliError> {
     let admin_ids = admin_role_ids(roles);
-    // Only the administrators' steps matter: a few users, not the whole file.
-    let admins: std::collections::HashSet<Cow<str>> = users
-        .iter()
-        .filter(|user| {
-            user.roles()
-                .iter()
-                .any(|r| admin_ids.contains(r.id.as_str()) || r.name() == ORG_ADMIN)
-        })
-        .map(|user| email_key(user.email()))
-        .collect();
-    let step_of: HashMap<Cow<str>, &Step> = steps
-        .iter()
-        .map(|s| (email_key(&s.email), s))
-        .filter(|(key, _)| admins.contains(key))
-        .collect();
-    let still_admin = |user: &User| match step_of.get(&email_key(user.email())) {
-        None => true,
-        Some(step) => match step.action {
-            Action::Unchanged => true,
-            Action::SetRoles => step.role_ids().any(|id| admin_ids.contains(id)),
-            Action::Delete | Action::Reinvite | Action::Invite => false,
-        },
+    // The users a step leaves without the role (most rows are unchanged and pass at once); an
+    // administrator not among them keeps it.
+    let loses_it = |step: &&Step| match step.action {
+        Action::Unchanged => false,
+        Action::SetRoles => !step.role_ids().any(|id| admin_ids.contains(id)),
+        Action::Delete | Action::Reinvite | Action::Invite => true,
     };
+    let losing: std::collections::HashSet<Cow<str>> = steps
+        .iter()
+        .filter(loses_it)
+        .map(|step| email_key(&step.email))
+        .collect();
+    let still_admin = |user: &User| !losing.contains(&email_key(user.email()));
     crate::lookup::keeps_an_admin(
         users,
         &admin_ids,
@@ -383,12 +373,16 @@ fn validate(entries: Vec<Entry>, roles: &[Role]) -> Result<Vec<Desired<'_>>, Vec
             ),
             None => {}
         }
-        match seen.get(&email.to_lowercase()) {
-            Some(first) => problems.push(
-                RowProblem::new(line, format!("'{email}' is already on line {first}")).about(email),
+        match seen.entry(email.to_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(first) => problems.push(
+                RowProblem::new(
+                    line,
+                    format!("'{email}' is already on line {}", first.get()),
+                )
+                .about(email),
             ),
-            None => {
-                seen.insert(email.to_lowercase(), line);
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(line);
             }
         }
         if entry.roles.is_empty() {
@@ -599,16 +593,13 @@ fn plan<'a>(desired: Vec<Desired<'a>>, users: &'a [User], prune: bool) -> Vec<St
     steps
 }
 
-/// Whether two lists hold the same role ids, whatever their order and repeats.
-fn same_ids<'r>(a: impl Iterator<Item = &'r str>, b: impl Iterator<Item = &'r str>) -> bool {
-    let sorted = |ids: &mut Vec<&'r str>| {
-        ids.sort_unstable();
-        ids.dedup();
-    };
-    let (mut a, mut b): (Vec<&str>, Vec<&str>) = (a.collect(), b.collect());
-    sorted(&mut a);
-    sorted(&mut b);
-    a == b
+/// Whether two lists hold the same role ids, whatever their order and repeats (a user holds a
+/// few roles: each is looked for in the other list, nothing is allocated).
+fn same_ids<'r>(
+    a: impl Iterator<Item = &'r str> + Clone,
+    b: impl Iterator<Item = &'r str> + Clone,
+) -> bool {
+    a.clone().all(|x| b.clone().any(|y| y == x)) && b.clone().all(|y| a.clone().any(|x| x == y))
 }
 
 /// The names of a set of roles (by id and name, in order), made once for each distinct set.
@@ -753,6 +744,17 @@ mod tests {
                 (s.email.as_ref(), s.action.name(), ids)
             })
             .collect()
+    }
+
+    #[test]
+    fn role_lists_are_the_same_when_they_hold_the_same_ids() {
+        let same =
+            |a: &[&'static str], b: &[&'static str]| same_ids(a.iter().copied(), b.iter().copied());
+        assert!(same(&["r1", "r2"], &["r2", "r1", "r2"]));
+        assert!(same(&[], &[]));
+        assert!(!same(&["r1"], &["r1", "r2"]));
+        assert!(!same(&["r1", "r2"], &["r1"]));
+        assert!(!same(&["r1"], &[]));
     }
 
     #[test]
