@@ -82,6 +82,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Ok(Ok(outcome)) => outcome.reveals(),
         _ => None,
     };
+    if let Some(notice) = outcome_notice(&outcome, style) {
+        eprintln!("{notice}");
+    }
     let written = match &outcome {
         Ok(Ok(Outcome::Value(view))) => stream(view.as_ref(), style, shown),
         _ => emit(&rendered, shown),
@@ -174,6 +177,17 @@ fn print_clap(err: &clap::Error) -> u8 {
             ErrorCode::OutputFailed.exit_status()
         }
         _ => 0,
+    }
+}
+
+/// A notice about the outcome for stderr (not under `-q`): `-o` that did not change a document.
+fn outcome_notice(
+    outcome: &std::thread::Result<Result<Outcome, CliError>>,
+    style: Style,
+) -> Option<String> {
+    match outcome {
+        Ok(Ok(outcome)) if !style.quiet => outcome.document_notice(style.format),
+        _ => None,
     }
 }
 

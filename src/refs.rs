@@ -85,7 +85,7 @@ pub fn clean(raw: &str) -> Result<String, String> {
     Ok(value.to_owned())
 }
 
-fn canonical_uuid(value: &str) -> Option<String> {
+pub fn canonical_uuid(value: &str) -> Option<String> {
     uuid::Uuid::try_parse(value)
         .ok()
         .map(|id| id.hyphenated().to_string())

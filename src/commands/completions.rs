@@ -20,5 +20,5 @@ pub fn run(_context: &Context, args: &CompletionsArgs) -> Result<Outcome, CliErr
             format!("cannot write the completion script: {err}"),
         )
     })?;
-    Ok(Outcome::Document(script))
+    Ok(Outcome::Document(script, None))
 }

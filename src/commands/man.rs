@@ -20,7 +20,10 @@ pub fn run(context: &Context, args: &ManArgs) -> Result<Outcome, CliError> {
     let mut tree = context.tree().disable_help_subcommand(true);
     tree.build();
     let Some(dir) = &args.all else {
-        return Ok(Outcome::Document(page(&tree, None).map_err(cannot_render)?));
+        return Ok(Outcome::Document(
+            page(&tree, None).map_err(cannot_render)?,
+            None,
+        ));
     };
     std::fs::create_dir_all(dir).map_err(|err| cannot_write(dir, &err))?;
     let mut written = 0;

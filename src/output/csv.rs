@@ -33,7 +33,7 @@ pub fn outcome(outcome: &Outcome, style: Style) -> String {
                 .collect();
             write(&columns, rows)
         }
-        Outcome::Document(text) => text.clone(),
+        Outcome::Document(text, _) => text.clone(),
     }
 }
 

@@ -15,7 +15,7 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
     let mut rendered = Rendered::default();
     match outcome {
         Outcome::Value(view) => rendered.stdout = super::value_text(view.as_ref(), style),
-        Outcome::Document(text) => rendered.stdout = text.clone(),
+        Outcome::Document(text, _) => rendered.stdout = text.clone(),
         Outcome::Response(response) => {
             rendered.stdout = response_text(response, line, style);
         }
@@ -599,7 +599,7 @@ mod tests {
             },
         );
         assert_eq!(quiet.stdout, "User 'a\\u{7}' has been deleted.\n");
-        let document = outcome_text(&Outcome::Document("[x]\n".into()), plain());
+        let document = outcome_text(&Outcome::Document("[x]\n".into(), Some("toml")), plain());
         assert_eq!(document.stdout, "[x]\n");
     }
 

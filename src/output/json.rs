@@ -54,7 +54,7 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> String {
                 next_steps: next_steps(&hints),
             })
         }
-        Outcome::Document(text) => text.clone(),
+        Outcome::Document(text, _) => text.clone(),
         Outcome::Batch(batch) => {
             let hints = batch.hints(line);
             pretty(&ResponseEnvelope {

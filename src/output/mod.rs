@@ -562,13 +562,30 @@ pub enum Outcome {
     Response(Response),
     /// The outcomes of a change over several items.
     Batch(Batch),
-    /// A document printed as it is, whatever `-o` says (`user export`).
-    Document(String),
+    /// A document printed as it is, whatever `-o` says (`user export`, `completions`, `man`), and
+    /// the name of its format when the command chooses it with `--format` (`toml`, `csv`, `json`).
+    Document(String, Option<&'static str>),
 }
 
 impl Outcome {
     pub fn value(view: impl ValueView + 'static) -> Self {
         Self::Value(Box::new(view))
+    }
+
+    /// SPEC §1.10: the notice for a document that `-o FORMAT` did not change (its own
+    /// `--format` did not say FORMAT).
+    pub fn document_notice(&self, output: Format) -> Option<String> {
+        let Self::Document(_, Some(format)) = self else {
+            return None;
+        };
+        let asked = match output {
+            Format::Human => return None,
+            Format::Json => "json",
+            Format::Csv => "csv",
+        };
+        (asked != *format).then(|| {
+            format!("Note: -o {asked} does not change the document, which is {}; for {asked}, use --format {asked}.", format.to_uppercase())
+        })
     }
 
     /// The token this outcome shows on purpose, if any; everything else stays masked.
@@ -882,7 +899,7 @@ mod tests {
             render_as(&outcome, Format::Csv),
             "code,message,role_id,role_name\nOK,,r1,RO User\nOK,,r2,\"R/W, \"\"Admin\"\"\"\n"
         );
-        let document = Outcome::Document("email,roles\n".into());
+        let document = Outcome::Document("email,roles\n".into(), Some("csv"));
         for format in [Format::Human, Format::Json, Format::Csv] {
             assert_eq!(
                 render(&document, &CommandLine::default(), style(format)).stdout,

@@ -1316,3 +1316,45 @@ async fn the_drift_gate_exits_0_11_or_the_error_s_own_status() {
         "a dry run sends nothing"
     );
 }
+
+/// SPEC §1.10: `-o json` does not change what `user export` writes; a notice on stderr (not
+/// under `-q`) points at `--format`, and none is needed when `--format` already says it.
+#[test]
+fn export_under_o_json_says_to_use_format() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let output = run(&env, &emulator, &["user", "export", "-o", "json"]);
+    assert_exit(&output, 0, "export -o json");
+    assert!(stdout(&output).starts_with("[[user]]") || stdout(&output).contains("[[user]]"));
+    assert_eq!(
+        stderr(&output),
+        "Note: -o json does not change the document, which is TOML; for json, use --format json.\n"
+    );
+    for args in [
+        vec!["user", "export", "-o", "json", "-q"],
+        vec!["user", "export", "-o", "json", "--format", "json"],
+        vec!["user", "export"],
+    ] {
+        let output = run(&env, &emulator, &args);
+        assert_eq!(stderr(&output), "", "{args:?}");
+    }
+}
+
+/// SPEC §1.12: `token create --org` must be a UUID, checked before any request.
+#[test]
+fn token_create_with_an_org_that_is_not_a_uuid_sends_nothing() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let output = run(
+        &env,
+        &emulator,
+        &[
+            "token", "create", "-r", "RO User", "--org", "nope", "-o", "json",
+        ],
+    );
+    assert_exit(&output, 3, "--org nope");
+    assert!(parse_json(&output)["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Error: 'nope' is not an organization id (a UUID); nothing was sent."));
+}

@@ -13,7 +13,7 @@ use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
 use crate::output::views::{CreatedTokenView, SavedTokenView};
 use crate::output::Outcome;
-use crate::refs::{parse_role_refs, RoleRef};
+use crate::refs::{canonical_uuid, parse_role_refs, RoleRef};
 
 #[derive(Debug, clap::Args)]
 pub struct TokenCreateArgs {
@@ -42,6 +42,17 @@ pub async fn run(context: &Context, args: &TokenCreateArgs) -> Result<Outcome, C
         check_profile_name(name)?;
     }
     let expiry = args.expiry.as_deref().map(parse_expiry).transpose()?;
+    if let Some(org) = args
+        .org
+        .as_deref()
+        .filter(|org| canonical_uuid(org).is_none())
+    {
+        return Err(CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("'{org}' is not an organization id (a UUID); nothing was sent."),
+        )
+        .hint("See the organization's id:", "astra org id"));
+    }
     let credential = context.credential()?;
     let profile_file = match &args.save_profile {
         Some(name) => {

@@ -44,11 +44,15 @@ pub async fn run(context: &Context, args: &UserExportArgs) -> Result<Outcome, Cl
         ));
         Vec::new()
     };
-    Ok(Outcome::Document(teamfile::write_document(
-        &entries,
-        &custom,
-        args.format,
-    )))
+    let name = match args.format {
+        DocumentFormat::Toml => "toml",
+        DocumentFormat::Csv => "csv",
+        DocumentFormat::Json => "json",
+    };
+    Ok(Outcome::Document(
+        teamfile::write_document(&entries, &custom, args.format),
+        Some(name),
+    ))
 }
 
 /// The document's entries: every user, sorted by email, roles by name (or id) sorted.
