@@ -38,12 +38,18 @@ fn batch_text(batch: &Batch, line: &CommandLine, style: Style) -> Rendered {
                 .stdout
                 .push_str(&message_text(&response.message, style)),
             ItemResult::Failed(error) => {
-                let text = format!("Error: {noun} '{}': {}", item.label, error.headline);
+                // Named once: a headline that starts with the item needs no second mention.
+                let named = format!("{noun} '{}'", item.label);
+                let text = if error.headline.starts_with(&named) {
+                    format!("Error: {}", error.headline)
+                } else {
+                    format!("Error: {named}: {}", error.headline)
+                };
                 rendered.stdout.push_str(&headline(&text, style));
             }
             ItemResult::NotStarted(_) => rendered
                 .stdout
-                .push_str(&format!("Not started: {noun} '{label}'.\n")),
+                .push_str(&format!("Error: Not started: {noun} '{label}'.\n")),
             ItemResult::Skipped(why) => rendered.stdout.push_str(&format!(
                 "Skipped: {noun} '{label}': {}\n",
                 escape_control(&why.headline)
@@ -527,9 +533,9 @@ mod tests {
         assert_eq!(
             rendered.stdout,
             "User 'a@x.io' has been deleted.\n\
-             Error: User 'b@x.io': User 'b@x.io' not found.\n\
+             Error: User 'b@x.io' not found.\n\
              User 'd@x.io' has been deleted.\n\
-             Not started: User 'e\\u{1b}@x.io'.\n",
+             Error: Not started: User 'e\\u{1b}@x.io'.\n",
             "every item in input order but the unchanged, each named, done hints not repeated"
         );
         assert_eq!(
@@ -547,9 +553,9 @@ mod tests {
         assert_eq!(
             quiet.stdout,
             "User 'a@x.io' has been deleted.\n\
-             Error: User 'b@x.io': User 'b@x.io' not found.\n\
+             Error: User 'b@x.io' not found.\n\
              User 'd@x.io' has been deleted.\n\
-             Not started: User 'e\\u{1b}@x.io'.\n"
+             Error: Not started: User 'e\\u{1b}@x.io'.\n"
         );
         assert!(!quiet.stderr.contains('#'), "no hints under -q");
     }
@@ -666,7 +672,7 @@ mod tests {
         let rendered = outcome_text(&failed, colored());
         assert_eq!(
             rendered.stdout,
-            format!("{RED}Error: User {RESET}{CYAN}a{RESET}{RED}: User {RESET}{CYAN}a{RESET}{RED} not found.{RESET}\nUser {CYAN}b{RESET} has been deleted.\n")
+            format!("{RED}Error: User {RESET}{CYAN}a{RESET}{RED} not found.{RESET}\nUser {CYAN}b{RESET} has been deleted.\n")
         );
         assert_eq!(
             rendered.stderr,

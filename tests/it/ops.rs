@@ -685,7 +685,7 @@ async fn a_partial_failure_is_reported_whole_in_every_format() {
                 {"user": "ann@example.com", "status": "failed", "code": "REQUEST_REJECTED",
                  "message": format!("Error: {rejected}"), "action": "invite", "roles": ["RO User"]},
                 {"user": "carol@example.com", "status": "unchanged", "code": "OK",
-                 "message": "'carol@example.com' is unchanged.", "action": "unchanged", "roles": ["RO User"]},
+                 "message": "User 'carol@example.com' is unchanged.", "action": "unchanged", "roles": ["RO User"]},
                 {"user": "ben@example.com", "status": "done", "code": "OK",
                  "message": "Invited 'ben@example.com' with roles 'RO User'.", "action": "invite", "roles": ["RO User"]}
             ],
@@ -699,7 +699,7 @@ async fn a_partial_failure_is_reported_whole_in_every_format() {
             "exit: 10\n--- stdout\n\
              code,message,user,status,action,roles\n\
              REQUEST_REJECTED,Error: {rejected},ann@example.com,failed,invite,RO User\n\
-             OK,'carol@example.com' is unchanged.,carol@example.com,unchanged,unchanged,RO User\n\
+             OK,User 'carol@example.com' is unchanged.,carol@example.com,unchanged,unchanged,RO User\n\
              OK,Invited 'ben@example.com' with roles 'RO User'.,ben@example.com,done,invite,RO User\n\
              --- stderr\n"
         )
@@ -1199,7 +1199,7 @@ fn a_failed_batch_says_how_to_finish_in_every_format_after_its_items() {
         .unwrap();
     assert_eq!(
         stdout(&log),
-        "Error: User 'bob@example.com': User 'bob@example.com' already exists in this organization.\n\
+        "Error: User 'bob@example.com' already exists in this organization.\n\
          User 'fresh2@example.com' has been invited with role 'RO User'.\n\
          Error: 1 of 2 changes failed; 1 done.\n\n\
          # Finish with:\n\

@@ -504,7 +504,7 @@ impl Step<'_> {
             }
             (Action::Delete, false) => format!("Deleted '{email}'."),
             (Action::Delete, true) => format!("Would delete '{email}'."),
-            (Action::Unchanged, _) => format!("'{email}' is unchanged."),
+            (Action::Unchanged, _) => format!("User '{email}' is unchanged."),
         };
         let response = Response::new(message, self.applied());
         if self.action == Action::Unchanged {
@@ -862,8 +862,8 @@ mod tests {
             ),
             (
                 Action::Unchanged,
-                "'a@x.io' is unchanged.",
-                "'a@x.io' is unchanged.",
+                "User 'a@x.io' is unchanged.",
+                "User 'a@x.io' is unchanged.",
             ),
         ];
         for (action, done, would) in cases {
