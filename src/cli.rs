@@ -159,6 +159,11 @@ pub fn value_options() -> OptionSpec {
 /// clap has no two-letter short options: `-cf PATH` and `-cf=PATH` become `--config-file`.
 /// `--color WHEN` with a space becomes `--color=WHEN` when WHEN is one of its values (SPEC §2, as
 /// cargo does), so that it never swallows a USER and a bare `--color` stays `always`.
+fn is_dump_logs(arg: &OsString) -> bool {
+    arg.to_str()
+        .is_some_and(|arg| arg == "--dump-logs" || arg.starts_with("--dump-logs="))
+}
+
 pub fn rewrite_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut out = Vec::new();
     let mut args = args.into_iter().peekable();
@@ -170,6 +175,13 @@ pub fn rewrite_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
                 break;
             }
             Some("-cf") => out.push(OsString::from("--config-file")),
+            // The original's spellings (SPEC §2): `--no-color`; `--dump-logs=false` and
+            // `--no-dump-logs` (no log file, whatever came before); `--dump-logs=true`.
+            Some("--no-color") => out.push(OsString::from("--color=never")),
+            Some("--no-dump-logs" | "--dump-logs=false") => {
+                out.retain(|given| !is_dump_logs(given));
+            }
+            Some("--dump-logs=true") => out.push(OsString::from("--dump-logs")),
             Some(text) if text.starts_with("-cf=") => {
                 out.push(OsString::from(format!("--config-file={}", &text[4..])))
             }
@@ -201,6 +213,41 @@ mod tests {
     #[test]
     fn the_clap_tree_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_original_s_spellings_of_color_and_dump_logs_are_accepted() {
+        let rewritten = |args: &[&str]| -> Vec<String> {
+            rewrite_args(args.iter().map(OsString::from))
+                .into_iter()
+                .map(|a| a.into_string().unwrap())
+                .collect()
+        };
+        assert_eq!(
+            rewritten(&["astra", "--no-color"]),
+            ["astra", "--color=never"]
+        );
+        assert_eq!(
+            rewritten(&[
+                "astra",
+                "--dump-logs",
+                "user",
+                "--dump-logs=/x",
+                "--no-dump-logs",
+                "list"
+            ]),
+            ["astra", "user", "list"]
+        );
+        assert_eq!(rewritten(&["astra", "--dump-logs=false"]), ["astra"]);
+        assert_eq!(
+            rewritten(&["astra", "--dump-logs=true"]),
+            ["astra", "--dump-logs"]
+        );
+        assert_eq!(
+            rewritten(&["astra", "--", "--no-color"]),
+            ["astra", "--", "--no-color"],
+            "after -- nothing is rewritten"
+        );
     }
 
     #[test]

@@ -355,3 +355,46 @@ fn the_token_and_the_team_file_cannot_both_come_from_standard_input() {
     );
     assert!(stdout(&output).is_empty());
 }
+
+/// SPEC §2: the original's `--no-color`, `--dump-logs=false` and `--no-dump-logs` are accepted:
+/// no colour, and no log file (not one named `false`).
+#[tokio::test]
+async fn the_original_s_no_color_and_no_dump_logs_spellings_are_accepted() {
+    let server = api().await;
+    let env = TestEnv::new();
+    for flags in [
+        vec!["--no-color"],
+        vec!["--dump-logs=false"],
+        vec!["--dump-logs", "--no-dump-logs"],
+    ] {
+        let output = env
+            .astra_at(&endpoint(&server))
+            .current_dir(env.home.path())
+            .env("CLICOLOR_FORCE", "1")
+            .args(["user", "list"])
+            .args(&flags)
+            .output()
+            .unwrap();
+        assert_exit(&output, 0, format_args!("{flags:?}"));
+        assert!(!stderr(&output).contains("Logs written"), "{flags:?}");
+        assert!(
+            !env.path("false").exists(),
+            "{flags:?}: no file named false"
+        );
+        assert!(!env.path(".astra/logs").exists(), "{flags:?}: no log file");
+    }
+    // An error is red when colours are forced, and plain with --no-color.
+    let error = |flags: &[&str]| {
+        let output = env
+            .astra_at(&endpoint(&server))
+            .env("CLICOLOR_FORCE", "1")
+            .args(["user", "get", "nobody@example.bob"])
+            .args(flags)
+            .output()
+            .unwrap();
+        assert_exit(&output, 5, format_args!("{flags:?}"));
+        stderr(&output)
+    };
+    assert!(error(&[]).contains('\u{1b}'), "forced colours");
+    assert!(!error(&["--no-color"]).contains('\u{1b}'), "--no-color");
+}
