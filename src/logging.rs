@@ -88,16 +88,21 @@ pub fn dump(
     buffer: &LogBuffer,
     target: Option<&Path>,
 ) -> Result<PathBuf, (Option<PathBuf>, std::io::Error)> {
-    let path = match target {
-        Some(path) => path.to_path_buf(),
-        None => default_log_path().map_err(|err| (None, err))?,
+    // Only the default place is made: a FILE in a directory that does not exist is a typo,
+    // reported, not a tree of directories made on the user's behalf (at `/` as root).
+    let (path, make_dir) = match target {
+        Some(path) => (path.to_path_buf(), false),
+        None => (default_log_path().map_err(|err| (None, err))?, true),
     };
-    write_log(buffer, &path).map_err(|err| (Some(path.clone()), err))?;
+    write_log(buffer, &path, make_dir).map_err(|err| (Some(path.clone()), err))?;
     Ok(path)
 }
 
-fn write_log(buffer: &LogBuffer, path: &Path) -> std::io::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+fn write_log(buffer: &LogBuffer, path: &Path, make_dir: bool) -> std::io::Result<()> {
+    if let Some(parent) = path
+        .parent()
+        .filter(|p| make_dir && !p.as_os_str().is_empty())
+    {
         create_private_dir(parent)?;
     }
     let text = String::from_utf8_lossy(

@@ -398,3 +398,28 @@ async fn the_original_s_no_color_and_no_dump_logs_spellings_are_accepted() {
     assert!(error(&[]).contains('\u{1b}'), "forced colours");
     assert!(!error(&["--no-color"]).contains('\u{1b}'), "--no-color");
 }
+
+/// `--dump-logs=FILE` in a directory that does not exist warns and writes nothing: no directory
+/// is made for a typo.
+#[tokio::test]
+async fn dump_logs_into_a_missing_directory_warns_and_makes_nothing() {
+    let server = api().await;
+    let env = TestEnv::new();
+    let target = env.path("no/such/dir/x.log");
+    let output = env
+        .astra_at(&endpoint(&server))
+        .args(["user", "list"])
+        .arg(format!("--dump-logs={}", target.display()))
+        .output()
+        .unwrap();
+    assert_exit(&output, 0, "the command itself succeeds");
+    assert!(
+        stderr(&output).starts_with(&format!(
+            "Warning: cannot write the log file '{}'",
+            target.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!env.path("no").exists(), "no directory was made");
+}
