@@ -183,7 +183,8 @@ pub enum RoleProblem {
     },
 }
 
-/// An exact name wins, then a unique case-insensitive match; several are ambiguous.
+/// A unique exact name wins, then a unique case-insensitive match; several are ambiguous (two
+/// roles with exactly the same name too: taking the first would be a guess).
 pub fn resolve_role<'a>(roles: &'a [Role], role: &RoleRef) -> Result<&'a Role, RoleProblem> {
     let name = match role {
         RoleRef::Id { id, typed } => {
@@ -197,13 +198,15 @@ pub fn resolve_role<'a>(roles: &'a [Role], role: &RoleRef) -> Result<&'a Role, R
         }
         RoleRef::Name(name) => name,
     };
-    if let Some(found) = roles.iter().find(|r| r.name() == name) {
-        return Ok(found);
-    }
-    let matches: Vec<&Role> = roles
-        .iter()
-        .filter(|r| r.name().to_lowercase() == name.to_lowercase())
-        .collect();
+    let exact: Vec<&Role> = roles.iter().filter(|r| r.name() == name).collect();
+    let matches: Vec<&Role> = if exact.is_empty() {
+        roles
+            .iter()
+            .filter(|r| r.name().to_lowercase() == name.to_lowercase())
+            .collect()
+    } else {
+        exact
+    };
     match matches.as_slice() {
         [found] => Ok(found),
         [] => Err(RoleProblem::NotFound {
@@ -425,6 +428,17 @@ mod tests {
         let err = resolve_roles(&roles, &[name("RO USER")]).unwrap_err();
         assert_eq!(err.code, ErrorCode::ValidationIssue);
         assert!(err.message().contains("'RO User' (1)") && err.message().contains("'ro user' (2)"));
+        // Exactly the same name twice is ambiguous too, whatever the case typed.
+        let twins = [role("4", "Dup"), role("5", "Dup"), role("6", "dup")];
+        for typed in ["Dup", "DUP"] {
+            match resolve_role(&twins, &name(typed)) {
+                Err(RoleProblem::Ambiguous { candidates, .. }) => {
+                    assert!(candidates.len() >= 2, "{typed}: {candidates:?}")
+                }
+                other => panic!("{typed}: {other:?}"),
+            }
+        }
+        assert_eq!(resolve_role(&twins, &name("dup")).unwrap().id, "6");
     }
 
     #[test]

@@ -593,3 +593,30 @@ async fn several_users_give_one_result_each_in_argument_order_and_exit_10_when_s
          OK,User 'alice@example.bob' has been deleted.,alice@example.bob,done,true\n"
     );
 }
+
+/// Two roles with exactly the same name: `-r Dup` is ambiguous (exit 3, both ids named),
+/// nothing is sent, instead of a silent pick of the first.
+#[tokio::test]
+async fn a_role_name_held_by_two_roles_is_ambiguous() {
+    let server = wiremock::MockServer::start().await;
+    mount_json(&server, "GET", "/v2/organizations/users", users()).await;
+    let dup_a = "e1ed0e9e-67e8-47b6-8b58-c6629be961a9";
+    let dup_b = "e2ed0e9e-67e8-47b6-8b58-c6629be961a9";
+    mount_json(
+        &server,
+        "GET",
+        "/v2/organizations/roles",
+        serde_json::json!([role(dup_a, "Dup"), role(dup_b, "Dup")]),
+    )
+    .await;
+    let env = TestEnv::new();
+    let output = env.run_at(
+        &endpoint(&server),
+        &["user", "invite", "new@example.bob", "-r", "Dup"],
+    );
+    assert_exit(&output, 3, "ambiguous");
+    let err = stderr(&output);
+    assert!(err.contains("Role 'Dup' is ambiguous"), "{err}");
+    assert!(err.contains(dup_a) && err.contains(dup_b), "{err}");
+    assert!(calls(&server).await.iter().all(|c| c.starts_with("GET")));
+}
