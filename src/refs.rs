@@ -85,6 +85,31 @@ pub fn clean(raw: &str) -> Result<String, String> {
     Ok(value.to_owned())
 }
 
+/// A role's name as given (`role create NAME`, `role update --name`): [`clean`], and no control
+/// character (a name its own hints could not show, nor a terminal print safely).
+pub fn role_name(raw: &str) -> Result<String, String> {
+    let name = clean(raw)?;
+    match control_problem(&name) {
+        Some(problem) => Err(format!("the name {problem}")),
+        None => Ok(name),
+    }
+}
+
+/// A role's description as given (`-d`): anything but control characters (a tab is one too).
+pub fn role_description(raw: &str) -> Result<String, String> {
+    match control_problem(raw) {
+        Some(problem) => Err(format!("the description {problem}")),
+        None => Ok(raw.to_owned()),
+    }
+}
+
+/// Why a name or description cannot hold what it holds, as an email is refused one.
+pub fn control_problem(text: &str) -> Option<&'static str> {
+    text.chars()
+        .any(char::is_control)
+        .then_some("contains a control character")
+}
+
 pub fn canonical_uuid(value: &str) -> Option<String> {
     uuid::Uuid::try_parse(value)
         .ok()
@@ -132,6 +157,15 @@ pub fn email_problem(email: &str) -> Option<EmailProblem> {
     if local.is_empty() {
         return Some(EmailProblem::Malformed("nothing comes before the '@'"));
     }
+    // RFC 5321's limits: what no mail server delivers to is not worth an invitation.
+    if email.len() > MAX_EMAIL {
+        return Some(EmailProblem::Malformed("it is longer than 254 characters"));
+    }
+    if local.len() > MAX_LOCAL_PART {
+        return Some(EmailProblem::Malformed(
+            "the part before the '@' is longer than 64 characters",
+        ));
+    }
     let labels_ok = domain.split('.').all(|label| !label.is_empty());
     if !domain.contains('.') || !labels_ok {
         return Some(EmailProblem::Malformed(
@@ -140,6 +174,10 @@ pub fn email_problem(email: &str) -> Option<EmailProblem> {
     }
     None
 }
+
+/// The longest email address (RFC 5321), and the longest part before its `@`.
+const MAX_EMAIL: usize = 254;
+const MAX_LOCAL_PART: usize = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmailProblem {
@@ -152,6 +190,26 @@ pub enum EmailProblem {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_email_is_at_most_254_characters_and_64_before_the_at() {
+        let local = "a".repeat(64);
+        let domain = format!("{}.io", "d".repeat(254 - 64 - 1 - 3));
+        let longest = format!("{local}@{domain}");
+        assert_eq!(longest.len(), 254);
+        assert_eq!(email_problem(&longest), None);
+        assert_eq!(
+            email_problem(&format!("{local}@d{domain}")),
+            Some(EmailProblem::Malformed("it is longer than 254 characters"))
+        );
+        assert_eq!(
+            email_problem(&format!("a{local}@x.io")),
+            Some(EmailProblem::Malformed(
+                "the part before the '@' is longer than 64 characters"
+            ))
+        );
+        assert_eq!(email_problem(&format!("{local}@x.io")), None);
+    }
 
     #[test]
     fn values_are_trimmed_unquoted_and_uuids_lowercased() {

@@ -491,3 +491,48 @@ async fn a_role_create_that_failed_after_sending_says_it_may_exist() {
     assert_exit(&output, 9, "400");
     assert!(!stdout(&output).contains("may have been created"));
 }
+
+/// A role name or description with a control character is refused before any request (its own
+/// hints could not name it), on the command line and in a team file; an email over 254
+/// characters is refused as it would be by every mail server.
+#[tokio::test]
+async fn control_characters_in_role_text_and_overlong_emails_are_refused() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&[]);
+    for args in [
+        vec!["role", "create", "Ops\u{1b}[31mRed", "--action", "db-cql"],
+        vec![
+            "role", "create", "Ops", "--action", "db-cql", "-d", "a\u{7}b",
+        ],
+        vec!["role", "update", "RO User", "-d", "x\u{1b}y"],
+    ] {
+        let output = run(&env, &emulator, &args);
+        assert_exit(&output, 2, format_args!("{args:?}"));
+        assert!(
+            stderr(&output).contains("control character"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let team = env.write(
+        "team.toml",
+        "[[role]]\nname = \"Ops\\u001b[31m\"\nactions = [\"db-cql\"]\n\n[[user]]\nemail = \"a@example.com\"\nroles = [\"RO User\"]\n",
+    );
+    let output = apply(&env, &emulator, &team, &["--dry-run"]);
+    assert_exit(&output, 3, "a team file's role");
+    assert!(
+        stderr(&output)
+            .contains("line 1: role 'Ops\\u{1b}[31m': the name contains a control character"),
+        "{}",
+        stderr(&output)
+    );
+    let long = format!("{}@example.com", "a".repeat(250));
+    let output = run(&env, &emulator, &["user", "invite", &long, "-r", "RO User"]);
+    assert_exit(&output, 3, "an email of 262 characters");
+    assert!(
+        stderr(&output).contains("longer than 254 characters"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(emulator.writes().await.is_empty());
+}

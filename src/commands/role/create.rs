@@ -10,12 +10,12 @@ use crate::error::{CliError, ErrorCode};
 use crate::hints::{Edit, Hint};
 use crate::output::views::RoleRecord;
 use crate::output::{Outcome, Response};
-use crate::refs::{clean, parse_list};
+use crate::refs::{parse_list, role_description, role_name};
 
 #[derive(Debug, clap::Args)]
 pub struct RoleCreateArgs {
     /// The new role's name
-    #[arg(value_name = "NAME", value_parser = clean)]
+    #[arg(value_name = "NAME", value_parser = role_name)]
     name: String,
     /// Actions the role allows (repeatable, comma-separated: db-cql,org-db-view)
     #[arg(long = "action", value_name = "ACTION[,ACTION...]", value_parser = parse_list, required = true)]
@@ -24,7 +24,7 @@ pub struct RoleCreateArgs {
     #[arg(long = "resource", value_name = "RESOURCE[,RESOURCE...]", value_parser = parse_list)]
     resources: Vec<Vec<String>>,
     /// What the role is for
-    #[arg(short = 'd', long, value_name = "D", default_value = "")]
+    #[arg(short = 'd', long, value_name = "D", default_value = "", value_parser = role_description)]
     description: String,
     /// Do not fail if a role of that name exists
     #[arg(long)]

@@ -9,7 +9,7 @@ use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
 use crate::output::views::{PolicyRecord, RoleChanged};
 use crate::output::{Outcome, Response};
-use crate::refs::{clean, parse_list, parse_role_ref, RoleRef};
+use crate::refs::{parse_list, parse_role_ref, role_description, role_name, RoleRef};
 
 #[derive(Debug, clap::Args)]
 pub struct RoleUpdateArgs {
@@ -17,10 +17,10 @@ pub struct RoleUpdateArgs {
     #[arg(value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]
     role: RoleRef,
     /// A new name
-    #[arg(long, value_name = "N", value_parser = clean)]
+    #[arg(long, value_name = "N", value_parser = role_name)]
     name: Option<String>,
     /// A new description
-    #[arg(long, value_name = "D")]
+    #[arg(short = 'd', long, value_name = "D", value_parser = role_description)]
     description: Option<String>,
     /// Make the actions exactly these (repeatable, comma-separated)
     #[arg(long, value_name = "ACTION[,ACTION...]", value_parser = parse_list, conflicts_with_all = ["add_action", "remove_action"])]

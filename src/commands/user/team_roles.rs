@@ -81,6 +81,19 @@ pub fn plan(
             problems.push(RowProblem::new(line, "a role needs a name"));
             continue;
         }
+        if let Some(problem) = crate::refs::control_problem(name) {
+            let shown = crate::text::escape_control_in_line(name).into_owned();
+            problems.push(
+                RowProblem::new(line, format!("role '{shown}': the name {problem}")).about(shown),
+            );
+            continue;
+        }
+        if let Some(problem) = crate::refs::control_problem(&entry.description) {
+            problems.push(
+                RowProblem::new(line, format!("role '{name}': the description {problem}"))
+                    .about(name),
+            );
+        }
         if is_standard(name) {
             problems.push(
                 RowProblem::new(
