@@ -66,6 +66,9 @@ pub enum Edit {
     ReplaceRole { typed: String, with: String },
     /// Drops `-cf`/`-p` (they exclude `--token`) and adds `--token @FILE`.
     UseTokenFile,
+    /// A `--token` given as the token itself becomes `--token @FILE`: the hint shows it masked,
+    /// which would fail as a token if pasted.
+    TokenAsFile,
     /// Replaces the argument typed as `typed` with several arguments (`'a@x.io,b@x.io'` →
     /// `a@x.io b@x.io`).
     SplitArg { typed: String, into: Vec<String> },
@@ -251,6 +254,20 @@ impl CommandLine {
                 if let Some(at) = at {
                     self.pieces
                         .splice(at..=at, into.iter().cloned().map(Piece::Word));
+                }
+            }
+            Edit::TokenAsFile => {
+                for piece in &mut self.pieces {
+                    if let Piece::Option {
+                        id,
+                        value: Some(value),
+                        ..
+                    } = piece
+                    {
+                        if id == "token" && !value.starts_with('@') {
+                            *value = "@FILE".to_owned();
+                        }
+                    }
                 }
             }
             Edit::UseTokenFile => {
@@ -455,6 +472,19 @@ mod tests {
         assert_eq!(
             typed.edited(&Edit::UseTokenFile),
             "astra user list --token @FILE"
+        );
+    }
+
+    #[test]
+    fn a_literal_token_becomes_a_token_file_and_a_file_stays() {
+        let edit = Edit::All(vec![Edit::TokenAsFile, Edit::AddFlag("--overwrite")]);
+        assert_eq!(
+            line(&["config", "create", "dev", "--token", TOKEN]).edited(&edit),
+            "astra config create dev --token @FILE --overwrite"
+        );
+        assert_eq!(
+            line(&["config", "create", "dev", "--token", "@dev.txt"]).edited(&edit),
+            "astra config create dev --token @dev.txt --overwrite"
         );
     }
 

@@ -906,14 +906,22 @@ mod tests {
                 "email,roles\n"
             );
         }
-        assert_eq!(document.document_notice(Format::Csv), None, "--format csv said it");
+        assert_eq!(
+            document.document_notice(Format::Csv),
+            None,
+            "--format csv said it"
+        );
         assert_eq!(document.document_notice(Format::Human), None);
         assert_eq!(
             document.document_notice(Format::Json).as_deref(),
             Some("Note: -o json does not change the document, which is CSV; for json, use --format json.")
         );
         let script = Outcome::Document("complete".into(), None);
-        assert_eq!(script.document_notice(Format::Json), None, "no --format to point at");
+        assert_eq!(
+            script.document_notice(Format::Json),
+            None,
+            "no --format to point at"
+        );
     }
 
     #[test]

@@ -508,3 +508,22 @@ async fn a_profile_name_the_file_cannot_read_back_is_refused_everywhere() {
         calls(&server).await
     );
 }
+
+/// `config create NAME --token TOKEN` for a profile that exists hints a command that works when
+/// pasted: the token as `@FILE` (the masked token would fail as a token), plus `--overwrite`.
+#[test]
+fn an_existing_profile_hints_a_token_file_not_the_masked_token() {
+    let env = TestEnv::new();
+    env.write(
+        ".astrarc",
+        &format!("[dev]\nASTRA_DB_APPLICATION_TOKEN={TOKEN}\n"),
+    );
+    let output = env.run(&["config", "create", "dev", "--token", TOKEN_B]);
+    assert_exit(&output, 3, "exists");
+    let err = stderr(&output);
+    assert!(
+        err.contains("# Replace it:\n$ astra config create dev --token @FILE --overwrite\n"),
+        "{err}"
+    );
+    assert!(!err.contains("****"), "{err}");
+}

@@ -136,7 +136,13 @@ fn ensure_free(text: &str, path: &Path, name: &str, overwrite: bool) -> Result<(
             ErrorCode::ValidationIssue,
             format!("Profile '{name}' already exists in '{}'.", path.display()),
         )
-        .fix("Replace it:", crate::hints::Edit::AddFlag("--overwrite")));
+        .fix(
+            "Replace it:",
+            crate::hints::Edit::All(vec![
+                crate::hints::Edit::TokenAsFile,
+                crate::hints::Edit::AddFlag("--overwrite"),
+            ]),
+        ));
     }
     Ok(())
 }
