@@ -293,7 +293,9 @@ impl CommandLine {
                 ..
             } = piece
             {
-                if id != "roles" {
+                // The options that take roles: `-r` (invite, token create), `--role` (token
+                // list) and `user roles`' `--set`, `--add`, `--remove`.
+                if !["roles", "role", "set", "add", "remove"].contains(&id.as_str()) {
                     continue;
                 }
                 let mut items = split_list(value);
@@ -354,6 +356,9 @@ mod tests {
             ("-r", "roles"),
             ("--roles", "roles"),
             ("--role", "roles"),
+            ("--add", "add"),
+            ("--set", "set"),
+            ("--remove", "remove"),
             ("-o", "output"),
         ];
         OptionSpec::new(pairs.map(|(a, b)| (a.to_owned(), b.to_owned())))
@@ -472,6 +477,27 @@ mod tests {
         assert_eq!(
             typed.edited(&Edit::UseTokenFile),
             "astra user list --token @FILE"
+        );
+    }
+
+    #[test]
+    fn a_mistyped_role_is_replaced_in_the_option_that_holds_it() {
+        let edit = |typed: &str| Edit::ReplaceRole {
+            typed: typed.into(),
+            with: "RO User".into(),
+        };
+        assert_eq!(
+            line(&["user", "roles", "b@x.io", "--add", "RO Usr"]).edited(&edit("RO Usr")),
+            "astra user roles b@x.io --add 'RO User'"
+        );
+        assert_eq!(
+            line(&["user", "roles", "b@x.io", "--add=RO Usr"]).edited(&edit("RO Usr")),
+            "astra user roles b@x.io '--add=RO User'"
+        );
+        assert_eq!(
+            line(&["user", "roles", "b@x.io", "--set", "x,RO Usr", "--remove", "y"])
+                .edited(&edit("RO Usr")),
+            "astra user roles b@x.io --set 'x,RO User' --remove y"
         );
     }
 

@@ -208,3 +208,29 @@ async fn indented_keys_of_a_profile_are_read() {
     assert_exit(&output, 0, "");
     assert!(stdout(&output).starts_with("code,message,user_id,user_email,status\n"));
 }
+
+/// `user roles … --add 'RO Usr'` hints the command with the role replaced, in every spelling of
+/// the option, as `invite -r` does (it used to suggest the same typo back).
+#[test]
+fn a_mistyped_role_in_user_roles_is_replaced_in_the_hint() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    for (option, fixed) in [
+        (vec!["--add", "RO Usr"], "--add 'RO User'"),
+        (vec!["--add=RO Usr"], "'--add=RO User'"),
+        (vec!["--set", "RO Usr"], "--set 'RO User'"),
+        (vec!["--remove", "RO Usr"], "--remove 'RO User'"),
+    ] {
+        let output = run(
+            &env,
+            &emulator,
+            &[&["user", "roles", "bob@example.com"], option.as_slice()].concat(),
+        );
+        assert_exit(&output, 5, format_args!("{option:?}"));
+        assert!(
+            stderr(&output).contains(&format!("$ astra user roles bob@example.com {fixed}\n")),
+            "{option:?}\n{}",
+            stderr(&output)
+        );
+    }
+}
