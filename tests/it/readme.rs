@@ -83,3 +83,58 @@ fn the_emulator_walkthrough_prints_what_the_readme_shows() {
         assert_eq!(masked(&text[start..end]), masked(expected), "$ {command}");
     }
 }
+
+/// The quick start's batch examples work as pasted against the emulator (a newcomer's first try).
+#[test]
+fn the_quick_start_batch_examples_work_on_the_emulator() {
+    let readme = include_str!("../../README.md");
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    for wanted in [
+        "astra user delete old1@example.com",
+        "astra user invite ann@example.com",
+    ] {
+        let line = readme
+            .lines()
+            .find(|line| line.starts_with(wanted))
+            .unwrap_or_else(|| panic!("{wanted} is in the README"));
+        let command = line.split("   #").next().unwrap().trim();
+        let words = shell_words(command);
+        let output = run(
+            &env,
+            &emulator,
+            &words[1..].iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        assert_exit(&output, 0, command);
+    }
+}
+
+/// Splits a line as a POSIX shell would for the README's simple quoting ('…' only).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                started = true;
+            }
+            ' ' if !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            _ => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
