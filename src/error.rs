@@ -169,6 +169,15 @@ impl CliError {
         self
     }
 
+    /// A prompt cancelled with Ctrl+C or Esc: one rule for every prompt (SPEC §5: exit 130; only
+    /// answering "no" to a confirmation is exit 0).
+    pub fn cancelled() -> Self {
+        Self::new(
+            ErrorCode::ExecutionCancelled,
+            "Cancelled; nothing was sent.",
+        )
+    }
+
     /// A usage error: plain text on stderr and exit 2 in every output format, like clap's own.
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Usage, message)

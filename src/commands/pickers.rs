@@ -36,12 +36,7 @@ pub fn pick_roles<'a>(
             )
             .detail("Pass the roles with -r ROLE.")
         })?
-        .ok_or_else(|| {
-            CliError::new(
-                ErrorCode::ExecutionCancelled,
-                "Cancelled; nothing was sent.",
-            )
-        })?;
+        .ok_or_else(CliError::cancelled)?;
     if picked.is_empty() {
         return Err(CliError::new(
             ErrorCode::ValidationIssue,

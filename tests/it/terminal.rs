@@ -838,6 +838,17 @@ async fn prune_asks_before_deleting_and_no_sends_nothing() {
     assert_eq!(writes(emulator.requests().await), 0, "no is the default");
     drop(tmux);
 
+    // Esc cancels the question as every prompt is cancelled: exit 130, nothing sent (SPEC §5).
+    let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &args) else {
+        return;
+    };
+    tmux.wait_for("Delete 2 users?");
+    tmux.keys(&["Escape"]);
+    let done = tmux.wait_for("EXIT=130");
+    assert!(done.contains("Cancelled; nothing was sent."), "{done}");
+    assert_eq!(writes(emulator.requests().await), 0, "Esc sends nothing");
+    drop(tmux);
+
     let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &args) else {
         return;
     };

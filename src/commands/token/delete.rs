@@ -156,12 +156,7 @@ fn pick(
         )
         .detail("Pass the client id: astra token delete CLIENT_ID.")
     };
-    let cancelled = || {
-        CliError::new(
-            ErrorCode::ExecutionCancelled,
-            "Cancelled; nothing was sent.",
-        )
-    };
+    let cancelled = CliError::cancelled;
     if listed.is_empty() {
         return Err(CliError::new(
             ErrorCode::ClientIdNotFound,

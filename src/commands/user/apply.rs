@@ -274,7 +274,10 @@ fn confirm_deletions(
                 format!("Cannot ask for confirmation: {err}."),
             ))
         })?;
-    Ok(answer == Some(true))
+    match answer {
+        Some(yes) => Ok(yes),
+        None => Err(CliError::cancelled()),
+    }
 }
 
 /// `FILE_ISSUE` when FILE does not exist or is a directory.
