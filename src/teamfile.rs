@@ -454,7 +454,19 @@ mod tests {
                 text.push_str("[[role]]\nname = \"Late\"\n\n");
             }
         }
-        assert!(toml_chunks(&text).len() >= 3, "cut in pieces");
+        let pieces = toml_chunks(&text);
+        assert!(pieces.len() >= 3, "cut in pieces");
+        let mut next = 0;
+        for (offset, piece) in &pieces {
+            assert_eq!(*offset, next, "the pieces follow each other");
+            assert!(!piece.is_empty());
+            assert_eq!(&text[*offset..*offset + piece.len()], *piece);
+            next += piece.len();
+        }
+        assert_eq!(next, text.len(), "and cover the whole text");
+        assert!(pieces[1..]
+            .iter()
+            .all(|(_, piece)| piece.starts_with("[[user]]")));
         let document = parse_document(&text, DocumentFormat::Toml).unwrap();
         assert_eq!(document.users.len(), 1200);
         assert_eq!(document.users[0].line, 7);
@@ -467,6 +479,9 @@ mod tests {
         let broken = text.replace("email = \"u1100@x.io\"", "email = u1100");
         let problem = parse_document(&broken, DocumentFormat::Toml).unwrap_err();
         assert_eq!(problem.line, 7 + 4 * 1100 + 3 + 1, "{}", problem.message);
+        // An error at the end of a line is on that line, not the next.
+        let unfinished = parse_document("[[user]]\nemail =\nroles = []\n", DocumentFormat::Toml);
+        assert_eq!(unfinished.unwrap_err().line, 2);
     }
 
     #[test]
