@@ -91,18 +91,22 @@ pub fn format_of(path: &str, given: Option<DocumentFormat>) -> Option<DocumentFo
 }
 
 /// Reads the entries of a document; a malformed document is one problem at its line.
-pub fn parse(text: &str, format: DocumentFormat) -> Result<Vec<Entry>, RowProblem> {
+pub fn parse(text: &str, format: DocumentFormat) -> Result<Vec<Entry>, Vec<RowProblem>> {
     parse_document(text, format).map(|document| document.users)
 }
 
 /// Reads a whole document, roles included (CSV holds users only). A byte-order mark (PowerShell
 /// 5 writes one) is passed over in every format.
-pub fn parse_document(text: &str, format: DocumentFormat) -> Result<Document, RowProblem> {
+///
+/// A malformed document is every problem found, each at its line: every CSV row with the wrong
+/// number of fields, every element of a JSON array that is not a user (SPEC §13.1); a TOML
+/// syntax error stops the parser at its first.
+pub fn parse_document(text: &str, format: DocumentFormat) -> Result<Document, Vec<RowProblem>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match format {
         DocumentFormat::Csv => parse_csv(text).map(|users| Document { users, roles: None }),
         DocumentFormat::Json => parse_json(text),
-        DocumentFormat::Toml => parse_toml(text),
+        DocumentFormat::Toml => parse_toml(text).map_err(|problem| vec![problem]),
     }
 }
 
@@ -118,14 +122,14 @@ fn split_roles(cell: &str) -> Vec<String> {
     roles
 }
 
-fn parse_csv(text: &str) -> Result<Vec<Entry>, RowProblem> {
+fn parse_csv(text: &str) -> Result<Vec<Entry>, Vec<RowProblem>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes());
     let header = reader
         .headers()
-        .map_err(|err| RowProblem::new(1, format!("cannot read the header: {err}")))?;
+        .map_err(|err| vec![RowProblem::new(1, format!("cannot read the header: {err}"))])?;
     let names: Vec<&str> = header.iter().map(str::trim).collect();
     let expected = names.len() == 2
         && names[0].eq_ignore_ascii_case("email")
@@ -133,24 +137,27 @@ fn parse_csv(text: &str) -> Result<Vec<Entry>, RowProblem> {
     if !expected {
         // Quoted as written and masked first: a token file passed by mistake is its header.
         let written = crate::secret::redact(&names.join(",")).into_owned();
-        return Err(RowProblem::new(
+        return Err(vec![RowProblem::new(
             1,
             format!("the header must be 'email,roles', not '{written}'"),
-        ));
+        )]);
     }
     let mut entries = Vec::new();
+    let mut problems = Vec::new();
     // One record, read into again and again: a row costs its own strings only.
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(|err| {
         let line = err.position().map_or(0, |p| p.line() as usize);
-        RowProblem::new(line, format!("not CSV: {err}"))
+        problems.push(RowProblem::new(line, format!("not CSV: {err}")));
+        std::mem::take(&mut problems)
     })? {
         let line = record.position().map_or(0, |p| p.line() as usize);
         if record.len() != 2 {
-            return Err(RowProblem::new(
+            problems.push(RowProblem::new(
                 line,
                 format!("expected 2 fields (email,roles), found {}", record.len()),
             ));
+            continue;
         }
         entries.push(Entry {
             email: record[0].trim().to_owned(),
@@ -158,7 +165,11 @@ fn parse_csv(text: &str) -> Result<Vec<Entry>, RowProblem> {
             line,
         });
     }
-    Ok(entries)
+    if problems.is_empty() {
+        Ok(entries)
+    } else {
+        Err(problems)
+    }
 }
 
 #[derive(Deserialize)]
@@ -214,7 +225,7 @@ struct JsonObject {
     users: Vec<RawEntry>,
 }
 
-fn parse_json(text: &str) -> Result<Document, RowProblem> {
+fn parse_json(text: &str) -> Result<Document, Vec<RowProblem>> {
     let object = text.trim_start().starts_with('{');
     let fail = |err: serde_json::Error| {
         let shape = if object {
@@ -225,8 +236,14 @@ fn parse_json(text: &str) -> Result<Document, RowProblem> {
         RowProblem::new(err.line(), format!("not {shape}: {err}"))
     };
     if !object {
-        let raw: Vec<RawEntry> = serde_json::from_str(text).map_err(fail)?;
         let starts = json_entry_lines(text, 1);
+        let raw: Vec<RawEntry> = match serde_json::from_str(text) {
+            Ok(raw) => raw,
+            // Every element that is not a user, each at its line, when the array itself reads.
+            Err(err) => {
+                return Err(json_entry_problems(text, &starts).unwrap_or_else(|| vec![fail(err)]))
+            }
+        };
         let users = raw
             .into_iter()
             .enumerate()
@@ -234,7 +251,7 @@ fn parse_json(text: &str) -> Result<Document, RowProblem> {
             .collect();
         return Ok(Document { users, roles: None });
     }
-    let raw: JsonObject = serde_json::from_str(text).map_err(fail)?;
+    let raw: JsonObject = serde_json::from_str(text).map_err(|err| vec![fail(err)])?;
     // Elements of the two arrays are at depth 2: roles come first when they are written first.
     let starts = json_entry_lines(text, 2);
     let roles_first =
@@ -262,6 +279,25 @@ fn parse_json(text: &str) -> Result<Document, RowProblem> {
                 .collect()
         }),
     })
+}
+
+/// The problem of each element of a JSON array that is not a user, or `None` when the text is
+/// not an array of objects at all (then the parser's one error says it).
+fn json_entry_problems(text: &str, starts: &[usize]) -> Option<Vec<RowProblem>> {
+    let elements: Vec<&serde_json::value::RawValue> = serde_json::from_str(text).ok()?;
+    let problems: Vec<RowProblem> = elements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, element)| {
+            let err = serde_json::from_str::<RawEntry>(element.get()).err()?;
+            let line = starts.get(i).copied().unwrap_or(0) + err.line().saturating_sub(1);
+            Some(RowProblem::new(
+                line,
+                format!("not a user {{\"email\", \"roles\"}}: {err}"),
+            ))
+        })
+        .collect();
+    (!problems.is_empty()).then_some(problems)
 }
 
 /// The line where each element of the arrays at `depth` starts (1: the top-level array; 2: the
@@ -477,11 +513,11 @@ mod tests {
         assert_eq!(document.users[1199].line, 7 + 4 * 1199 + 3);
 
         let broken = text.replace("email = \"u1100@x.io\"", "email = u1100");
-        let problem = parse_document(&broken, DocumentFormat::Toml).unwrap_err();
+        let problem = &parse_document(&broken, DocumentFormat::Toml).unwrap_err()[0];
         assert_eq!(problem.line, 7 + 4 * 1100 + 3 + 1, "{}", problem.message);
         // An error at the end of a line is on that line, not the next.
         let unfinished = parse_document("[[user]]\nemail =\nroles = []\n", DocumentFormat::Toml);
-        assert_eq!(unfinished.unwrap_err().line, 2);
+        assert_eq!(unfinished.unwrap_err()[0].line, 2);
     }
 
     #[test]
@@ -601,18 +637,44 @@ mod tests {
 
     #[test]
     fn a_malformed_document_names_its_line() {
-        let err = parse("email,role\n", DocumentFormat::Csv).unwrap_err();
+        let err = &parse("email,role\n", DocumentFormat::Csv).unwrap_err()[0];
         assert_eq!(err.line, 1);
-        let err = parse("[\n{\"email\": 1}\n]", DocumentFormat::Json).unwrap_err();
+        let err = &parse("[\n{\"email\": 1}\n]", DocumentFormat::Json).unwrap_err()[0];
         assert_eq!(err.line, 2);
-        let err = parse(
+        let err = &parse(
             "[[user]]\nemail = \"a@x.io\"\nrole = []\n",
             DocumentFormat::Toml,
         )
-        .unwrap_err();
+        .unwrap_err()[0];
         assert_eq!(err.line, 3, "{err:?}");
         assert_eq!(format_of("team.TOML", None), Some(DocumentFormat::Toml));
         assert_eq!(format_of("-", None), None);
+    }
+
+    /// SPEC §13.1: every structural problem, each at its line, not only the first.
+    #[test]
+    fn every_bad_row_and_element_is_reported() {
+        let csv = "email,roles\na@x.io,RO User\nb@x.io\nc@x.io,RO User,extra\nd@x.io,RO User\n";
+        let lines: Vec<usize> = parse(csv, DocumentFormat::Csv)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.line)
+            .collect();
+        assert_eq!(lines, [3, 4]);
+        let json = "[\n {\"email\": \"a@x.io\", \"roles\": \"RO User\"},\n {\"email\": \"b@x.io\", \"roles\": [\"x\"]},\n {\"email\": 2}\n]";
+        let problems = parse(json, DocumentFormat::Json).unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 4], "{problems:?}");
+        assert!(
+            problems[0].message.contains("expected a sequence"),
+            "{problems:?}"
+        );
+        let broken = parse("[{\"email\": ", DocumentFormat::Json).unwrap_err();
+        assert_eq!(
+            broken.len(),
+            1,
+            "not an array at all: the parser's one error"
+        );
     }
 
     proptest! {

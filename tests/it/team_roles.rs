@@ -318,3 +318,32 @@ async fn export_writes_portable_roles_that_provision_another_organization() {
         json!([format!("drn:astra:org:{other}:db:*")])
     );
 }
+
+/// SPEC §13.1: a team file with several structural problems reports every one with its line, in
+/// CSV and JSON, nothing sent.
+#[tokio::test]
+async fn every_structural_problem_of_a_file_is_reported_with_its_line() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let csv = env.write(
+        "team.csv",
+        "email,roles\na@example.com\nb@example.com,RO User,x\nc@example.com,RO User\n",
+    );
+    let json = env.write(
+        "team.json",
+        "[\n {\"email\": \"a@example.com\", \"roles\": \"RO User\"},\n {\"email\": \"b@example.com\", \"roles\": 1}\n]\n",
+    );
+    for (file, lines) in [(csv, [2, 3]), (json, [2, 3])] {
+        let output = apply(&env, &emulator, &file, &["-o", "json"]);
+        assert_exit(&output, 3, file.display());
+        let value = parse_json(&output);
+        let found: Vec<u64> = value["data"]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(found, lines, "{value}");
+    }
+    assert!(emulator.writes().await.is_empty());
+}

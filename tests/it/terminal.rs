@@ -411,9 +411,7 @@ fn config_create_and_delete_keep_a_hand_written_file_byte_for_byte() {
     assert_eq!(again.status.code(), Some(3));
     assert_eq!(
         parse_json(&again)["nextSteps"][0]["command"],
-        format!(
-            "astra config create emu -cf {cf} --token 'AstraCS:aaaa****0001' -o json --overwrite"
-        )
+        format!("astra config create emu -cf {cf} --token @FILE -o json --overwrite")
     );
 
     let listed = env

@@ -62,7 +62,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     })?;
     let text = read_input(&args.file)?;
     let mut document =
-        teamfile::parse_document(&text, format).map_err(|p| invalid(&args.file, &[p]))?;
+        teamfile::parse_document(&text, format).map_err(|p| invalid(&args.file, &p))?;
     drop(text);
     // Taken: validation keeps each row's email and lets go of the rest as it goes.
     let entries = std::mem::take(&mut document.users);
@@ -926,7 +926,7 @@ mod tests {
             for format in [teamfile::DocumentFormat::Csv, teamfile::DocumentFormat::Json, teamfile::DocumentFormat::Toml] {
                 let entries = super::super::export::entries(&users, &roles, format);
                 let text = teamfile::write(&entries, format);
-                let parsed = teamfile::parse(&text, format).map_err(|p| p.message).unwrap();
+                let parsed = teamfile::parse(&text, format).map_err(|p| p[0].message.clone()).unwrap();
                 let desired = validate(parsed, &roles).map_err(|p| messages(&p)).unwrap();
                 let steps = plan(desired, &users, true);
                 proptest::prop_assert_eq!(actions(&steps).len(), 1);
