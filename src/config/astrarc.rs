@@ -245,6 +245,8 @@ mod tests {
             ("x ", "space"),
             (&token, "token"),
             ("astracs:x", "token"),
+            ("AstraCS:", "token"),
+            ("my AstraCS:abcdefghijklmnopqrstuvwx", "token"),
         ] {
             let problem = profile_name_problem(bad).unwrap_or_else(|| panic!("{bad:?}"));
             assert!(problem.contains(why), "{bad:?}: {problem}");

@@ -189,8 +189,7 @@ impl BodySink for EmailScan<'_> {
             // body that is not the documented JSON is BAD_RESPONSE, never "not found").
             (None, Some(b'{'), Some(b'}')) if self.emails.is_empty() && self.dropped == 0 => {
                 match serde_json::from_slice::<crate::api::models::UserListing>(&self.window) {
-                    Ok(listing) if listing.users.is_empty() => Scanned::Missing(self.emails),
-                    Ok(_) => Scanned::Unreadable("the users list could not be read".to_owned()),
+                    Ok(_) => Scanned::Missing(self.emails),
                     Err(err) => Scanned::Unreadable(err.to_string()),
                 }
             }
@@ -289,6 +288,28 @@ mod tests {
         {"UserID":"u3","Email":null},
         {"UserID":"u4","Email":"\u212aim@x.io"},
         {"UserID":"u5","Email":"ann@x.io"}]}"#;
+
+    /// SPEC §5: "not found" only from a users list; emails elsewhere, or no list, are
+    /// BAD_RESPONSE; an empty list is an honest "not found".
+    #[test]
+    fn only_a_users_array_can_say_a_user_is_missing() {
+        let missing =
+            |body: &str| matches!(scan(body.as_bytes(), "z@x.io", 7).0, Scanned::Missing(_));
+        assert!(missing(
+            r#"{"OrgID":"o","Users":[{"UserID":"u","Email":"a@x.io"}]}"#
+        ));
+        assert!(missing(r#"{"OrgID":"o","users" : [ ]}"#));
+        assert!(!missing(
+            r#"{"OrgID":"o","Other":[{"UserID":"u","Email":"a@x.io"}]}"#
+        ));
+        assert!(!missing(r#"{"OrgID":"o","Users":{"Email":"a@x.io"}}"#));
+        assert!(!missing(r#"{"OrgID":"o","Users":42}"#));
+        assert!(!missing(r#"{"OrgID":"o"}"#));
+        assert!(
+            missing(r#"{"OrgID":"o","Users":[{"UserID":"u"}]}"#),
+            "users without emails"
+        );
+    }
 
     #[test]
     fn the_first_user_with_the_email_is_found_in_pieces_of_any_size() {
