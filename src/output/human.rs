@@ -102,12 +102,17 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
         return plain_text(&table.columns, &escaped_rows(table));
     };
     // SPEC §4.1: a value is wrapped only between words, never inside an id, email, DRN or URL;
-    // when even that cannot fit, the table is not wrapped at all.
+    // when even that cannot fit, each row is a block of `Header: value` lines (psql's expanded
+    // mode), which the terminal does not hard-wrap into noise.
     let rows = escaped_rows(table);
     let floors = word_floors(&table.columns, &rows);
     let needed: usize = floors.iter().map(|w| w + 3).sum::<usize>() + 1;
     if needed > width {
-        return plain_text(&table.columns, &rows);
+        return if rows.is_empty() {
+            plain_text(&table.columns, &rows)
+        } else {
+            blocks(&table.columns, &rows)
+        };
     }
     let mut comfy = Comfy::new();
     comfy.load_preset(BOX);
@@ -133,6 +138,48 @@ pub fn table_within(table: &Table, width: Option<usize>) -> String {
         .join("\n");
     text.push('\n');
     text
+}
+
+/// Each row as `Header: value` lines, a blank line between rows; an attribute table (`get`) is
+/// one record already, so its rows are its lines (`Name: R/W User`). A cell of several values
+/// puts each on its own indented line, so that no line is longer than its longest value.
+fn blocks(columns: &[&str], rows: &[Vec<String>]) -> String {
+    let mut text = String::new();
+    if columns == ["Attribute", "Value"] {
+        for row in rows {
+            field(&mut text, &row[0], &row[1]);
+        }
+        return text;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        for (column, cell) in columns.iter().zip(row) {
+            field(&mut text, column, cell);
+        }
+    }
+    text
+}
+
+fn field(text: &mut String, name: &str, cell: &str) {
+    text.push_str(name);
+    text.push(':');
+    let mut values = cell.lines();
+    match (values.next(), values.next()) {
+        (None, _) => {}
+        (Some(one), None) => {
+            text.push(' ');
+            text.push_str(one);
+        }
+        (Some(first), Some(second)) => {
+            for value in [first, second].into_iter().chain(values) {
+                text.push_str("\n  ");
+                text.push_str(value);
+            }
+        }
+    }
+    text.push('\n');
 }
 
 /// Per column, the widest word (text between spaces) of its header and cells: the narrowest the
@@ -747,9 +794,39 @@ mod tests {
             "{wide}"
         );
         assert!(wide.ends_with("┘\n"));
-        // Too narrow for the longest word: the table is not wrapped at all.
+        // Too narrow for the longest word: each row is a block of `Header: value` lines.
         let narrow = table_within(&one_user(), Some(20));
-        assert_eq!(narrow, table(&one_user()), "unwrapped when it cannot fit");
+        assert_eq!(
+            narrow,
+            "User Id: ae2f3b2c-4d5e-6f7g-8h9i-0j1k2l3m4n5o\nUser Email: alice@example.bob\nStatus: active\n"
+        );
+        let mut two = one_user();
+        two.row(vec![vec!["b".into()], vec![], vec!["x".into(), "y".into()]]);
+        assert!(
+            table_within(&two, Some(20))
+                .ends_with("Status: active\n\nUser Id: b\nUser Email:\nStatus:\n  x\n  y\n"),
+            "a blank line between rows, several values one per line:\n{}",
+            table_within(&two, Some(20))
+        );
+        let mut attributes = Table::new(&["Attribute", "Value"]);
+        attributes.row(vec![vec!["Name".into()], vec!["R/W User".into()]]);
+        attributes.row(vec![
+            vec!["Resources".into()],
+            vec![
+                "drn:astra:org:7a3c2e6b-1f4d-4c8e".into(),
+                "drn:astra:org:x:db:*".into(),
+            ],
+        ]);
+        assert_eq!(
+            table_within(&attributes, Some(20)),
+            "Name: R/W User\nResources:\n  drn:astra:org:7a3c2e6b-1f4d-4c8e\n  drn:astra:org:x:db:*\n"
+        );
+        let empty = Table::new(&["User Id", "User Email"]);
+        assert_eq!(
+            table_within(&empty, Some(5)),
+            table(&empty),
+            "no rows: the header"
+        );
         let huge = table_within(&one_user(), Some(100_000));
         assert_eq!(
             huge,
