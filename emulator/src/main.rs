@@ -244,7 +244,11 @@ async fn exec(
     if let Some(file) = &ca_file {
         child.env("SSL_CERT_FILE", file);
     }
-    let status = child
+    // Listening before the command starts: a Ctrl+C at any moment reaches it, not us.
+    #[cfg(unix)]
+    let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| format!("cannot handle Ctrl+C: {e}"))?;
+    let spawned = child
         .args(&command[1..])
         .env(
             "PATH",
@@ -253,9 +257,48 @@ async fn exec(
         .env("ASTRA_DB_APPLICATION_TOKEN", token)
         .env("ASTRA_ENV", "local")
         .env("ASTRA_LOCAL_ENDPOINT", format!("{scheme}://{address}/v2"))
-        .status()
-        .await
-        .map_err(|e| format!("cannot run '{}': {e}", command[0]))?;
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(err) => {
+            // As a shell says it: 127 for a command that is not there, 126 for one not runnable.
+            eprintln!("astra-emulator: cannot run '{}': {err}", command[0]);
+            let code = if err.kind() == std::io::ErrorKind::NotFound {
+                127
+            } else {
+                126
+            };
+            return Ok(ExitCode::from(code));
+        }
+    };
+    // Ctrl+C reaches the command too (one process group): the emulator waits for it to end and
+    // exits with its status (130 for astra), instead of dying of the signal first.
+    #[cfg(unix)]
+    let status = loop {
+        tokio::select! {
+            status = child.wait() => break status.map_err(|e| format!("cannot wait for '{}': {e}", command[0]))?,
+            _ = interrupts.recv() => {}
+        }
+    };
+    #[cfg(not(unix))]
+    let status = loop {
+        tokio::select! {
+            status = child.wait() => break status.map_err(|e| format!("cannot wait for '{}': {e}", command[0]))?,
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    };
     server.abort();
-    Ok(ExitCode::from(status.code().map_or(1, |code| code as u8)))
+    Ok(ExitCode::from(exit_code(status)))
+}
+
+/// The command's exit status as a shell reports it: its code, or 128 + the signal that ended it.
+fn exit_code(status: std::process::ExitStatus) -> u8 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return (128 + signal) as u8;
+        }
+    }
+    status.code().map_or(1, |code| code as u8)
 }

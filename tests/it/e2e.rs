@@ -397,3 +397,31 @@ fn a_closed_pipe_ends_a_big_list_quietly_in_every_format() {
         }
     }
 }
+
+/// `astra-emulator exec` exits as a shell would: 127 for a command that is not there, and the
+/// command's own status after a Ctrl+C (the emulator waits for it instead of dying first).
+#[test]
+fn the_emulator_exec_exits_with_the_command_s_status_as_a_shell_does() {
+    let emulator = std::path::Path::new(env!("CARGO_BIN_EXE_astra"))
+        .with_file_name(format!("astra-emulator{}", std::env::consts::EXE_SUFFIX));
+    let _built = Emulator::start(&[]); // builds the emulator when only astra was built
+    let missing = std::process::Command::new(&emulator)
+        .args(["exec", "--", "no-such-command-here"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(127), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("cannot run 'no-such-command-here'"));
+    // The command signals the emulator (as Ctrl+C signals the whole group), then ends as astra
+    // does after Ctrl+C.
+    let interrupted = std::process::Command::new(&emulator)
+        .args([
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "kill -INT $PPID; sleep 0.3; exit 130",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(interrupted.status.code(), Some(130), "{interrupted:?}");
+}
