@@ -147,6 +147,35 @@ async fn token_get_copy_feeds_the_clipboard_tool_on_stdin() {
         "{}",
         stderr(&none)
     );
+
+    // A tool that is there but fails says why, instead of "install one".
+    let failing = env.write(
+        "broken/xclip",
+        "#!/bin/sh
+/bin/cat > /dev/null
+echo \"Error: Can't open display: (null)\" >&2
+exit 1
+",
+    );
+    std::fs::set_permissions(
+        &failing,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let broken = env
+        .astra_at(&emulator.endpoint)
+        .env("PATH", env.path("broken"))
+        .args(["token", "--copy"])
+        .output()
+        .unwrap();
+    assert_exit(&broken, 3, "a failing clipboard tool");
+    assert!(
+        stderr(&broken).contains("xclip: Error: Can't open display: (null)")
+            && !stderr(&broken).contains("Install one of"),
+        "{}",
+        stderr(&broken)
+    );
+    assert!(!stderr(&broken).contains(&TOKEN[30..]));
 }
 
 #[tokio::test]

@@ -48,12 +48,15 @@ pub async fn run(context: &Context, args: &TokenGetArgs) -> Result<Outcome, CliE
 }
 
 fn copy(secret: &str) -> Result<(), CliError> {
+    // What each installed tool said when it failed: passed on, since installing another tool
+    // does not help when the one there cannot reach a display.
+    let mut failures: Vec<String> = Vec::new();
     for (program, args) in CLIPBOARDS {
         let Ok(mut child) = Command::new(program)
             .args(*args)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
         else {
             continue;
@@ -62,14 +65,27 @@ fn copy(secret: &str) -> Result<(), CliError> {
             .stdin
             .take()
             .is_some_and(|mut stdin| stdin.write_all(secret.as_bytes()).is_ok());
-        if child.wait().is_ok_and(|status| status.success()) && written {
-            return Ok(());
+        match child.wait_with_output() {
+            Ok(output) if output.status.success() && written => return Ok(()),
+            Ok(output) => {
+                let said = String::from_utf8_lossy(&output.stderr);
+                let said = said.trim();
+                failures.push(if said.is_empty() {
+                    format!("{program} failed ({})", output.status)
+                } else {
+                    format!("{program}: {said}")
+                });
+            }
+            Err(err) => failures.push(format!("{program}: {err}")),
         }
     }
-    let names: Vec<&str> = CLIPBOARDS.iter().map(|(name, _)| *name).collect();
-    Err(CliError::new(
+    let err = CliError::new(
         ErrorCode::UnsupportedExecution,
         "No clipboard tool worked; the token was not copied.",
-    )
-    .detail(format!("Install one of: {}.", names.join(", "))))
+    );
+    if !failures.is_empty() {
+        return Err(err.detail(failures.join("\n")));
+    }
+    let names: Vec<&str> = CLIPBOARDS.iter().map(|(name, _)| *name).collect();
+    Err(err.detail(format!("Install one of: {}.", names.join(", "))))
 }
