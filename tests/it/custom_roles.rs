@@ -322,7 +322,7 @@ async fn role_update_computes_the_whole_policy_and_puts_it_only_when_it_changes(
     );
     assert_eq!(
         stdout(&csv),
-        format!("code,message,role_id,name,changed\nOK,Dry run: role 'Operations' would be updated; nothing was sent.,{id},Operations,true\n")
+        format!("code,message,role_id,name,changed\nOK,Dry run: role 'Operations' would be updated (added actions 'db-cql'); nothing was sent.,{id},Operations,true\n")
     );
     let same = run(
         &env,

@@ -10,6 +10,7 @@ use crate::lookup::resolve_roles;
 use crate::output::views::{PolicyRecord, RoleChanged};
 use crate::output::{Outcome, Response};
 use crate::refs::{parse_list, parse_role_ref, role_description, role_name, RoleRef};
+use crate::text::quoted_list;
 
 #[derive(Debug, clap::Args)]
 pub struct RoleUpdateArgs {
@@ -131,7 +132,10 @@ pub async fn run(context: &Context, args: &RoleUpdateArgs) -> Result<Outcome, Cl
         ));
     }
     if args.dry_run {
-        let message = format!("Dry run: role '{typed}' would be updated; nothing was sent.");
+        let message = format!(
+            "Dry run: role '{typed}' would be updated ({}); nothing was sent.",
+            changes(&record.before, &record.after, typed, &record.name)
+        );
         return Ok(Outcome::Response(
             Response::new(message, record)
                 .planned()
@@ -173,9 +177,58 @@ fn changed(
     out
 }
 
+/// What an update changes, as `user roles --dry-run` says it: `added actions 'a'; removed
+/// resources 'r'; renamed to 'N'; new description`.
+fn changes(before: &PolicyRecord, after: &PolicyRecord, old_name: &str, new_name: &str) -> String {
+    let missing = |from: &[String], to: &[String]| -> Vec<String> {
+        from.iter().filter(|x| !to.contains(x)).cloned().collect()
+    };
+    let mut parts = Vec::new();
+    for (what, from, to) in [
+        ("actions", &before.actions, &after.actions),
+        ("resources", &before.resources, &after.resources),
+    ] {
+        let added = missing(to, from);
+        if !added.is_empty() {
+            parts.push(format!("added {what} {}", quoted_list(&added)));
+        }
+        let removed = missing(from, to);
+        if !removed.is_empty() {
+            parts.push(format!("removed {what} {}", quoted_list(&removed)));
+        }
+    }
+    if old_name != new_name {
+        parts.push(format!("renamed to '{new_name}'"));
+    }
+    if before.description != after.description {
+        parts.push("new description".to_owned());
+    }
+    parts.join("; ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::changed;
+    use super::{changed, changes};
+    use crate::output::views::PolicyRecord;
+
+    #[test]
+    fn a_dry_run_names_what_it_adds_removes_and_renames() {
+        let policy = |actions: &[&str], resources: &[&str], description: &str| PolicyRecord {
+            description: description.to_owned(),
+            effect: "allow".to_owned(),
+            resources: list(resources),
+            actions: list(actions),
+        };
+        let before = policy(&["a", "b"], &["r1"], "d");
+        assert_eq!(
+            changes(&before, &policy(&["b", "c"], &["r1", "r2"], "d"), "X", "X"),
+            "added actions 'c'; removed actions 'a'; added resources 'r2'"
+        );
+        assert_eq!(
+            changes(&before, &policy(&["a", "b"], &[], "e"), "X", "Y"),
+            "removed resources 'r1'; renamed to 'Y'; new description"
+        );
+    }
 
     fn list(values: &[&str]) -> Vec<String> {
         values.iter().map(|v| (*v).to_owned()).collect()
