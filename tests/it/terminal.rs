@@ -984,3 +984,33 @@ fn a_wait_counts_down_on_the_spinner_and_the_bar_keeps_counting() {
     );
     tmux.wait_for("EXIT=0");
 }
+
+/// `token delete` without an id marks the token in use in its picker and refuses it before the
+/// typed confirmation; a token without a description shows no empty `()`.
+#[tokio::test]
+async fn token_delete_marks_the_token_in_use_and_refuses_it_before_asking() {
+    let emulator = Emulator::start(&["--token", TOKEN]);
+    let env = TestEnv::new();
+    let home = env.home.path().to_str().unwrap().to_owned();
+    let Some(tmux) = Tmux::start(&home_env(&home, &emulator), &["token", "delete"]) else {
+        return;
+    };
+    let shown = tmux.wait_for("Token to delete:");
+    assert!(
+        shown.contains("aaaaaaaaaaaaaaaaaaaaaaaa (astra-emulator) (in use)"),
+        "{shown}"
+    );
+    assert!(!shown.contains("()"), "{shown}");
+    tmux.literal("in use");
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("EXIT=3");
+    assert!(
+        done.contains("is the one this command runs with; nothing was sent."),
+        "{done}"
+    );
+    assert!(
+        !done.contains("type 'confirm'"),
+        "refused before asking:\n{done}"
+    );
+    assert!(emulator.writes().await.is_empty());
+}

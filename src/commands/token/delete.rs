@@ -44,7 +44,7 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
     context.ui.step("Loading tokens…");
     let listed = client.list_tokens().await?.clients;
     let typed = match args.client_ids.as_slice() {
-        [] => match pick(context, args, &listed)? {
+        [] => match pick(context, args, &listed, &in_use)? {
             Some(id) => vec![id],
             None => {
                 return Ok(Outcome::Response(Response::new(
@@ -65,12 +65,7 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
         })
         .collect();
     if !args.yes && found.iter().flatten().any(|id| *id == in_use) {
-        return Err(CliError::new(
-            ErrorCode::ValidationIssue,
-            format!("Token {in_use} is the one this command runs with; nothing was sent."),
-        )
-        .detail("Revoking it ends every session that uses it, this one included.")
-        .fix("Revoke it anyway:", Edit::AddFlag("--yes")));
+        return Err(in_use_refused(&in_use));
     }
     let plan: Vec<Planned> = typed
         .iter()
@@ -143,11 +138,23 @@ fn missing(id: &str, if_exists: bool) -> Result<Response, CliError> {
         .suggest(see_all_tokens()))
 }
 
-/// The token picker, then the typed confirmation (skipped with `--yes`). `None`: not confirmed.
+/// The token in use is not revoked without `--yes`: every session that uses it would end.
+fn in_use_refused(in_use: &str) -> CliError {
+    CliError::new(
+        ErrorCode::ValidationIssue,
+        format!("Token {in_use} is the one this command runs with; nothing was sent."),
+    )
+    .detail("Revoking it ends every session that uses it, this one included.")
+    .fix("Revoke it anyway:", Edit::AddFlag("--yes"))
+}
+
+/// The token picker (the token in use marked), then the typed confirmation (skipped with
+/// `--yes`). `None`: not confirmed. The token in use is refused before the question.
 fn pick(
     context: &Context,
     args: &TokenDeleteArgs,
     listed: &[AppToken],
+    in_use: &str,
 ) -> Result<Option<String>, CliError> {
     let cannot = |err: std::io::Error| {
         CliError::new(
@@ -166,11 +173,14 @@ fn pick(
     let options = listed
         .iter()
         .map(|t| {
-            format!(
-                "{} ({})",
-                t.client_id,
-                t.description.as_deref().unwrap_or_default()
-            )
+            let mut label = t.client_id.clone();
+            if let Some(description) = t.description.as_deref().filter(|d| !d.is_empty()) {
+                label.push_str(&format!(" ({description})"));
+            }
+            if t.client_id == in_use {
+                label.push_str(" (in use)");
+            }
+            label
         })
         .collect();
     let index = context
@@ -182,12 +192,15 @@ fn pick(
     if args.yes {
         return Ok(Some(id));
     }
+    if id == in_use {
+        return Err(in_use_refused(in_use));
+    }
     context.ui.notice(&format!(
         "You are about to permanently delete token {id}.\nTo confirm, type 'confirm' below or press Ctrl+C to cancel."
     ));
     let answer = context
         .ui
-        .text(">")
+        .text("Type 'confirm':")
         .map_err(cannot)?
         .ok_or_else(cancelled)?;
     Ok((answer.trim() == "confirm").then_some(id))
