@@ -378,6 +378,51 @@ impl RoleDiff {
 mod tests {
     use super::*;
 
+    /// SPEC §13.2: the last active administrator, found by the role's id or by its name on the
+    /// user, cannot be taken away; an inactive one or another administrator does not count.
+    #[test]
+    fn the_last_active_administrator_cannot_be_removed() {
+        use crate::fixtures::{role, user};
+        let admin = role("r-admin", ORG_ADMIN);
+        let renamed = role("r-admin", "Org Admin (renamed)");
+        let ro = role("r-ro", "RO User");
+        let roles = [admin.clone(), ro.clone()];
+        let ids = admin_role_ids(&roles);
+        assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["r-admin"]);
+        let ids = admin_role_ids(&roles);
+        let users = [
+            user("u1", "a@x.io", "active", &[&ro, &renamed]),
+            user("u2", "b@x.io", "invited", &[&admin]),
+            user("u3", "c@x.io", "active", &[&ro]),
+        ];
+        let keeps = |still: &dyn Fn(&User) -> bool| keeps_an_admin(&users, &ids, still, "remedy");
+        assert!(keeps(&|_| true).is_ok());
+        let err = keeps(&|u| u.id != "u1").unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationIssue);
+        assert_eq!(
+            err.details,
+            ["It removes the role from, or deletes, 'a@x.io'. remedy"],
+            "only the active administrator is named (by its role's id)"
+        );
+        // Found by the role's name on the user when the id is not in the roles list.
+        let by_name = [user("u4", "d@x.io", "active", &[&role("other", ORG_ADMIN)])];
+        let none = std::collections::HashSet::new();
+        assert!(keeps_an_admin(&by_name, &none, |_| false, "r").is_err());
+        // An organization without an active one today is not this plan's doing.
+        let nobody = [user("u5", "e@x.io", "active", &[&ro])];
+        assert!(keeps_an_admin(&nobody, &ids, |_| false, "r").is_ok());
+        assert!(
+            keeps_an_admin(&users[1..], &ids, |_| false, "r").is_ok(),
+            "invited only"
+        );
+        assert_eq!(user_key(&UserRef::Email("A@X.io".into())), "a@x.io");
+        let id = UserRef::Id {
+            id: "AE2F".into(),
+            typed: "AE2F".into(),
+        };
+        assert_eq!(user_key(&id), "ae2f");
+    }
+
     #[test]
     fn emails_with_the_same_key_are_the_same_email() {
         let emails = [
