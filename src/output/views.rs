@@ -99,8 +99,16 @@ fn status(user: &User) -> String {
         .unwrap_or_default()
 }
 
+/// A user's roles by name; a role the organization no longer lists (sent without a name) by its
+/// id, as `token list` shows it, rather than as an empty line.
 fn role_names(user: &User) -> Vec<String> {
-    user.roles().iter().map(|r| r.name().to_owned()).collect()
+    user.roles()
+        .iter()
+        .map(|r| match r.name() {
+            "" => r.id.clone(),
+            name => name.to_owned(),
+        })
+        .collect()
 }
 
 /// Attribute rows as CSV: `attribute,value`, a multi-valued cell joined with `,`.

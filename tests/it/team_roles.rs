@@ -347,3 +347,48 @@ async fn every_structural_problem_of_a_file_is_reported_with_its_line() {
     }
     assert!(emulator.writes().await.is_empty());
 }
+
+/// SPEC §1.10: a user holding a role the organization no longer lists shows its id (not an empty
+/// line), and export → apply of that user plans 0 changes.
+#[tokio::test]
+async fn a_role_no_longer_listed_shows_its_id_and_round_trips() {
+    let gone = "deadbeef-0000-4000-8000-000000000099";
+    let server = wiremock::MockServer::start().await;
+    mount_json(
+        &server,
+        "GET",
+        "/v2/organizations/users",
+        serde_json::json!({"OrgID": ORG, "OrgName": "Test Org", "Users": [
+            {"UserID": ALICE, "Email": "alice@example.bob", "Status": "active",
+             "Roles": [{"ID": RW_USER, "Name": "R/W User"}, {"ID": gone, "Name": ""}]}
+        ]}),
+    )
+    .await;
+    mount_json(&server, "GET", "/v2/organizations/roles", roles()).await;
+    let env = TestEnv::new();
+    let get = env.run_at(&endpoint(&server), &["user", "get", "alice@example.bob"]);
+    assert_exit(&get, 0, "user get");
+    assert!(stdout(&get).contains(gone), "{}", stdout(&get));
+    for format in ["toml", "csv", "json"] {
+        let export = env.run_at(&endpoint(&server), &["user", "export", "--format", format]);
+        assert_exit(&export, 0, format);
+        assert!(stdout(&export).contains(gone), "{}", stdout(&export));
+        let file = env.write(&format!("team.{format}"), &stdout(&export));
+        let apply = env.run_at(
+            &endpoint(&server),
+            &[
+                "user",
+                "apply",
+                file.to_str().unwrap(),
+                "--dry-run",
+                "--exit-code",
+            ],
+        );
+        assert_exit(&apply, 0, format_args!("{format}: 0 changes"));
+        assert!(
+            stdout(&apply).contains("0 changes planned"),
+            "{}",
+            stdout(&apply)
+        );
+    }
+}

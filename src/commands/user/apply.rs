@@ -80,7 +80,8 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
         Some(declared) => team_roles::plan(declared, &roles, org_id(&list)?, args.prune),
         None => Ok(Vec::new()),
     };
-    let known = team_roles::known_roles(&roles, declared);
+    let mut known = team_roles::known_roles(&roles, declared);
+    known.extend(held_but_unlisted(&known, &list.users));
     let (role_steps, desired) = match (role_plan, validate(entries, &known)) {
         (Ok(role_steps), Ok(desired)) => (role_steps, desired),
         (role_plan, users) => {
@@ -345,6 +346,24 @@ fn invalid(file: &str, problems: &[RowProblem]) -> CliError {
         })
         .collect();
     err
+}
+
+/// Roles users hold that the organization no longer lists: export writes them by id, and the
+/// file must read back as 0 changes (SPEC §1.10), so a row may name them (by id) too.
+fn held_but_unlisted(known: &[Role], users: &[User]) -> Vec<Role> {
+    let mut seen: std::collections::HashSet<String> =
+        known.iter().map(|r| r.id.to_ascii_lowercase()).collect();
+    users
+        .iter()
+        .flat_map(User::roles)
+        .filter(|role| seen.insert(role.id.to_ascii_lowercase()))
+        .map(|role| Role {
+            id: role.id.clone(),
+            // Named by its id, which is how export writes it (and how a row can name it).
+            name: Some(role.id.clone()),
+            policy: None,
+        })
+        .collect()
 }
 
 /// A row that passed validation: the email and its resolved roles.
