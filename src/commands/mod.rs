@@ -288,10 +288,25 @@ impl Context {
         };
         let err = err.detail(format!("The token came from {}; {why}.", connected.source));
         match (&connected.source, connected.env) {
-            (TokenSource::Profile { .. }, Env::Prod) => err
-                .detail("If the token is for a non-production environment, set ASTRA_ENV in the profile.")
-                .fix("Or pass another token:", Edit::UseTokenFile),
-            (TokenSource::Profile { .. }, _) => err.fix("Or pass another token:", Edit::UseTokenFile),
+            (TokenSource::Profile { name, path }, env) => {
+                let err = if env == Env::Prod {
+                    err.detail("If the token is for a non-production environment, set ASTRA_ENV in the profile.")
+                } else {
+                    err
+                };
+                let err = match another_profile(path, name) {
+                    Some(other) => err.fix(
+                        "Use another profile:",
+                        Edit::SetOption {
+                            id: "profile",
+                            flag: "-p",
+                            value: other,
+                        },
+                    ),
+                    None => err,
+                };
+                err.fix("Or pass another token:", Edit::UseTokenFile)
+            }
             (_, Env::Prod) => err.fix(
                 "If the token is for a non-production environment, name it:",
                 Edit::SetOption {
@@ -303,6 +318,14 @@ impl Context {
             _ => err,
         }
     }
+}
+
+/// A profile of the same file other than `name`, to offer after its token was refused.
+fn another_profile(path: &std::path::Path, name: &str) -> Option<String> {
+    let text = crate::config::read_text(path).ok()?;
+    let file = crate::config::astrarc::Astrarc::parse(path, &text).ok()?;
+    let other = file.names().find(|other| *other != name).map(str::to_owned);
+    other
 }
 
 /// The endpoint with `/v2`, when a 404 came from an endpoint without it (the emulator's root or

@@ -234,3 +234,32 @@ fn a_mistyped_role_in_user_roles_is_replaced_in_the_hint() {
         );
     }
 }
+
+/// After a 403 with a profile's token, the first hint names another profile of the same file
+/// (it used to offer only "Or pass another token", with nothing before its "Or").
+#[tokio::test]
+async fn a_refused_profile_token_suggests_another_profile_first() {
+    let server = MockServer::start().await;
+    mount_status(&server, "GET", "/v2/organizations/users", 403).await;
+    let env = TestEnv::new();
+    let profile = |token: &str| {
+        format!(
+            "ASTRA_DB_APPLICATION_TOKEN={token}\nASTRA_ENV=local\nASTRA_LOCAL_ENDPOINT={}\n",
+            endpoint(&server)
+        )
+    };
+    let file = env.write(
+        "rc",
+        &format!("[ci]\n{}[admin]\n{}", profile(TOKEN), profile(TOKEN_B)),
+    );
+    let output = env.run(&["user", "list", "-cf", file.to_str().unwrap(), "-p", "ci"]);
+    assert_eq!(output.status.code(), Some(6));
+    let text = stderr(&output);
+    let cf = file.to_str().unwrap();
+    assert!(
+        text.contains(&format!(
+            "# Use another profile:\n$ astra user list -cf {cf} -p admin\n\n# Or pass another token:\n$ astra user list --token @FILE\n"
+        )),
+        "{text}"
+    );
+}
