@@ -42,6 +42,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         std::iter::once(program).chain(typed),
     )) {
         Ok(cli) => cli,
+        Err(err) if misplaced_version(&err, &typed_text) => {
+            // clap would suggest `--verbose`, the nearest option of the subcommand.
+            eprintln!("error: --version is an option of astra itself, not of a command\n\n  tip: run 'astra --version'");
+            return ErrorCode::Usage.exit_status();
+        }
         Err(err) => return print_clap(&err),
     };
     let Some(command) = group_or_help(&cli) else {
@@ -149,6 +154,15 @@ fn dump_logs_followed_by_a_word(typed: &[String]) -> Option<&str> {
     let mut subcommands = Vec::new();
     names(&<Cli as clap::CommandFactory>::command(), &mut subcommands);
     (!next.starts_with('-') && !subcommands.contains(next)).then_some(next.as_str())
+}
+
+/// `astra user --version`: an unknown `--version` after a subcommand.
+fn misplaced_version(err: &clap::Error, typed: &[String]) -> bool {
+    err.kind() == clap::error::ErrorKind::UnknownArgument
+        && typed
+            .iter()
+            .take_while(|arg| *arg != "--")
+            .any(|arg| arg == "--version")
 }
 
 /// Help and version go to stdout with 0 (1 with one line when stdout cannot be written, like

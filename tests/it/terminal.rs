@@ -583,6 +583,16 @@ fn the_man_page_and_version_are_where_they_belong() {
         Some(2),
         "--version is only at the top level"
     );
+    for args in [vec!["user", "list", "--version"], vec!["user", "--version"]] {
+        let misplaced = env.run(&args);
+        assert_eq!(misplaced.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&misplaced).contains("run 'astra --version'")
+                && !stderr(&misplaced).contains("--verbose"),
+            "{args:?}: {}",
+            stderr(&misplaced)
+        );
+    }
     let help = env.run(&["help", "user", "invite"]);
     assert!(stdout(&help).starts_with("Invite a user to an organization"));
     let typo = env.run(&["user", "invit"]);
