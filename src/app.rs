@@ -55,7 +55,25 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     };
 
     let line = CommandLine::parse(&typed_text, &crate::cli::value_options());
-    let style = style_of(&cli.global);
+    let mut style = style_of(&cli.global);
+    // `--jq` is checked and compiled before anything is sent (SPEC §2).
+    let jq = match cli
+        .global
+        .jq
+        .as_deref()
+        .map(|expr| jq_for(expr, &typed_text))
+    {
+        Some(Ok(jq)) => Some(jq),
+        Some(Err(message)) => {
+            eprintln!("error: {message}");
+            return ErrorCode::Usage.exit_status();
+        }
+        None => None,
+    };
+    if jq.is_some() {
+        style.format = Format::Json;
+        style.color = cli.global.color == Some(ColorWhen::Always);
+    }
     if let Some(word) = dump_logs_followed_by_a_word(&typed_text).filter(|_| !style.quiet) {
         eprintln!(
             "Note: --dump-logs takes a file only after '=': '{}' is read as an argument of the command (for a log file, write --dump-logs={}).",
@@ -68,9 +86,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         execute(&cli.global, command, style).and_then(|outcome| outcome.checked(style.format))
     }));
-    let (rendered, status, failed) = match &outcome {
-        // Written as it is produced, below.
-        Ok(Ok(Outcome::Value(_))) => (Rendered::default(), 0, false),
+    let (mut rendered, status, failed) = match &outcome {
+        // Written as it is produced, below (unless a filter needs the whole document).
+        Ok(Ok(Outcome::Value(_))) if jq.is_none() => (Rendered::default(), 0, false),
         Ok(Ok(outcome)) => (
             output::render(outcome, &line, style),
             outcome.exit_status(),
@@ -90,8 +108,24 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     if let Some(notice) = outcome_notice(&outcome, style) {
         eprintln!("{notice}");
     }
+    let mut status = status;
+    if let Some(jq) = jq.as_ref().filter(|_| !rendered.stdout.is_empty()) {
+        rendered.stdout = match jq.run(&rendered.stdout) {
+            Ok(filtered) => filtered,
+            Err(why) => {
+                rendered.stderr.push_str(&format!(
+                    "error: --jq: {}\n",
+                    crate::text::escape_control(&why)
+                ));
+                if status == 0 {
+                    status = 1;
+                }
+                String::new()
+            }
+        };
+    }
     let written = match &outcome {
-        Ok(Ok(Outcome::Value(view))) => stream(view.as_ref(), style, shown),
+        Ok(Ok(Outcome::Value(view))) if jq.is_none() => stream(view.as_ref(), style, shown),
         _ => emit(&rendered, shown),
     };
     let status = match written {
@@ -154,6 +188,33 @@ fn dump_logs_followed_by_a_word(typed: &[String]) -> Option<&str> {
     let mut subcommands = Vec::new();
     names(&<Cli as clap::CommandFactory>::command(), &mut subcommands);
     (!next.starts_with('-') && !subcommands.contains(next)).then_some(next.as_str())
+}
+
+/// The `--jq` filter, or the usage error that stops the command first: an expression that does
+/// not compile, or an explicit `-o` other than json (the filter reads JSON).
+fn jq_for(expr: &str, typed: &[String]) -> Result<crate::jq::Jq, String> {
+    if let Some(format) = explicit_output(typed).filter(|f| !f.eq_ignore_ascii_case("json")) {
+        return Err(format!(
+            "--jq filters the JSON output, so it cannot be used with -o {format}"
+        ));
+    }
+    crate::jq::Jq::compile(expr).map_err(|why| format!("invalid --jq expression: {why}"))
+}
+
+/// The value of `-o`/`--output` as typed, if any (the last one wins, as clap's).
+fn explicit_output(typed: &[String]) -> Option<String> {
+    let mut found = None;
+    let mut args = typed.iter().take_while(|arg| *arg != "--");
+    while let Some(arg) = args.next() {
+        if arg == "-o" || arg == "--output" {
+            found = args.next().cloned();
+        } else if let Some(value) = arg.strip_prefix("--output=") {
+            found = Some(value.to_owned());
+        } else if let Some(value) = arg.strip_prefix("-o").filter(|v| !v.is_empty()) {
+            found = Some(value.trim_start_matches('=').to_owned());
+        }
+    }
+    found
 }
 
 /// `astra user --version`: an unknown `--version` after a subcommand.

@@ -69,6 +69,14 @@ pub struct GlobalArgs {
     /// At exit, write the debug log (tokens masked) to FILE or to <ASTRA_HOME>/logs/
     #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, global = true, help_heading = "Common Options")]
     pub dump_logs: Option<Option<PathBuf>>,
+    /// Filter the JSON output through a jq expression: strings print raw (implies -o json)
+    #[arg(
+        long,
+        value_name = "EXPR",
+        global = true,
+        help_heading = "Common Options"
+    )]
+    pub jq: Option<String>,
 
     /// The .astrarc file to read (also -cf PATH)
     #[arg(

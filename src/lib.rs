@@ -16,6 +16,7 @@ pub mod error;
 #[cfg(test)]
 mod fixtures;
 pub mod hints;
+pub mod jq;
 pub mod logging;
 pub mod lookup;
 pub mod output;

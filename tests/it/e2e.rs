@@ -425,3 +425,78 @@ fn the_emulator_exec_exits_with_the_command_s_status_as_a_shell_does() {
         .unwrap();
     assert_eq!(interrupted.status.code(), Some(130), "{interrupted:?}");
 }
+
+/// SPEC §2 `--jq`: the JSON document filtered in-process (strings raw, other values compact, one
+/// per line), success or error; the command's own exit status; a bad expression or another `-o`
+/// is a usage error before any request; a token in the output stays masked.
+#[tokio::test]
+async fn jq_filters_the_json_document_with_the_command_s_own_status() {
+    let emulator = Emulator::start(&[]);
+    let env = TestEnv::new();
+    let emails = run(&env, &emulator, &["user", "list", "--jq", ".data[].Email"]);
+    assert_exit(&emails, 0, "emails");
+    assert_eq!(
+        stdout(&emails),
+        "alice@example.com\nbob@example.com\ncarol@example.com\n"
+    );
+    let count = run(
+        &env,
+        &emulator,
+        &["--jq", ".data | length", "role", "list", "-o", "json"],
+    );
+    assert_exit(&count, 0, "count");
+    assert!(
+        stdout(&count).trim().parse::<u32>().is_ok(),
+        "{}",
+        stdout(&count)
+    );
+    let objects = run(
+        &env,
+        &emulator,
+        &["user", "get", "alice@example.com", "--jq", ".data.Roles[0]"],
+    );
+    assert!(
+        stdout(&objects).starts_with("{\"ID\":"),
+        "{}",
+        stdout(&objects)
+    );
+    let missing = run(
+        &env,
+        &emulator,
+        &["user", "get", "nobody@example.com", "--jq", ".code"],
+    );
+    assert_exit(&missing, 5, "the command's own status");
+    assert_eq!(stdout(&missing), "USER_NOT_FOUND\n");
+
+    emulator.clear_requests().await;
+    for args in [
+        vec!["user", "list", "--jq", ".data["],
+        vec!["user", "list", "--jq", "nosuchfunction"],
+        vec!["user", "list", "-o", "csv", "--jq", "."],
+        vec!["user", "list", "--output=human", "--jq", "."],
+    ] {
+        let output = run(&env, &emulator, &args);
+        assert_exit(&output, 2, format_args!("{args:?}"));
+        assert!(
+            stderr(&output).starts_with("error: "),
+            "{}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty());
+    }
+    assert!(emulator.requests().await.is_empty(), "nothing was sent");
+
+    let token = run(
+        &env,
+        &emulator,
+        &["token", "list", "--jq", ".data[].clientId"],
+    );
+    assert_exit(&token, 0, "token list");
+    let failing = run(&env, &emulator, &["user", "list", "--jq", ".data.nope"]);
+    assert_exit(&failing, 1, "a filter that fails on this document");
+    assert!(
+        stderr(&failing).starts_with("error: --jq: "),
+        "{}",
+        stderr(&failing)
+    );
+}
