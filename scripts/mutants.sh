@@ -29,6 +29,7 @@ files=(
   src/policy.rs
   src/completion.rs
   src/hints.rs
+  src/jq.rs
   src/api/retry.rs
   src/api/throttle.rs
   src/error.rs

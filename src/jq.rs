@@ -78,8 +78,16 @@ mod tests {
             .run(r#"{"code": "OK", "data": [{"Email": "a@x.io", "Roles": [{"ID": "r"}]}]}"#)
             .unwrap();
         assert_eq!(out, "a@x.io\n[{\"ID\":\"r\"}]\n");
-        assert!(Jq::compile(".data[").is_err());
-        assert!(Jq::compile("nosuchfunction").is_err());
+        let unparsed = Jq::compile(".data[").err().unwrap();
+        assert!(
+            unparsed.starts_with("'.data[' does not parse (") && unparsed.contains("Lex"),
+            "{unparsed}"
+        );
+        let unknown = Jq::compile("nosuchfunction(1)").err().unwrap();
+        assert_eq!(
+            unknown,
+            "'nosuchfunction(1)' names what jq does not know: nosuchfunction"
+        );
         assert_eq!(
             Jq::compile(".code")
                 .unwrap()
