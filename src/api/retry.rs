@@ -79,11 +79,13 @@ where
             }
             Err(err) => err,
         };
+        let retry = retries + refusals + 1;
         let (delay, sleep, new) = match kind(&err, method) {
             Kind::Final => return Err(err),
             Kind::Refused => {
                 // Without Retry-After, the backoff (unjittered: the shared wait adds its own).
                 let delay = retry_after_of(&err).unwrap_or_else(|| backoff(refusals, false));
+                refusals += 1;
                 // One budget for the whole command (SPEC §7.2), not one per request.
                 if !throttle.spend(delay, no_delay) {
                     return Err(err);
@@ -96,18 +98,11 @@ where
                 if retries == MAX_RETRIES {
                     return Err(err);
                 }
-                (
-                    retry_after_of(&err).unwrap_or_else(|| backoff(retries, true)),
-                    !no_delay,
-                    true,
-                )
+                let delay = retry_after_of(&err).unwrap_or_else(|| backoff(retries, true));
+                retries += 1;
+                (delay, !no_delay, true)
             }
         };
-        let retry = retries + refusals + 1;
-        match kind(&err, method) {
-            Kind::Refused => refusals += 1,
-            _ => retries += 1,
-        }
         debug!("retrying in {} ms: {err}", delay.as_millis());
         if let Some(listener) = on_retry {
             listener(&RetryWait {
