@@ -61,7 +61,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         .global
         .jq
         .as_deref()
-        .map(|expr| jq_for(expr, &typed_text))
+        .map(|expr| jq_for(expr, line.value_of("output")))
     {
         Some(Ok(jq)) => Some(jq),
         Some(Err(message)) => {
@@ -191,30 +191,15 @@ fn dump_logs_followed_by_a_word(typed: &[String]) -> Option<&str> {
 }
 
 /// The `--jq` filter, or the usage error that stops the command first: an expression that does
-/// not compile, or an explicit `-o` other than json (the filter reads JSON).
-fn jq_for(expr: &str, typed: &[String]) -> Result<crate::jq::Jq, String> {
-    if let Some(format) = explicit_output(typed).filter(|f| !f.eq_ignore_ascii_case("json")) {
+/// not compile, or an `-o` (`output`, as typed) other than json (the filter reads JSON).
+fn jq_for(expr: &str, output: Option<&str>) -> Result<crate::jq::Jq, String> {
+    let output = output.map(|value| value.trim_start_matches('='));
+    if let Some(format) = output.filter(|f| !f.eq_ignore_ascii_case("json")) {
         return Err(format!(
             "--jq filters the JSON output, so it cannot be used with -o {format}"
         ));
     }
     crate::jq::Jq::compile(expr).map_err(|why| format!("invalid --jq expression: {why}"))
-}
-
-/// The value of `-o`/`--output` as typed, if any (the last one wins, as clap's).
-fn explicit_output(typed: &[String]) -> Option<String> {
-    let mut found = None;
-    let mut args = typed.iter().take_while(|arg| *arg != "--");
-    while let Some(arg) = args.next() {
-        if arg == "-o" || arg == "--output" {
-            found = args.next().cloned();
-        } else if let Some(value) = arg.strip_prefix("--output=") {
-            found = Some(value.to_owned());
-        } else if let Some(value) = arg.strip_prefix("-o").filter(|v| !v.is_empty()) {
-            found = Some(value.trim_start_matches('=').to_owned());
-        }
-    }
-    found
 }
 
 /// `astra user --version`: an unknown `--version` after a subcommand.

@@ -198,6 +198,19 @@ impl CommandLine {
         shown.join(" ")
     }
 
+    /// The value of option `id` as typed, the last one when it was given several times (as clap
+    /// takes it); nothing after `--` is an option.
+    pub fn value_of(&self, id: &str) -> Option<&str> {
+        self.pieces.iter().rev().find_map(|piece| match piece {
+            Piece::Option {
+                id: given,
+                value: Some(value),
+                ..
+            } if given == id => Some(value.as_str()),
+            _ => None,
+        })
+    }
+
     /// The typed command with one edit applied.
     pub fn edited(&self, edit: &Edit) -> String {
         let mut line = self.clone();
@@ -478,6 +491,27 @@ mod tests {
             typed.edited(&Edit::UseTokenFile),
             "astra user list --token @FILE"
         );
+    }
+
+    #[test]
+    fn an_option_s_value_is_the_last_one_given_before_a_separator() {
+        let typed = line(&[
+            "-o",
+            "csv",
+            "user",
+            "list",
+            "--output=human",
+            "-ojson",
+            "--",
+            "-o",
+            "x",
+        ]);
+        assert_eq!(typed.value_of("output"), Some("json"));
+        assert_eq!(
+            line(&["user", "list", "-o", "csv"]).value_of("output"),
+            Some("csv")
+        );
+        assert_eq!(line(&["user", "list"]).value_of("output"), None);
     }
 
     #[test]

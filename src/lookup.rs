@@ -59,6 +59,18 @@ pub fn admin_role_ids(roles: &[Role]) -> std::collections::HashSet<&str> {
         .collect()
 }
 
+/// Whether a user holds [`ORG_ADMIN`]: one of `admin_ids`, or a role of that name on the user
+/// (a role the roles list does not describe).
+pub fn holds_admin(user: &User, admin_ids: &std::collections::HashSet<&str>) -> bool {
+    user.roles()
+        .iter()
+        .any(|r| admin_ids.contains(r.id.as_str()) || r.name() == ORG_ADMIN)
+}
+
+/// The way on when a command would remove the last administrator: give the role to another.
+pub const GIVE_ADMIN_FIRST: &str =
+    "Give another user the role first: astra user roles EMAIL --add 'Organization Administrator'";
+
 /// SPEC §13.2: refuses a plan after which no active user holds [`ORG_ADMIN`]. `still_admin`
 /// says, of each user who is one now, whether the plan keeps them one; `remedy` is the detail
 /// line that says how to go on. An organization without one today is not this plan's doing.
@@ -71,13 +83,7 @@ pub fn keeps_an_admin(
     let active = |user: &User| matches!(user.status, Some(crate::api::models::UserStatus::Active));
     let admins: Vec<&User> = users
         .iter()
-        .filter(|user| {
-            active(user)
-                && user
-                    .roles()
-                    .iter()
-                    .any(|r| admin_ids.contains(r.id.as_str()) || r.name() == ORG_ADMIN)
-        })
+        .filter(|user| active(user) && holds_admin(user, admin_ids))
         .collect();
     if admins.is_empty() || admins.iter().any(|user| still_admin(user)) {
         return Ok(());
@@ -415,6 +421,7 @@ mod tests {
             keeps_an_admin(&users[1..], &ids, |_| false, "r").is_ok(),
             "invited only"
         );
+        assert!(GIVE_ADMIN_FIRST.ends_with(&format!("--add '{ORG_ADMIN}'")));
         assert_eq!(user_key(&UserRef::Email("A@X.io".into())), "a@x.io");
         let id = UserRef::Id {
             id: "AE2F".into(),

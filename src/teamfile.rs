@@ -102,7 +102,7 @@ pub fn parse(text: &str, format: DocumentFormat) -> Result<Vec<Entry>, Vec<RowPr
 /// number of fields, every element of a JSON array that is not a user (SPEC §13.1); a TOML
 /// syntax error stops the parser at its first.
 pub fn parse_document(text: &str, format: DocumentFormat) -> Result<Document, Vec<RowProblem>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::without_bom(text);
     match format {
         DocumentFormat::Csv => parse_csv(text).map(|users| Document { users, roles: None }),
         DocumentFormat::Json => parse_json(text),

@@ -4,6 +4,12 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// The text without a leading byte-order mark (PowerShell 5 writes one): every file the tool
+/// reads (`.astrarc`, a token file, a team file) is read as if it had none.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Removes one pair of matching outer quotes (`'…'` or `"…"`); an unpaired quote stays.
 pub fn unquote(value: &str) -> &str {
     for quote in ['"', '\''] {
@@ -96,6 +102,13 @@ fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_once_and_only_at_the_start() {
+        assert_eq!(without_bom("\u{feff}[a]"), "[a]");
+        assert_eq!(without_bom("\u{feff}\u{feff}x"), "\u{feff}x");
+        assert_eq!(without_bom("x\u{feff}"), "x\u{feff}");
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -24,6 +24,11 @@ pub struct UiSettings {
     pub human_terminal: bool,
 }
 
+/// The spinner's line while a retry waits: `Waiting 25 s: REASON (retry 3)…`.
+fn countdown(left: u64, reason: &str, retry: u32) -> String {
+    format!("Waiting {left} s: {reason} (retry {retry})…")
+}
+
 /// A wait this long is worth a line on stderr when there is no spinner to show it.
 const LONG_WAIT: Duration = Duration::from_secs(10);
 
@@ -100,14 +105,13 @@ impl Ui {
     /// requests refused during that wait join it silently).
     pub fn waiting(&self, delay: Duration, reason: &str, retry: u32, new: bool) {
         let seconds = delay.as_secs_f32().ceil() as u64;
-        let line = |left: u64| format!("Waiting {left} s: {reason}");
         if !self.settings.animate {
             if new && delay >= LONG_WAIT {
-                self.notice(&format!("{}.", line(seconds)));
+                self.notice(&format!("Waiting {seconds} s: {reason}."));
             }
             return;
         }
-        self.step(&format!("{} (retry {retry})…", line(seconds)));
+        self.step(&countdown(seconds, reason, retry));
         if seconds <= 1 {
             return;
         }
@@ -126,7 +130,7 @@ impl Ui {
                 if current.load(std::sync::atomic::Ordering::SeqCst) != mine || bar.is_finished() {
                     return;
                 }
-                bar.set_message(format!("Waiting {left} s: {reason} (retry {retry})…"));
+                bar.set_message(countdown(left, &reason, retry));
             }
         });
     }

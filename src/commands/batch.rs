@@ -288,6 +288,16 @@ pub fn refuse_duplicates<'a>(
     Err(err)
 }
 
+/// [`refuse_duplicates`] for USER arguments: an email in any case, or an id, names one user.
+pub fn refuse_duplicate_users(users: &[crate::refs::UserRef]) -> Result<(), CliError> {
+    refuse_duplicates(
+        ItemKind::User,
+        users
+            .iter()
+            .map(|u| (u.typed(), crate::lookup::user_key(u))),
+    )
+}
+
 /// One item keeps its own outcome (the original's output, SPEC §13); several make a batch.
 pub fn single_or(batch: Batch) -> Result<Outcome, CliError> {
     if batch.items.len() != 1 {

@@ -93,7 +93,7 @@ pub fn profile_name_problem(name: &str) -> Option<&'static str> {
 
 /// The lines of a text: a leading BOM dropped, LF or CRLF endings.
 pub fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::text::without_bom(text);
     text.split('\n')
         .map(|line| line.strip_suffix('\r').unwrap_or(line))
 }

@@ -332,7 +332,7 @@ pub fn read_token_flag(value: &TokenArg, ui: &Ui) -> Result<(String, TokenSource
         }
     };
     // A byte-order mark (PowerShell 5 writes one) is not part of the token.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = crate::text::without_bom(&text);
     let first_line = text.lines().next().unwrap_or("").trim().to_owned();
     if first_line.is_empty() {
         return Err(CliError::new(

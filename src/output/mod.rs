@@ -233,9 +233,7 @@ impl ItemResult {
             Self::Done(response) => ("OK", response.message.clone()),
             Self::Failed(error) | Self::Skipped(error) => (error.code.code(), error.message()),
             Self::NotStarted(None) => ("EXECUTION_CANCELLED", NOT_STARTED.to_owned()),
-            Self::NotStarted(Some(refused)) => {
-                (refused.code.code(), NOT_STARTED_REFUSED.to_owned())
-            }
+            Self::NotStarted(Some(refused)) => (refused.code.code(), refused.message()),
         }
     }
 
@@ -685,9 +683,6 @@ pub fn render_error(error: &CliError, line: &CommandLine, style: Style) -> Rende
 /// The message of an item that a signal kept from starting.
 /// (Every message whose code is not `OK` starts with `Error: `.)
 const NOT_STARTED: &str = "Error: Not started: the command was interrupted.";
-
-/// The message of an item not started because the API refused every request for too long.
-const NOT_STARTED_REFUSED: &str = "Error: Not started: the API refused every request for 120 s.";
 
 fn next_steps(hints: &[Hint]) -> Option<&[Hint]> {
     (!hints.is_empty()).then_some(hints)

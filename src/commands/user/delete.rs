@@ -27,12 +27,7 @@ pub struct UserDeleteArgs {
 }
 
 pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, CliError> {
-    batch::refuse_duplicates(
-        ItemKind::User,
-        args.users
-            .iter()
-            .map(|u| (u.typed(), crate::lookup::user_key(u))),
-    )?;
+    batch::refuse_duplicate_users(&args.users)?;
     let client = context.client()?;
     // The list finds each user, and says whether the last Organization Administrator would go
     // (SPEC §13.2); a user missing from it is not found.
@@ -47,10 +42,7 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
         &list.users,
         &std::collections::HashSet::new(),
         |user| !deleting.contains(user.id.as_str()),
-        &format!(
-            "Give another user the role first: astra user roles EMAIL --add '{}'",
-            crate::lookup::ORG_ADMIN
-        ),
+        crate::lookup::GIVE_ADMIN_FIRST,
     )?;
     let plan: Vec<Planned> = args
         .users

@@ -36,12 +36,7 @@ pub const DEFAULT_ROLE: &str = "Database Administrator";
 
 pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, CliError> {
     check_emails(&args.users)?;
-    batch::refuse_duplicates(
-        ItemKind::User,
-        args.users
-            .iter()
-            .map(|u| (u.typed(), crate::lookup::user_key(u))),
-    )?;
+    batch::refuse_duplicate_users(&args.users)?;
     let client = context.client()?;
     context.ui.step("Loading users and roles…");
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;

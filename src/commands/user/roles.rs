@@ -115,11 +115,7 @@ async fn keeps_an_admin(
 ) -> Result<(), CliError> {
     let admin_ids = crate::lookup::admin_role_ids(roles);
     let keeps_it = after.iter().any(|id| admin_ids.contains(id.as_str()));
-    let held = user
-        .roles()
-        .iter()
-        .any(|r| admin_ids.contains(r.id.as_str()) || r.name() == crate::lookup::ORG_ADMIN);
-    if keeps_it || !held {
+    if keeps_it || !crate::lookup::holds_admin(user, &admin_ids) {
         return Ok(());
     }
     let list = client.list_users().await?;
@@ -127,10 +123,7 @@ async fn keeps_an_admin(
         &list.users,
         &admin_ids,
         |other| !other.id.eq_ignore_ascii_case(&user.id),
-        &format!(
-            "Give another user the role first: astra user roles EMAIL --add '{}'",
-            crate::lookup::ORG_ADMIN
-        ),
+        crate::lookup::GIVE_ADMIN_FIRST,
     )
 }
 
