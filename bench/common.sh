@@ -28,6 +28,17 @@ stop_emulator() {
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# median_of N: the median of column N of the lines on stdin.
+median_of() { awk -v c="$1" '{ print $c }' | median; }
+
+# measure CMD...: one line "wall_ms user_s system_s rss_kb" for one run, output discarded.
+measure() {
+  local t0 t1 cpu
+  t0=$(date +%s%N)
+  cpu=$(/usr/bin/time -f '%U %S %M' "$@" 2>&1 >/dev/null | tail -1)
+  t1=$(date +%s%N)
+  echo "$(((t1 - t0) / 1000000)) $cpu"
+}
 
 # ms CMD...: wall time in milliseconds of one run, output discarded, failure ignored.
 ms() {

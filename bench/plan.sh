@@ -32,16 +32,7 @@ floor() {
 }
 floor # warm the emulator's cache
 
-# measure CMD...: "wall_ms rss_kb" of one run, output discarded (a failure is reported).
-measure() {
-  local t0 t1 rss
-  t0=$(date +%s%N)
-  rss=$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1)
-  t1=$(date +%s%N)
-  echo "$(((t1 - t0) / 1000000)) $rss"
-}
 floor_ms() { local t0; t0=$(date +%s%N); floor; echo $((($(date +%s%N) - t0) / 1000000)); }
-median_of() { awk -v c="$1" '{ print $c }' | median; }
 
 for format in toml csv json; do
   "$astra" user export --format "$format" >"$work/team.$format"
@@ -64,11 +55,11 @@ for command in "user export --format toml" "user export --format csv" "user expo
   : >"$rows"
   for _ in $(seq "$runs"); do
     # shellcheck disable=SC2086
-    read -r a_wall a_rss < <(measure "$astra" $command)
+    read -r a_wall _ _ a_rss < <(measure "$astra" $command)
     c_wall=$(floor_ms)
     b_wall=0 b_rss=0
     # shellcheck disable=SC2086
-    [ -z "$before" ] || read -r b_wall b_rss < <(measure "$before" $command)
+    [ -z "$before" ] || read -r b_wall _ _ b_rss < <(measure "$before" $command)
     echo "$a_wall $c_wall $a_rss $b_wall $b_rss" >>"$rows"
   done
   label=${command//$work\//}

@@ -32,16 +32,6 @@ state() {
   echo "$file"
 }
 
-# measure CMD...: one line "wall_ms cpu_ms rss_kb" for one run, output discarded.
-measure() {
-  local t0 t1 cpu
-  t0=$(date +%s%N)
-  cpu=$(/usr/bin/time -f '%U %S %M' "$@" 2>&1 >/dev/null | tail -1)
-  t1=$(date +%s%N)
-  echo "$(((t1 - t0) / 1000000)) $cpu"
-}
-
-median_of() { awk -v c="$1" '{ print $c }' | median; }
 # CPU time is counted in 10 ms ticks: its mean over the runs is finer than any one run.
 mean_of() { awk -v c="$1" '{ s += $c } END { printf "%.1f", s / NR }'; }
 
