@@ -41,7 +41,7 @@ pub fn outcome(outcome: &Outcome, style: Style) -> String {
 pub fn value(table: CsvTable) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write_value(&mut out, table.columns, table.rows.iter());
+    let _ = write_value(&mut out, &table.columns, table.rows.iter());
     String::from_utf8_lossy(&out).into_owned()
 }
 

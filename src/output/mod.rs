@@ -4,6 +4,7 @@
 //! `app` writes it. Nothing here calls the API. Each view derives `Serialize` for JSON and names
 //! its CSV columns itself (the CSV header is a contract, SPEC §4.3).
 
+pub mod columns;
 mod csv;
 mod human;
 pub mod json;
@@ -55,7 +56,7 @@ impl Table {
 /// human headers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CsvTable {
-    pub columns: &'static [&'static str],
+    pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
 }
 

@@ -7,6 +7,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::columns::{self, one, Column};
 use super::{csv, human, json, CsvTable, Format, Record, Style, Table, ValueView};
 use crate::api::models::{ListedRole, ListedUser, Policy, Role, User, UserStatus};
 use crate::api::Listing;
@@ -114,7 +115,7 @@ fn role_names(user: &User) -> Vec<String> {
 /// Attribute rows as CSV: `attribute,value`, a multi-valued cell joined with `,`.
 fn attribute_csv(table: &Table) -> CsvTable {
     CsvTable {
-        columns: &["attribute", "value"],
+        columns: vec!["attribute", "value"],
         rows: table
             .rows
             .iter()
@@ -175,7 +176,7 @@ impl ValueView for UsersView {
 
     fn csv(&self) -> CsvTable {
         CsvTable {
-            columns: USER_CSV_COLUMNS,
+            columns: USER_CSV_COLUMNS.to_vec(),
             rows: self
                 .users()
                 .iter()
@@ -292,24 +293,18 @@ impl ValueView for RolesView {
     }
 
     fn table(&self) -> Table {
-        let mut table = Table::new(&["Role Id", "Role Name"]);
-        for role in &self.roles {
-            table.row(vec![vec![role.id.clone()], vec![role.name().to_owned()]]);
-        }
-        table
+        columns::table(ROLE_COLUMNS, &self.roles)
     }
 
     fn csv(&self) -> CsvTable {
-        CsvTable {
-            columns: &["role_id", "role_name"],
-            rows: self
-                .roles
-                .iter()
-                .map(|role| vec![role.id.clone(), role.name().to_owned()])
-                .collect(),
-        }
+        columns::csv(ROLE_COLUMNS, &self.roles)
     }
 }
+
+const ROLE_COLUMNS: &[Column<Role>] = &[
+    Column::both("Role Id", "role_id", |role| one(&role.id)),
+    Column::both("Role Name", "role_name", |role| one(role.name())),
+];
 
 /// `role get`: one role, with its policy.
 pub struct RoleView {
@@ -473,28 +468,19 @@ impl ValueView for ProfilesView {
     }
 
     fn table(&self) -> Table {
-        let mut table = Table::new(&["Name", "Env", "Token"]);
-        for p in &self.profiles {
-            table.row(vec![
-                vec![p.name.clone()],
-                vec![p.env.clone()],
-                vec![p.token.clone()],
-            ]);
-        }
-        table
+        columns::table(PROFILE_COLUMNS, &self.profiles)
     }
 
     fn csv(&self) -> CsvTable {
-        CsvTable {
-            columns: &["name", "env", "token"],
-            rows: self
-                .profiles
-                .iter()
-                .map(|p| vec![p.name.clone(), p.env.clone(), p.token.clone()])
-                .collect(),
-        }
+        columns::csv(PROFILE_COLUMNS, &self.profiles)
     }
 }
+
+const PROFILE_COLUMNS: &[Column<ProfileRow>] = &[
+    Column::both("Name", "name", |p| one(&p.name)),
+    Column::both("Env", "env", |p| one(&p.env)),
+    Column::both("Token", "token", |p| one(&p.token)),
+];
 
 /// `config create`, `config delete` and `setup` data: the profile and the file.
 #[derive(Debug, Serialize)]
@@ -569,49 +555,33 @@ impl ValueView for TokensView {
     fn table(&self) -> Table {
         // `Expires` only when a listed token has one: the original's outputs have none.
         let expires = self.tokens.iter().any(|token| token.expires.is_some());
-        let mut table = if expires {
-            Table::new(&["Generated On", "Client Id", "Roles", "Desc", "Expires"])
-        } else {
-            Table::new(&["Generated On", "Client Id", "Roles", "Desc"])
-        };
-        for token in &self.tokens {
-            let roles = match token.role_names.as_slice() {
-                [] => String::new(),
-                [one] => one.clone(),
-                [first, rest @ ..] => format!("{first} (+{})", rest.len()),
-            };
-            let mut row = vec![
-                vec![token.local_time.clone()],
-                vec![token.client_id.clone()],
-                vec![roles],
-                vec![token.description.clone()],
-            ];
-            if expires {
-                row.push(vec![token.expires.clone().unwrap_or_default()]);
-            }
-            table.row(row);
-        }
-        table
+        let shown = TOKEN_COLUMNS
+            .iter()
+            .filter(|column| expires || column.header != Some(EXPIRES));
+        columns::table(shown, &self.tokens)
     }
 
     fn csv(&self) -> CsvTable {
-        CsvTable {
-            columns: &["generated_on", "client_id", "roles", "desc"],
-            rows: self
-                .tokens
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.local_time.clone(),
-                        t.client_id.clone(),
-                        t.role_names.join(","),
-                        t.description.clone(),
-                    ]
-                })
-                .collect(),
-        }
+        columns::csv(TOKEN_COLUMNS, &self.tokens)
     }
 }
+
+const EXPIRES: &str = "Expires";
+
+const TOKEN_COLUMNS: &[Column<TokenRow>] = &[
+    Column::both("Generated On", "generated_on", |t| one(&t.local_time)),
+    Column::both("Client Id", "client_id", |t| one(&t.client_id)),
+    Column::human("Roles", |t| {
+        one(match t.role_names.as_slice() {
+            [] => String::new(),
+            [only] => only.clone(),
+            [first, rest @ ..] => format!("{first} (+{})", rest.len()),
+        })
+    }),
+    Column::csv("roles", |t| t.role_names.clone()),
+    Column::both("Desc", "desc", |t| one(&t.description)),
+    Column::human(EXPIRES, |t| one(t.expires.clone().unwrap_or_default())),
+];
 
 /// `token create`: the new token, shown this once; JSON `data` is the answer as sent.
 pub struct CreatedTokenView {
@@ -755,7 +725,7 @@ impl ValueView for BareValue {
 
     fn csv(&self) -> CsvTable {
         CsvTable {
-            columns: &["data"],
+            columns: vec!["data"],
             rows: vec![vec![self.value.clone()]],
         }
     }

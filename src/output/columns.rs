@@ -1,0 +1,103 @@
+//! A list view's columns, declared once: each column's human header, its CSV name and one getter,
+//! so that the table and the CSV of a view cannot drift apart (JSON stays serde: the original's
+//! JSON keys differ from its CSV columns).
+
+use super::{CsvTable, Table};
+
+/// One column of a list view.
+pub struct Column<T> {
+    /// The human table's header; `None` when only the CSV has the column.
+    pub header: Option<&'static str>,
+    /// The CSV column's name; `None` when only the human table has it.
+    pub csv: Option<&'static str>,
+    /// The cell's values: one line each in a table, joined by `,` in CSV (SPEC §4.3).
+    pub get: fn(&T) -> Vec<String>,
+}
+
+impl<T> Column<T> {
+    /// A column of the table and the CSV.
+    pub const fn both(header: &'static str, csv: &'static str, get: fn(&T) -> Vec<String>) -> Self {
+        Self {
+            header: Some(header),
+            csv: Some(csv),
+            get,
+        }
+    }
+
+    /// A column of the human table only.
+    pub const fn human(header: &'static str, get: fn(&T) -> Vec<String>) -> Self {
+        Self {
+            header: Some(header),
+            csv: None,
+            get,
+        }
+    }
+
+    /// A column of the CSV only.
+    pub const fn csv(name: &'static str, get: fn(&T) -> Vec<String>) -> Self {
+        Self {
+            header: None,
+            csv: Some(name),
+            get,
+        }
+    }
+}
+
+/// The human table of `items`, one row each, from the columns that have a header.
+pub fn table<'c, T: 'c>(columns: impl IntoIterator<Item = &'c Column<T>>, items: &[T]) -> Table {
+    let shown: Vec<&Column<T>> = columns.into_iter().filter(|c| c.header.is_some()).collect();
+    Table {
+        columns: shown.iter().filter_map(|c| c.header).collect(),
+        rows: items
+            .iter()
+            .map(|item| shown.iter().map(|c| (c.get)(item)).collect())
+            .collect(),
+    }
+}
+
+/// The CSV rows of `items` (after `code,message`), from the columns that have a CSV name.
+pub fn csv<'c, T: 'c>(columns: impl IntoIterator<Item = &'c Column<T>>, items: &[T]) -> CsvTable {
+    let written: Vec<&Column<T>> = columns.into_iter().filter(|c| c.csv.is_some()).collect();
+    CsvTable {
+        columns: written.iter().filter_map(|c| c.csv).collect(),
+        rows: items
+            .iter()
+            .map(|item| written.iter().map(|c| (c.get)(item).join(",")).collect())
+            .collect(),
+    }
+}
+
+/// One value as a cell.
+pub fn one(value: impl Into<String>) -> Vec<String> {
+    vec![value.into()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Pair(&'static str, Vec<&'static str>);
+
+    const COLUMNS: &[Column<Pair>] = &[
+        Column::both("Name", "name", |p| one(p.0)),
+        Column::human("Short", |p| one(p.1.first().copied().unwrap_or_default())),
+        Column::csv("all", |p| p.1.iter().map(|v| v.to_string()).collect()),
+    ];
+
+    #[test]
+    fn the_table_and_the_csv_come_from_one_list_each_with_its_own_columns() {
+        let items = [Pair("a", vec!["x", "y"]), Pair("b", vec![])];
+        let table = table(COLUMNS, &items);
+        assert_eq!(table.columns, ["Name", "Short"]);
+        assert_eq!(
+            table.rows,
+            [
+                vec![vec!["a".to_owned()], vec!["x".to_owned()]],
+                vec![vec!["b".to_owned()], vec![String::new()]]
+            ]
+        );
+        let csv = csv(COLUMNS, &items);
+        assert_eq!(csv.columns, ["name", "all"]);
+        assert_eq!(csv.rows, [["a", "x,y"], ["b", ""]]);
+    }
+}
