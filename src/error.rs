@@ -39,6 +39,8 @@ pub enum ErrorCode {
     Terminated,
     /// Standard output could not be written (a full disk, `/dev/full`).
     OutputFailed,
+    /// `access check` found something at or above `--fail-on` (SPEC §1.16).
+    CheckFailed,
 }
 
 impl ErrorCode {
@@ -68,6 +70,7 @@ impl ErrorCode {
             Self::PartialFailure => "PARTIAL_FAILURE",
             Self::ExecutionCancelled | Self::Terminated => "EXECUTION_CANCELLED",
             Self::OutputFailed => "OUTPUT_FAILED",
+            Self::CheckFailed => "CHECK_FAILED",
         }
     }
 
@@ -84,6 +87,7 @@ impl ErrorCode {
             Self::ConnectionFailed | Self::TimedOut | Self::ServerError | Self::BadResponse => 8,
             Self::RequestRejected => 9,
             Self::PartialFailure => 10,
+            Self::CheckFailed => 12,
             Self::ExecutionCancelled => 130,
             Self::Terminated => 143,
         }

@@ -5,9 +5,11 @@
 //! ([`commands`]) → an [`output::Outcome`] → a renderer ([`output`]). [`app::run`] wires it
 //! together and returns the exit status; only `main` exits.
 
+pub mod access;
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod completion;
 pub mod config;

@@ -1,7 +1,8 @@
 //! Custom-role policies (SPEC §1.14): the standard roles no command may change, the action codes
 //! the API knows, and DRN resources with `__ORG_ID__` and the short forms expanded.
 
-use crate::error::Problem;
+use crate::error::{CliError, ErrorCode, Problem};
+use crate::hints::Edit;
 use crate::lookup::closest;
 
 /// The organization's id as the API's own examples write it; replaced before sending.
@@ -186,6 +187,60 @@ pub fn portable_resource(resource: &str, org_id: &str) -> String {
             format!("drn:astra:org:{ORG_PLACEHOLDER}{rest}")
         }
         _ => resource.to_owned(),
+    }
+}
+
+/// Every action the API does not know, at once, each with a "did you mean", unless allowed.
+pub fn check_actions(actions: &[String], allow_unknown: bool) -> Result<(), CliError> {
+    if allow_unknown {
+        return Ok(());
+    }
+    let problems = unknown_actions(actions);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = problems.iter().map(line).collect();
+    let mut err = CliError::new(
+        ErrorCode::ValidationIssue,
+        format!(
+            "Unknown {}: {}; nothing was sent.",
+            if problems.len() == 1 {
+                "action"
+            } else {
+                "actions"
+            },
+            lines.join("; ")
+        ),
+    )
+    .detail("Use 'astra role get ROLE' to see the actions a role has.")
+    .fix(
+        "If the API knows an action newer than this tool, allow it:",
+        Edit::AddFlag("--allow-unknown-actions"),
+    );
+    err.problems = problems;
+    Err(err)
+}
+
+/// Every resource expanded for the organization, or one error naming each bad one.
+pub fn expanded_resources(raw: &[String], org_id: &str) -> Result<Vec<String>, CliError> {
+    let (resources, problems) = expand_resources(raw, org_id);
+    if problems.is_empty() {
+        return Ok(resources);
+    }
+    let lines: Vec<String> = problems.iter().map(|p| p.problem.clone()).collect();
+    let mut err = CliError::new(
+        ErrorCode::ValidationIssue,
+        format!("{}; nothing was sent.", lines.join("; ")),
+    )
+    .detail("A resource is a DRN (drn:astra:org:__ORG_ID__:db:*) or its short form (db:*, db:<db>:keyspace:*, stream:*, role:*).");
+    err.problems = problems;
+    Err(err)
+}
+
+fn line(problem: &Problem) -> String {
+    match &problem.suggestion {
+        Some(closest) => format!("'{}' (did you mean '{closest}'?)", problem.item),
+        None => format!("'{}'", problem.item),
     }
 }
 

@@ -1,9 +1,11 @@
 //! The commands: each takes the [`Context`] and its arguments and returns an [`Outcome`] or a
 //! [`CliError`]. Commands never print to stdout; `app` renders what they return.
 
+mod access;
 pub mod batch;
 mod completions;
 mod config;
+mod files;
 mod man;
 mod org;
 mod pickers;
@@ -37,6 +39,14 @@ pub enum Command {
     Role {
         #[command(subcommand)]
         command: Option<role::RoleCommand>,
+    },
+    /// Who can do what: a user's or token's grants, who holds an action, reviews and checks
+    #[command(
+        after_help = "Examples:\n# What can this user do?\n$ astra access show jane@example.com\n# Who can delete databases?\n$ astra access who-can org-db-terminate\n# The access review, for a spreadsheet\n$ astra access report -o csv > review.csv\n# A policy gate in CI (exit 12 on a finding)\n$ astra access check --policy access-policy.toml --fail-on warning"
+    )]
+    Access {
+        #[command(subcommand)]
+        command: Option<access::AccessCommand>,
     },
     /// Show, list, create or revoke application tokens
     #[command(
@@ -84,6 +94,7 @@ impl Command {
             Command::User { command: None } => Some("user"),
             Command::Role { command: None } => Some("role"),
             Command::Config { command: None } => Some("config"),
+            Command::Access { command: None } => Some("access"),
             _ => None,
         }
     }
@@ -350,6 +361,9 @@ pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliErr
         Command::Config {
             command: Some(command),
         } => config::run(context, command),
+        Command::Access {
+            command: Some(command),
+        } => access::run(context, command).await,
         Command::Token(args) => token::run(context, args).await,
         Command::Org { command } => org::run(context, command.as_ref()).await,
         Command::Setup(args) => setup::run(context, args).await,
@@ -358,7 +372,8 @@ pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliErr
         // `app` prints help for a group without a subcommand before any context exists.
         Command::User { command: None }
         | Command::Role { command: None }
-        | Command::Config { command: None } => Err(CliError::usage("a subcommand is required")),
+        | Command::Config { command: None }
+        | Command::Access { command: None } => Err(CliError::usage("a subcommand is required")),
     };
     result.map_err(|err| context.explain(err))
 }

@@ -34,6 +34,19 @@ pub fn outcome(outcome: &Outcome, style: Style) -> String {
             write(&columns, rows)
         }
         Outcome::Document(text, _) => text.clone(),
+        Outcome::Verdict(verdict) => {
+            let rows = verdict
+                .csv
+                .rows
+                .iter()
+                .zip(&verdict.row_codes)
+                .map(|(cells, code)| {
+                    let mut record = vec![code.code().to_owned(), String::new()];
+                    record.extend(cells.iter().cloned());
+                    record
+                });
+            write(&verdict.csv.columns, rows)
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use anstyle::{AnsiColor, Effects, Style as Ansi};
 use comfy_table::{ContentArrangement, Table as Comfy};
 
-use super::{Batch, Effect, ItemResult, Outcome, Rendered, Response, Style, Table};
+use super::{Batch, Effect, ItemResult, Outcome, Rendered, Response, Style, Table, Verdict};
 use crate::error::CliError;
 use crate::hints::{CommandLine, Hint};
 use crate::text::{display_width, escape_control, escape_control_in_line};
@@ -20,6 +20,24 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
             rendered.stdout = response_text(response, line, style);
         }
         Outcome::Batch(batch) => rendered = batch_text(batch, line, style),
+        Outcome::Verdict(verdict) => rendered = verdict_text(verdict, style),
+    }
+    rendered
+}
+
+/// The rows' table (none when there is no row), then the summary: on stdout when the check
+/// passed, on stderr as an error when it failed.
+fn verdict_text(verdict: &Verdict, style: Style) -> Rendered {
+    let mut rendered = Rendered::default();
+    if !verdict.table.rows.is_empty() {
+        rendered.stdout = table_within(&verdict.table, style.width);
+    }
+    if verdict.failed() {
+        rendered.stderr = headline(&verdict.message(), style);
+    } else {
+        rendered
+            .stdout
+            .push_str(&message_text(&verdict.summary, style));
     }
     rendered
 }

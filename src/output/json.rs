@@ -55,6 +55,12 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> String {
             })
         }
         Outcome::Document(text, _) => text.clone(),
+        Outcome::Verdict(verdict) => pretty(&ResponseEnvelope {
+            code: verdict.code.code(),
+            message: &verdict.message(),
+            data: verdict.data.clone(),
+            next_steps: None,
+        }),
         Outcome::Batch(batch) => {
             let hints = batch.hints(line);
             pretty(&ResponseEnvelope {

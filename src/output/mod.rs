@@ -88,7 +88,7 @@ pub trait ValueView {
 }
 
 /// A value's stdout text made whole: a table (or a bare value), the JSON envelope, or CSV rows.
-fn whole_value(view: &(impl ValueView + ?Sized), style: Style) -> String {
+pub fn whole_value(view: &(impl ValueView + ?Sized), style: Style) -> String {
     match style.format {
         Format::Human => match view.bare() {
             Some(value) => format!("{}\n", crate::text::escape_control(value)),
@@ -97,6 +97,25 @@ fn whole_value(view: &(impl ValueView + ?Sized), style: Style) -> String {
         Format::Json => view.json(),
         Format::Csv => csv::value(view.csv()),
     }
+}
+
+/// CSV rows after `OK,` and an empty message, written as they come (a report of millions of
+/// rows is never held whole).
+pub fn write_csv_rows<R, T>(
+    out: &mut dyn std::io::Write,
+    columns: &[&str],
+    rows: impl Iterator<Item = R>,
+) -> std::io::Result<()>
+where
+    R: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    csv::write_value(out, columns, rows)
+}
+
+/// A table as human output draws it, fitted to `width` when it is a terminal's.
+pub fn table_text(table: &Table, width: Option<usize>) -> String {
+    human::table_within(table, width)
 }
 
 /// A value's stdout text, as [`ValueView::write`] writes it.
@@ -564,6 +583,36 @@ pub enum Outcome {
     /// A document printed as it is, whatever `-o` says (`user export`, `completions`, `man`), and
     /// the name of its format when the command chooses it with `--format` (`toml`, `csv`, `json`).
     Document(String, Option<&'static str>),
+    /// Rows that each pass or fail, and a verdict over all of them (`access check`).
+    Verdict(Verdict),
+}
+
+/// A check's result: rows with their own code each (`OK` below the threshold), a table of them,
+/// the JSON `data`, and a summary that is the message (SPEC §1.16).
+pub struct Verdict {
+    /// `OK`, or the failure's code (its exit status is the command's).
+    pub code: ErrorCode,
+    pub summary: String,
+    pub table: Table,
+    /// The CSV rows after `code,message`, each with its own code.
+    pub csv: CsvTable,
+    pub row_codes: Vec<ErrorCode>,
+    pub data: Value,
+}
+
+impl Verdict {
+    pub fn failed(&self) -> bool {
+        self.code != ErrorCode::Ok
+    }
+
+    /// The message: the summary, with `Error: ` in front when the check failed.
+    pub fn message(&self) -> String {
+        if self.failed() {
+            format!("Error: {}", self.summary)
+        } else {
+            self.summary.clone()
+        }
+    }
 }
 
 impl Outcome {
@@ -610,6 +659,7 @@ impl Outcome {
             Self::Response(response) if response.planned_a_change() => {
                 crate::error::EXIT_CHANGES_PLANNED
             }
+            Self::Verdict(verdict) => verdict.code.exit_status(),
             _ => 0,
         }
     }

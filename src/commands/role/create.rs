@@ -2,7 +2,7 @@
 //! the name and actions checked first, then roles ∥ `GET /currentOrg` (for the DRNs), then one
 //! `POST /organizations/roles`, never retried once sent.
 
-use super::{check_actions, expand_resources, refuse_standard};
+use super::refuse_standard;
 use crate::api::models::{PolicyBody, RoleDefinition};
 use crate::api::ApiError;
 use crate::commands::Context;
@@ -10,6 +10,7 @@ use crate::error::{CliError, ErrorCode};
 use crate::hints::{Edit, Hint};
 use crate::output::views::RoleRecord;
 use crate::output::{Outcome, Response};
+use crate::policy::{check_actions, expanded_resources};
 use crate::refs::{parse_list, role_description, role_name};
 
 #[derive(Debug, clap::Args)]
@@ -49,7 +50,7 @@ pub async fn run(context: &Context, args: &RoleCreateArgs) -> Result<Outcome, Cl
     if raw.is_empty() {
         raw.push(crate::policy::whole_org());
     }
-    let resources = expand_resources(&raw, &org.id)?;
+    let resources = expanded_resources(&raw, &org.id)?;
     if roles.iter().any(|r| r.name().eq_ignore_ascii_case(name)) {
         if args.if_not_exists {
             return Ok(Outcome::Response(

@@ -9,10 +9,8 @@ mod update;
 use clap::Subcommand;
 
 use crate::commands::Context;
-use crate::error::{CliError, ErrorCode, Problem};
-use crate::hints::Edit;
+use crate::error::{CliError, ErrorCode};
 use crate::output::Outcome;
-use crate::policy;
 
 #[derive(Debug, Subcommand)]
 pub enum RoleCommand {
@@ -61,58 +59,4 @@ fn refuse_standard(name: &str) -> CliError {
         ),
     )
     .detail("Create a custom role instead: astra role create NAME --action ACTION.")
-}
-
-/// Every action the API does not know, at once, each with a "did you mean", unless allowed.
-fn check_actions(actions: &[String], allow_unknown: bool) -> Result<(), CliError> {
-    if allow_unknown {
-        return Ok(());
-    }
-    let problems = policy::unknown_actions(actions);
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let lines: Vec<String> = problems.iter().map(line).collect();
-    let mut err = CliError::new(
-        ErrorCode::ValidationIssue,
-        format!(
-            "Unknown {}: {}; nothing was sent.",
-            if problems.len() == 1 {
-                "action"
-            } else {
-                "actions"
-            },
-            lines.join("; ")
-        ),
-    )
-    .detail("Use 'astra role get ROLE' to see the actions a role has.")
-    .fix(
-        "If the API knows an action newer than this tool, allow it:",
-        Edit::AddFlag("--allow-unknown-actions"),
-    );
-    err.problems = problems;
-    Err(err)
-}
-
-/// Every resource expanded for the organization, or one error naming each bad one.
-fn expand_resources(raw: &[String], org_id: &str) -> Result<Vec<String>, CliError> {
-    let (resources, problems) = policy::expand_resources(raw, org_id);
-    if problems.is_empty() {
-        return Ok(resources);
-    }
-    let lines: Vec<String> = problems.iter().map(|p| p.problem.clone()).collect();
-    let mut err = CliError::new(
-        ErrorCode::ValidationIssue,
-        format!("{}; nothing was sent.", lines.join("; ")),
-    )
-    .detail("A resource is a DRN (drn:astra:org:__ORG_ID__:db:*) or its short form (db:*, db:<db>:keyspace:*, stream:*, role:*).");
-    err.problems = problems;
-    Err(err)
-}
-
-fn line(problem: &Problem) -> String {
-    match &problem.suggestion {
-        Some(closest) => format!("'{}' (did you mean '{closest}'?)", problem.item),
-        None => format!("'{}'", problem.item),
-    }
 }

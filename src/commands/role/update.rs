@@ -2,13 +2,14 @@
 //! A]… [--set-resources|--add-resource|--remove-resource R]… [--dry-run]`: reads the role (roles ∥
 //! `GET /currentOrg`), computes the whole new policy, and sends one `PUT` only when it differs.
 
-use super::{check_actions, expand_resources, refuse_standard};
+use super::refuse_standard;
 use crate::api::models::{PolicyBody, RoleDefinition};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
 use crate::output::views::{PolicyRecord, RoleChanged};
 use crate::output::{Outcome, Response};
+use crate::policy::{check_actions, expanded_resources};
 use crate::refs::{parse_list, parse_role_ref, role_description, role_name, RoleRef};
 use crate::text::quoted_list;
 
@@ -79,7 +80,7 @@ pub async fn run(context: &Context, args: &RoleUpdateArgs) -> Result<Outcome, Cl
         &flat(&args.add_action),
         &flat(&args.remove_action),
     );
-    let expand = |lists: &[Vec<String>]| expand_resources(&flat(lists), &org.id);
+    let expand = |lists: &[Vec<String>]| expanded_resources(&flat(lists), &org.id);
     let resources = changed(
         &before.resources,
         (!args.set_resources.is_empty())

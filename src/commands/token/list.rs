@@ -45,13 +45,8 @@ pub async fn run(context: &Context, args: &TokenListArgs) -> Result<Outcome, Cli
         None => None,
     };
     let names: HashMap<&str, &str> = roles.iter().map(|r| (r.id.as_str(), r.name())).collect();
-    let zone = jiff::tz::TimeZone::system();
-    let filter = Filter::new(args, role_id, jiff::Timestamp::now());
-    let local = |at: jiff::Timestamp| {
-        at.to_zoned(zone.clone())
-            .strftime("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    };
+    let clock = crate::clock::Clock::system();
+    let filter = Filter::new(args, role_id, clock.now);
     let mut rows: Vec<(Option<jiff::Timestamp>, TokenRow)> = list
         .clients
         .into_iter()
@@ -65,12 +60,12 @@ pub async fn run(context: &Context, args: &TokenListArgs) -> Result<Outcome, Cli
                 // A role the organization no longer has shows its id as its name.
                 .map(|id| names.get(id.as_str()).map_or(id.as_str(), |n| n).to_owned())
                 .collect();
-            let expires = token.token_expiry.as_deref().map(|raw| {
-                raw.parse::<jiff::Timestamp>()
-                    .map_or_else(|_| raw.to_owned(), local)
-            });
+            let expires = token
+                .token_expiry
+                .as_deref()
+                .map(|raw| clock.local_time(raw));
             let row = TokenRow {
-                local_time: instant.map_or_else(|| generated_on.clone(), local),
+                local_time: clock.local_time(&generated_on),
                 generated_on,
                 client_id: token.client_id,
                 role_names,

@@ -6,12 +6,11 @@
 use crate::teamfile::DocumentFormat;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::Arc;
 
 use crate::api::models::{Invitation, Role, RoleAssignment, User, UserList, UserStatus};
+use crate::commands::files;
 use crate::commands::Context;
-use crate::config::expand_tilde;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::lookup::{admin_role_ids, email_key, org_id, resolve_all, RoleProblem, ORG_ADMIN};
@@ -19,7 +18,7 @@ use crate::output::views::Applied;
 use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{email_problem, parse_role_ref, EmailProblem};
 use crate::teamfile::{self, Entry, RowProblem};
-use crate::text::{os_reason, quoted_list};
+use crate::text::quoted_list;
 
 use super::team_roles::{self, CreatedRoles, RoleAction, RoleStep};
 use crate::commands::batch::{self, BatchArgs, Planned};
@@ -51,7 +50,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     }
     // A missing file or a directory is said first: its format is not the problem.
     if args.file != "-" {
-        not_a_file(&args.file)?;
+        files::not_a_file(&args.file)?;
     }
     let format = teamfile::format_of(&args.file, args.format).ok_or_else(|| {
         CliError::new(
@@ -60,7 +59,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
         )
         .detail("Name it with --format csv, --format json or --format toml.")
     })?;
-    let text = read_input(&args.file)?;
+    let text = files::read_input(&args.file)?;
     let mut document =
         teamfile::parse_document(&text, format).map_err(|p| invalid(&args.file, &p))?;
     drop(text);
@@ -279,41 +278,6 @@ fn confirm_deletions(
         Some(yes) => Ok(yes),
         None => Err(CliError::cancelled()),
     }
-}
-
-/// `FILE_ISSUE` when FILE does not exist or is a directory.
-fn not_a_file(file: &str) -> Result<(), CliError> {
-    let why = match std::fs::metadata(expand_tilde(file)) {
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => "does not exist",
-        Ok(meta) if meta.is_dir() => "is a directory",
-        _ => return Ok(()),
-    };
-    Err(CliError::new(
-        ErrorCode::FileIssue,
-        format!("'{file}' {why}."),
-    ))
-}
-
-/// FILE, or standard input for `-`.
-fn read_input(file: &str) -> Result<String, CliError> {
-    let mut bytes = Vec::new();
-    let read = if file == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(drop)
-    } else {
-        std::fs::read(expand_tilde(file)).map(|b| bytes = b)
-    };
-    read.map_err(|err| {
-        CliError::new(
-            ErrorCode::FileIssue,
-            format!("Cannot read '{file}': {}.", os_reason(&err)),
-        )
-    })?;
-    String::from_utf8(bytes).map_err(|_| {
-        CliError::new(
-            ErrorCode::ValidationIssue,
-            format!("'{file}' is not UTF-8 text."),
-        )
-    })
 }
 
 /// `VALIDATION_ISSUE` listing every problem with its line; nothing was sent.

@@ -1,0 +1,560 @@
+//! Who can do what (SPEC §1.16): the organization's users and application tokens as
+//! **principals**, each with the roles it holds and the (action, resource) **grants** of those
+//! roles' policies. Pure: built from the three lists `access` reads, never calling the API.
+
+pub mod rules;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::api::models::{AppToken, Role, User, UserList, UserStatus};
+pub use crate::clock::Clock;
+use crate::lookup::ORG_ADMIN;
+
+/// A user or an application token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    User,
+    Token,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Token => "token",
+        }
+    }
+}
+
+/// Whether a held role is one every organization has, the organization's own, or gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleType {
+    Standard,
+    Custom,
+    Missing,
+}
+
+impl RoleType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Custom => "custom",
+            Self::Missing => "missing",
+        }
+    }
+}
+
+/// A role as principals hold it: one the organization lists, or only an id it no longer has
+/// (`Missing`, its id standing for its name).
+#[derive(Debug, Clone)]
+pub struct RoleEntry {
+    pub id: String,
+    pub name: String,
+    pub role_type: RoleType,
+    /// Every (action, resource) the role's policy allows, in the policy's order (a policy that
+    /// denies grants nothing: only `allow`, or no effect given, counts).
+    pub grants: Vec<(String, String)>,
+    /// Every action the policy names, whatever its effect.
+    pub actions: Vec<String>,
+}
+
+impl RoleEntry {
+    fn listed(role: Role) -> Self {
+        let name = role.name().to_owned();
+        let role_type = if crate::policy::is_standard(&name) {
+            RoleType::Standard
+        } else {
+            RoleType::Custom
+        };
+        let (actions, grants) = match role.policy {
+            Some(policy) => {
+                let allows = policy
+                    .effect
+                    .as_deref()
+                    .is_none_or(|effect| effect.eq_ignore_ascii_case("allow"));
+                let actions = policy.actions.unwrap_or_default();
+                let resources = policy.resources.unwrap_or_default();
+                let grants = if allows {
+                    actions
+                        .iter()
+                        .flat_map(|a| resources.iter().map(|r| (a.clone(), r.clone())))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                (actions, grants)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        Self {
+            id: role.id,
+            name,
+            role_type,
+            grants,
+            actions,
+        }
+    }
+
+    fn missing(id: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            role_type: RoleType::Missing,
+            grants: Vec::new(),
+            actions: Vec::new(),
+        }
+    }
+}
+
+/// A user (active or invited) or an application token, with its roles.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub kind: Kind,
+    /// The email, or the client id.
+    pub name: String,
+    /// The user id, or the client id.
+    pub id: String,
+    pub user_status: Option<UserStatus>,
+    /// A token's `generatedOn` and `tokenExpiry`, as sent.
+    pub generated_on: Option<String>,
+    pub expiry: Option<String>,
+    pub description: Option<String>,
+    /// Indexes into [`Directory::roles`].
+    pub roles: Vec<usize>,
+}
+
+impl Principal {
+    /// SPEC §1.16: `active`/`invited` for a user; `expires YYYY-MM-DD`, `expired` or `no expiry`
+    /// for a token (local date).
+    pub fn status(&self, clock: &Clock) -> String {
+        match self.kind {
+            Kind::User => self
+                .user_status
+                .as_ref()
+                .map_or_else(String::new, |s| s.as_str().to_owned()),
+            Kind::Token => match self.expiry.as_deref() {
+                None => "no expiry".to_owned(),
+                Some(raw) => match raw.parse::<jiff::Timestamp>() {
+                    Ok(at) if at < clock.now => "expired".to_owned(),
+                    Ok(at) => format!("expires {}", clock.local_date(at)),
+                    Err(_) => format!("expires {raw}"),
+                },
+            },
+        }
+    }
+
+    pub fn is_active_user(&self) -> bool {
+        self.kind == Kind::User && matches!(self.user_status, Some(UserStatus::Active))
+    }
+}
+
+fn push_once<'a>(values: &mut Vec<&'a str>, value: &'a str) {
+    if !values.contains(&value) {
+        values.push(value);
+    }
+}
+
+/// One action a principal holds: on which resources, through which roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grant<'d> {
+    pub action: &'d str,
+    pub resources: Vec<&'d str>,
+    pub roles: Vec<&'d str>,
+}
+
+/// The organization's principals and roles, as `access` reviews them. It owns what it was
+/// built from, so that a view can keep it and write its rows as it goes.
+pub struct Directory {
+    pub org_id: String,
+    /// The organization's roles in its order, then each missing role id once.
+    pub roles: Vec<RoleEntry>,
+    /// Users first, by email; then tokens, by client id (SPEC §1.16).
+    pub principals: Vec<Principal>,
+}
+
+impl Directory {
+    pub fn new(users: UserList, roles: Vec<Role>, tokens: Vec<AppToken>) -> Self {
+        let mut entries: Vec<RoleEntry> = roles.into_iter().map(RoleEntry::listed).collect();
+        let mut by_id: HashMap<String, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(index, role)| (role.id.to_ascii_lowercase(), index))
+            .collect();
+        let mut held = |id: &str| {
+            *by_id.entry(id.to_ascii_lowercase()).or_insert_with(|| {
+                entries.push(RoleEntry::missing(id));
+                entries.len() - 1
+            })
+        };
+        let mut people: Vec<Principal> = users
+            .users
+            .into_iter()
+            .map(|user: User| Principal {
+                kind: Kind::User,
+                roles: user.roles().iter().map(|role| held(&role.id)).collect(),
+                name: user.email.unwrap_or_default(),
+                id: user.id,
+                user_status: user.status,
+                generated_on: None,
+                expiry: None,
+                description: None,
+            })
+            .collect();
+        people.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut clients: Vec<Principal> = tokens
+            .into_iter()
+            .map(|token| Principal {
+                kind: Kind::Token,
+                roles: token.roles.iter().map(|id| held(id)).collect(),
+                name: token.client_id.clone(),
+                id: token.client_id,
+                user_status: None,
+                generated_on: token.generated_on,
+                expiry: token.token_expiry,
+                description: token.description,
+            })
+            .collect();
+        clients.sort_by(|a, b| a.name.cmp(&b.name));
+        people.extend(clients);
+        Self {
+            org_id: users.org_id.unwrap_or_default(),
+            roles: entries,
+            principals: people,
+        }
+    }
+
+    /// The roles a principal holds.
+    pub fn roles_of<'d>(&'d self, principal: &'d Principal) -> impl Iterator<Item = &'d RoleEntry> {
+        principal.roles.iter().map(|&index| &self.roles[index])
+    }
+
+    pub fn holds_admin(&self, principal: &Principal) -> bool {
+        self.roles_of(principal).any(|role| role.name == ORG_ADMIN)
+    }
+
+    /// The index of a user by email (case-insensitively) or id, else of a token by client id
+    /// (case-insensitively).
+    pub fn find(&self, typed: &str) -> Option<usize> {
+        let typed = typed.trim();
+        let user = |p: &Principal| {
+            p.kind == Kind::User
+                && (crate::lookup::same_email(&p.name, typed) || p.id.eq_ignore_ascii_case(typed))
+        };
+        let token = |p: &Principal| p.kind == Kind::Token && p.id.eq_ignore_ascii_case(typed);
+        let principals = || self.principals.iter();
+        principals()
+            .position(user)
+            .or_else(|| principals().position(token))
+    }
+
+    /// A principal's grants by action (sorted), each with its resources and the roles giving
+    /// it (each sorted, each once).
+    pub fn grants<'d>(&'d self, principal: &'d Principal) -> Vec<Grant<'d>> {
+        let mut by_action: BTreeMap<&str, Grant> = BTreeMap::new();
+        for role in self.roles_of(principal) {
+            for (action, resource) in &role.grants {
+                let grant = by_action.entry(action).or_insert_with(|| Grant {
+                    action,
+                    resources: Vec::new(),
+                    roles: Vec::new(),
+                });
+                push_once(&mut grant.resources, resource);
+                push_once(&mut grant.roles, &role.name);
+            }
+        }
+        let mut grants: Vec<Grant> = by_action.into_values().collect();
+        for grant in &mut grants {
+            grant.resources.sort_unstable();
+            grant.roles.sort_unstable();
+        }
+        grants
+    }
+
+    /// Who holds ACTION (on a resource covering `resource`, when given): the roles that give it
+    /// and the resources of those roles' policies that carry it.
+    pub fn who_can<'d>(&'d self, action: &str, resource: Option<&str>) -> Vec<Holder<'d>> {
+        self.principals
+            .iter()
+            .filter_map(|principal| {
+                let mut roles = Vec::new();
+                let mut resources = Vec::new();
+                for role in self.roles_of(principal) {
+                    for (held, pattern) in &role.grants {
+                        if held == action && resource.is_none_or(|wanted| covers(pattern, wanted)) {
+                            push_once(&mut roles, &role.name);
+                            push_once(&mut resources, pattern);
+                        }
+                    }
+                }
+                (!roles.is_empty()).then_some(Holder {
+                    principal,
+                    roles,
+                    resources,
+                })
+            })
+            .collect()
+    }
+}
+
+/// SPEC §1.16: a policy's resource covers a resource when both have the same number of
+/// `:`-separated segments and each of the policy's segments is `*` or equal.
+pub fn covers(pattern: &str, resource: &str) -> bool {
+    let mut wanted = resource.split(':');
+    for part in pattern.split(':') {
+        match wanted.next() {
+            Some(segment) if part == "*" || part == segment => {}
+            _ => return false,
+        }
+    }
+    wanted.next().is_none()
+}
+
+/// One principal holding an action, as `who-can` lists it.
+pub struct Holder<'d> {
+    pub principal: &'d Principal,
+    pub roles: Vec<&'d str>,
+    pub resources: Vec<&'d str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::Policy;
+    use proptest::prelude::*;
+
+    fn role(id: &str, name: &str, actions: &[&str], resources: &[&str]) -> Role {
+        Role {
+            id: id.into(),
+            name: Some(name.into()),
+            policy: Some(Box::new(Policy {
+                description: None,
+                effect: Some("allow".into()),
+                resources: Some(resources.iter().map(|r| r.to_string()).collect()),
+                actions: Some(actions.iter().map(|a| a.to_string()).collect()),
+            })),
+        }
+    }
+
+    fn user(id: &str, email: &str, status: &str, roles: &[&str]) -> User {
+        User {
+            id: id.into(),
+            email: Some(email.into()),
+            status: Some(status.into()),
+            roles: Some(
+                roles
+                    .iter()
+                    .map(|id| Role {
+                        id: id.to_string(),
+                        name: None,
+                        policy: None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn token(client: &str, roles: &[&str], expiry: Option<&str>) -> AppToken {
+        AppToken {
+            client_id: client.into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            generated_on: Some("2026-01-01T00:00:00Z".into()),
+            description: None,
+            token_expiry: expiry.map(str::to_owned),
+        }
+    }
+
+    fn org() -> (UserList, Vec<Role>, Vec<AppToken>) {
+        let roles = vec![
+            role(
+                "r-admin",
+                ORG_ADMIN,
+                &["org-write", "db-cql"],
+                &["drn:astra:org:O"],
+            ),
+            role(
+                "r-reader",
+                "Reader",
+                &["db-cql", "db-table-select"],
+                &["drn:astra:org:O:db:*", "drn:astra:org:O:db:D:keyspace:*"],
+            ),
+        ];
+        let users = UserList {
+            org_id: Some("O".into()),
+            org_name: None,
+            users: vec![
+                user("u2", "zed@x.io", "invited", &["r-reader"]),
+                user("u1", "Amy@x.io", "active", &["R-ADMIN", "r-reader", "gone"]),
+            ],
+        };
+        let tokens = vec![
+            token("tokB", &["r-admin"], None),
+            token("tokA", &["r-reader"], Some("2020-01-01T00:00:00Z")),
+        ];
+        (users, roles, tokens)
+    }
+
+    fn directory() -> Directory {
+        let (users, roles, tokens) = org();
+        Directory::new(users, roles, tokens)
+    }
+
+    #[test]
+    fn users_come_first_by_email_then_tokens_by_client_id_with_missing_roles_named_by_id() {
+        let dir = directory();
+        let names: Vec<&str> = dir.principals.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Amy@x.io", "zed@x.io", "tokA", "tokB"]);
+        let amy = &dir.principals[0];
+        let held: Vec<(&str, &str, RoleType)> = dir
+            .roles_of(amy)
+            .map(|r| (r.id.as_str(), r.name.as_str(), r.role_type))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                ("r-admin", ORG_ADMIN, RoleType::Standard),
+                ("r-reader", "Reader", RoleType::Custom),
+                ("gone", "gone", RoleType::Missing)
+            ]
+        );
+        assert!(dir.holds_admin(amy) && amy.is_active_user());
+        assert!(!dir.holds_admin(&dir.principals[1]));
+        assert!(!dir.principals[1].is_active_user());
+        assert!(!dir.principals[2].is_active_user());
+        assert_eq!(dir.org_id, "O");
+        assert_eq!(dir.roles.len(), 3, "a missing role is listed once");
+    }
+
+    #[test]
+    fn a_principal_is_found_by_email_id_or_client_id_in_any_case() {
+        let dir = directory();
+        assert_eq!(dir.find("amy@X.IO"), Some(0));
+        assert_eq!(dir.find("U2"), Some(1));
+        assert_eq!(dir.find(" TOKa "), Some(2));
+        assert!(dir.find("nobody").is_none());
+        assert!(
+            dir.find("u1@x.io").is_none(),
+            "a user id is not a token's client id"
+        );
+    }
+
+    #[test]
+    fn grants_are_by_action_with_each_resource_and_role_once() {
+        let dir = directory();
+        let grants = dir.grants(&dir.principals[0]);
+        let cql = grants.iter().find(|g| g.action == "db-cql").unwrap();
+        assert_eq!(
+            cql.resources,
+            [
+                "drn:astra:org:O",
+                "drn:astra:org:O:db:*",
+                "drn:astra:org:O:db:D:keyspace:*"
+            ]
+        );
+        assert_eq!(cql.roles, [ORG_ADMIN, "Reader"]);
+        let actions: Vec<&str> = grants.iter().map(|g| g.action).collect();
+        assert_eq!(actions, ["db-cql", "db-table-select", "org-write"]);
+    }
+
+    #[test]
+    fn a_denying_policy_grants_nothing_but_names_its_actions() {
+        let mut denied = role("r", "Deny", &["db-cql"], &["drn:astra:org:O"]);
+        denied.policy.as_mut().unwrap().effect = Some("deny".into());
+        let entry = RoleEntry::listed(denied);
+        assert!(entry.grants.is_empty());
+        assert_eq!(entry.actions, ["db-cql"]);
+        let allowed = RoleEntry::listed(role("r", "Allow", &["a"], &["x", "y"]));
+        assert_eq!(allowed.grants.len(), 2);
+    }
+
+    #[test]
+    fn token_status_is_its_local_expiry_date_expired_or_no_expiry() {
+        let dir = directory();
+        let clock = Clock {
+            now: "2026-06-01T00:00:00Z".parse().unwrap(),
+            zone: jiff::tz::TimeZone::fixed(jiff::tz::offset(-5)),
+        };
+        assert_eq!(dir.principals[0].status(&clock), "active");
+        assert_eq!(dir.principals[2].status(&clock), "expired");
+        assert_eq!(dir.principals[3].status(&clock), "no expiry");
+        let later = Principal {
+            expiry: Some("2026-07-01T02:00:00Z".into()),
+            ..dir.principals[3].clone()
+        };
+        assert_eq!(later.status(&clock), "expires 2026-06-30");
+        assert_eq!(
+            clock.local_time("2026-07-01T02:00:00Z"),
+            "2026-06-30 21:00:00"
+        );
+        assert_eq!(clock.local_time("soon"), "soon");
+    }
+
+    #[test]
+    fn who_can_names_the_roles_and_resources_that_carry_the_action() {
+        let dir = directory();
+        assert_eq!(dir.who_can("db-cql", None).len(), 4);
+        let on_ks = dir.who_can("db-table-select", Some("drn:astra:org:O:db:D:keyspace:k"));
+        let named: Vec<(&str, Vec<&str>)> = on_ks
+            .iter()
+            .map(|h| (h.principal.name.as_str(), h.resources.clone()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("Amy@x.io", vec!["drn:astra:org:O:db:D:keyspace:*"]),
+                ("zed@x.io", vec!["drn:astra:org:O:db:D:keyspace:*"]),
+                ("tokA", vec!["drn:astra:org:O:db:D:keyspace:*"]),
+            ]
+        );
+        assert!(dir
+            .who_can("org-write", Some("drn:astra:org:O:db:D"))
+            .is_empty());
+        assert_eq!(dir.who_can("org-write", Some("drn:astra:org:O")).len(), 2);
+    }
+
+    #[test]
+    fn covering_needs_as_many_segments_each_a_star_or_equal() {
+        assert!(covers("drn:astra:org:O", "drn:astra:org:O"));
+        assert!(covers("drn:astra:org:O:db:*", "drn:astra:org:O:db:D"));
+        assert!(!covers("drn:astra:org:O:db:*", "drn:astra:org:O"));
+        assert!(!covers("drn:astra:org:O", "drn:astra:org:O:db:D"));
+        assert!(!covers("drn:astra:org:O:db:E", "drn:astra:org:O:db:D"));
+        assert!(covers("*", "x"));
+        assert!(!covers("*", "x:y"));
+    }
+
+    fn segment() -> impl Strategy<Value = String> {
+        prop_oneof![Just("*".to_owned()), "[a-c]{1,2}"]
+    }
+
+    proptest! {
+        /// A pattern covers exactly the resources it spells: same length, and every segment
+        /// either a star or the same text.
+        #[test]
+        fn a_pattern_covers_exactly_what_it_spells(
+            pattern in proptest::collection::vec(segment(), 1..5),
+            resource in proptest::collection::vec("[a-c]{1,2}", 1..5),
+        ) {
+            let spelled = pattern.len() == resource.len()
+                && pattern.iter().zip(&resource).all(|(p, r)| p == "*" || p == r);
+            prop_assert_eq!(covers(&pattern.join(":"), &resource.join(":")), spelled);
+        }
+
+        /// Replacing any segments of a resource by stars gives a pattern that covers it.
+        #[test]
+        fn stars_cover_what_they_replace(
+            resource in proptest::collection::vec("[a-z]{1,4}", 1..6),
+            stars in proptest::collection::vec(any::<bool>(), 6),
+        ) {
+            let pattern: Vec<&str> = resource
+                .iter()
+                .zip(&stars)
+                .map(|(r, star)| if *star { "*" } else { r.as_str() })
+                .collect();
+            prop_assert!(covers(&pattern.join(":"), &resource.join(":")));
+        }
+    }
+}

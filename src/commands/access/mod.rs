@@ -1,0 +1,52 @@
+//! `astra access show | who-can | report | check`: who can do what (SPEC §1.16). Every command
+//! reads users ∥ roles ∥ tokens in one round trip and sends nothing else.
+
+mod check;
+mod report;
+mod show;
+mod who_can;
+
+use clap::Subcommand;
+
+use crate::access::Directory;
+use crate::commands::Context;
+use crate::error::CliError;
+use crate::output::Outcome;
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// Show a user's or a token's roles and everything they allow
+    #[command(after_help = show::EXAMPLES)]
+    Show(show::ShowArgs),
+    /// List every user and token that holds an action, on a resource when given
+    #[command(after_help = who_can::EXAMPLES)]
+    WhoCan(who_can::WhoCanArgs),
+    /// One row per user or token and role (or per action and resource): the access review
+    #[command(after_help = report::EXAMPLES)]
+    Report(report::ReportArgs),
+    /// Check the organization against access rules; exit 12 on a finding at --fail-on or above
+    #[command(after_help = check::EXAMPLES)]
+    Check(check::CheckArgs),
+}
+
+pub async fn run(context: &Context, command: &AccessCommand) -> Result<Outcome, CliError> {
+    match command {
+        AccessCommand::Show(args) => show::run(context, args).await,
+        AccessCommand::WhoCan(args) => who_can::run(context, args).await,
+        AccessCommand::Report(args) => report::run(context, args).await,
+        AccessCommand::Check(args) => check::run(context, args).await,
+    }
+}
+
+/// Users ∥ roles ∥ tokens, in one round trip, as a [`Directory`].
+async fn directory(context: &Context) -> Result<Directory, CliError> {
+    let client = context.client()?;
+    context.ui.step("Loading users, roles and tokens…");
+    let (users, roles, tokens) = tokio::try_join!(
+        client.list_users(),
+        client.list_roles(),
+        client.list_tokens()
+    )?;
+    context.remember_roles(&roles);
+    Ok(Directory::new(users, roles, tokens.clients))
+}
