@@ -209,6 +209,7 @@ impl Policy {
                 }
             }
         }
+        problems.sort_by_key(|p| p.line);
         if problems.is_empty() {
             Ok(policy)
         } else {
@@ -516,5 +517,350 @@ fn plural(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::models::{AppToken, Policy as RolePolicy, Role, User, UserList};
+
+    const ADMIN: &str = "r-admin";
+
+    fn role(id: &str, name: &str, actions: &[&str]) -> Role {
+        Role {
+            id: id.into(),
+            name: Some(name.into()),
+            policy: Some(Box::new(RolePolicy {
+                description: None,
+                effect: Some("allow".into()),
+                resources: Some(vec!["drn:astra:org:O".into()]),
+                actions: Some(actions.iter().map(|a| a.to_string()).collect()),
+            })),
+        }
+    }
+
+    fn user(email: &str, status: &str, roles: &[&str]) -> User {
+        User {
+            id: format!("id-{email}"),
+            email: Some(email.into()),
+            status: Some(status.into()),
+            roles: Some(
+                roles
+                    .iter()
+                    .map(|id| Role {
+                        id: id.to_string(),
+                        name: None,
+                        policy: None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn token(client: &str, roles: &[&str], generated: &str, expiry: Option<&str>) -> AppToken {
+        AppToken {
+            client_id: client.into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            generated_on: Some(generated.into()),
+            description: None,
+            token_expiry: expiry.map(str::to_owned),
+        }
+    }
+
+    fn clock() -> Clock {
+        Clock {
+            now: "2026-06-01T00:00:00Z".parse().unwrap(),
+            zone: jiff::tz::TimeZone::UTC,
+        }
+    }
+
+    /// An organization where every rule fires once: one active admin (and an invited one), an
+    /// admin token without expiry generated 400 days ago, a token expiring in 3 days, a
+    /// dangling role, a user without roles, an unused custom role and one naming a typo.
+    fn directory() -> Directory {
+        let roles = vec![
+            role(ADMIN, ORG_ADMIN, &["org-write"]),
+            role("r-ro", "RO User", &["db-cql"]),
+            role("r-unused", "Unused", &["db-cql"]),
+            role("r-typo", "Typo", &["db-cqll"]),
+        ];
+        let users = UserList {
+            org_id: Some("O".into()),
+            org_name: None,
+            users: vec![
+                user("admin@x.io", "active", &[ADMIN]),
+                user("new@x.io", "invited", &[ADMIN]),
+                user("gone@x.io", "active", &["r-ro", "deadbeef"]),
+                user("none@x.io", "active", &[]),
+                user("typo@x.io", "active", &["r-typo"]),
+            ],
+        };
+        let tokens = vec![
+            token("tokAdmin", &[ADMIN], "2025-04-27T00:00:00Z", None),
+            token(
+                "tokSoon",
+                &["r-ro"],
+                "2026-05-01T00:00:00Z",
+                Some("2026-06-04T00:00:00Z"),
+            ),
+        ];
+        Directory::new(users, roles, tokens)
+    }
+
+    fn found(findings: &[Finding]) -> Vec<(Level, &str, &str, &str, &str)> {
+        findings
+            .iter()
+            .map(|f| (f.level, f.rule, f.kind, f.item.as_str(), f.finding.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn every_rule_fires_at_its_default_level_sorted_by_level_rule_and_item() {
+        let findings = check(&directory(), &Policy::default(), &clock());
+        assert_eq!(
+            found(&findings),
+            [
+                (
+                    Level::Error,
+                    "dangling-role",
+                    "user",
+                    "gone@x.io",
+                    "holds role deadbeef, which the organization no longer has"
+                ),
+                (
+                    Level::Warning,
+                    "admins-min",
+                    "org",
+                    "O",
+                    "1 active user holds Organization Administrator (at least 2 wanted)"
+                ),
+                (
+                    Level::Warning,
+                    "admin-tokens",
+                    "token",
+                    "tokAdmin",
+                    "holds Organization Administrator"
+                ),
+                (
+                    Level::Warning,
+                    "token-no-expiry",
+                    "token",
+                    "tokAdmin",
+                    "never expires"
+                ),
+                (
+                    Level::Warning,
+                    "token-age",
+                    "token",
+                    "tokAdmin",
+                    "generated 400 days ago (at most 365)"
+                ),
+                (
+                    Level::Warning,
+                    "user-no-roles",
+                    "user",
+                    "none@x.io",
+                    "holds no role"
+                ),
+                (
+                    Level::Warning,
+                    "unknown-action",
+                    "role",
+                    "Typo",
+                    "'db-cqll' is not a known action (did you mean 'db-cql'?)"
+                ),
+                (
+                    Level::Info,
+                    "token-expiring",
+                    "token",
+                    "tokSoon",
+                    "expires on 2026-06-04 (within 14 days)"
+                ),
+                (
+                    Level::Info,
+                    "unused-custom-role",
+                    "role",
+                    "Unused",
+                    "no user or token holds it"
+                ),
+            ]
+        );
+        let counts = Counts::of(&findings);
+        assert_eq!(
+            counts,
+            Counts {
+                error: 1,
+                warning: 6,
+                info: 2
+            }
+        );
+        assert_eq!(counts.summary(), "1 error, 6 warnings, 2 info.");
+        assert_eq!(Counts::default().summary(), "No findings.");
+        assert_eq!(
+            Counts {
+                error: 2,
+                warning: 1,
+                info: 1
+            }
+            .summary(),
+            "2 errors, 1 warning, 1 info."
+        );
+    }
+
+    fn policy(toml: &str) -> Policy {
+        Policy::from_toml(toml, "p.toml").unwrap()
+    }
+
+    fn rules_found(policy: &Policy) -> Vec<(&'static str, String)> {
+        check(&directory(), policy, &clock())
+            .into_iter()
+            .map(|f| (f.rule, f.item))
+            .collect()
+    }
+
+    #[test]
+    fn a_rule_does_not_fire_within_its_parameter() {
+        let relaxed = policy(
+            "[rules.admins-min]\nmin = 1\n[rules.admins-max]\nmax = 3\n[rules.token-age]\nmax_days = 400\n[rules.token-expiring]\nwithin_days = 2\n",
+        );
+        let rules: Vec<&str> = rules_found(&relaxed).into_iter().map(|(r, _)| r).collect();
+        for quiet in ["admins-min", "admins-max", "token-age", "token-expiring"] {
+            assert!(!rules.contains(&quiet), "{quiet} fired: {rules:?}");
+        }
+        let strict = policy("[rules.admins-max]\nmax = 1\n[rules.token-expiring]\nwithin_days = 3\n[rules.token-age]\nmax_days = 399\n");
+        let found = rules_found(&strict);
+        assert!(found.contains(&("admins-max", "O".into())), "{found:?}");
+        assert!(
+            found.contains(&("token-expiring", "tokSoon".into())),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("token-age", "tokAdmin".into())),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn admins_max_counts_every_principal_holding_the_role() {
+        let findings = check(
+            &directory(),
+            &policy("[rules.admins-max]\nmax = 2\n"),
+            &clock(),
+        );
+        let max = findings.iter().find(|f| f.rule == "admins-max").unwrap();
+        assert_eq!(
+            max.finding,
+            "3 principals hold Organization Administrator (at most 2 wanted)"
+        );
+    }
+
+    #[test]
+    fn an_expired_token_is_reported_as_expired() {
+        let later = Clock {
+            now: "2026-07-01T00:00:00Z".parse().unwrap(),
+            zone: jiff::tz::TimeZone::UTC,
+        };
+        let findings = check(&directory(), &Policy::default(), &later);
+        let expiring = findings
+            .iter()
+            .find(|f| f.rule == "token-expiring")
+            .unwrap();
+        assert_eq!(expiring.finding, "expired on 2026-06-04");
+    }
+
+    #[test]
+    fn allow_exempts_items_and_off_turns_a_rule_off() {
+        let exempt = policy(
+            r#"
+[rules.admin-tokens]
+allow = ["TOKADMIN"]  # break-glass token, reviewed quarterly
+[rules.user-no-roles]
+level = "off"
+[rules.admins-min]
+allow = ["admin@x.io"]
+min = 1
+[rules.unused-custom-role]
+allow = ["Unused"]
+[rules.dangling-role]
+allow = ["gone@x.io"]
+"#,
+        );
+        let found = rules_found(&exempt);
+        let rules: Vec<&str> = found.iter().map(|(r, _)| *r).collect();
+        assert!(!rules.contains(&"admin-tokens"));
+        assert!(!rules.contains(&"user-no-roles"));
+        assert!(!rules.contains(&"unused-custom-role"));
+        assert!(!rules.contains(&"dangling-role"));
+        assert!(
+            rules.contains(&"admins-min"),
+            "the exempted admin is not counted: {found:?}"
+        );
+        assert!(rules.contains(&"token-no-expiry"));
+    }
+
+    #[test]
+    fn a_level_changes_where_the_finding_sorts_and_whether_it_fails() {
+        let raised = policy("[rules.unused-custom-role]\nlevel = \"error\"\n");
+        let findings = check(&directory(), &raised, &clock());
+        assert_eq!(findings[0].rule, "dangling-role");
+        assert_eq!(findings[1].rule, "unused-custom-role");
+        assert_eq!(findings[1].level, Level::Error);
+        assert!(Level::Error.fails(Level::Error));
+        assert!(Level::Error.fails(Level::Info));
+        assert!(!Level::Warning.fails(Level::Error));
+        assert!(Level::Warning.fails(Level::Warning));
+        assert!(!Level::Info.fails(Level::Warning));
+        assert!(!Level::Off.fails(Level::Info));
+    }
+
+    fn problems(toml: &str) -> Vec<String> {
+        let err = Policy::from_toml(toml, "p.toml").unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationIssue);
+        err.problems
+            .iter()
+            .map(|p| {
+                let near = p.suggestion.as_deref().unwrap_or("-");
+                format!("{}: {} [{near}]", p.line.unwrap(), p.problem)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_mistake_in_a_policy_file_is_named_with_its_line() {
+        let text = "\u{feff}# team policy\n[rules.admin-token]\nlevel = \"warning\"\n[rules.token-age]\nmax_day = 90\nlevel = \"warn\"\n[rules.admins-min]\nmin = -1\nallow = \"a@x.io\"\n[rule.x]\n";
+        assert_eq!(
+            problems(text),
+            [
+                "2: unknown rule 'admin-token' [admin-tokens]",
+                "5: unknown key 'max_day' in rule 'token-age' (keys: level, allow, max_days) [max_days]",
+                "6: unknown level 'warn' (error, warning, info or off) [warning]",
+                "8: 'min' must be a whole number, 0 or more [-]",
+                "9: 'allow' must be a list of strings [-]",
+                "10: unknown key 'rule': a policy has only [rules.<id>] tables [rules]",
+            ]
+        );
+        assert_eq!(
+            problems("[rules\n"),
+            ["1: not a policy file: unclosed table, expected `]` [-]"]
+        );
+        assert_eq!(
+            problems("[rules.token-age]\nlevel = 3\n"),
+            ["2: 'level' must be a string [-]"]
+        );
+    }
+
+    #[test]
+    fn a_good_policy_file_sets_level_parameter_and_allow() {
+        let read =
+            policy("[rules.token-age]\nlevel = \"error\"\nmax_days = 90\nallow = [\"a\", \"b\"]\n");
+        let rule = read.rule(RuleId::TokenAge);
+        assert_eq!(rule.level, Level::Error);
+        assert_eq!(rule.parameter, Some(90));
+        assert_eq!(rule.allow, ["a", "b"]);
+        assert_eq!(
+            read.rule(RuleId::TokenNoExpiry),
+            Policy::default().rule(RuleId::TokenNoExpiry)
+        );
     }
 }
