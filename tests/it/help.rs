@@ -4,35 +4,35 @@ use insta::assert_snapshot;
 
 use crate::common::*;
 
+/// Every command of the clap tree, as the words that name it (`["user", "list"]`), depth first.
+fn every_command() -> Vec<Vec<String>> {
+    fn walk(command: &clap::Command, path: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut named = path.to_vec();
+            named.push(sub.get_name().to_owned());
+            out.push(named.clone());
+            walk(sub, &named, out);
+        }
+    }
+    let mut out = vec![Vec::new()];
+    walk(
+        &<astra_cli::cli::Cli as clap::CommandFactory>::command(),
+        &[],
+        &mut out,
+    );
+    out
+}
+
 #[test]
 fn every_command_has_help_with_a_description_and_an_example() {
     let env = TestEnv::new();
-    for args in [
-        vec!["--help"],
-        vec!["user", "--help"],
-        vec!["user", "list", "--help"],
-        vec!["user", "get", "--help"],
-        vec!["user", "invite", "--help"],
-        vec!["user", "delete", "--help"],
-        vec!["user", "roles", "--help"],
-        vec!["user", "apply", "--help"],
-        vec!["user", "export", "--help"],
-        vec!["role", "--help"],
-        vec!["role", "list", "--help"],
-        vec!["role", "get", "--help"],
-        vec!["role", "create", "--help"],
-        vec!["role", "update", "--help"],
-        vec!["role", "delete", "--help"],
-        vec!["token", "--help"],
-        vec!["token", "get", "--help"],
-        vec!["token", "list", "--help"],
-        vec!["token", "create", "--help"],
-        vec!["token", "delete", "--help"],
-        vec!["org", "--help"],
-        vec!["org", "get", "--help"],
-        vec!["org", "id", "--help"],
-        vec!["org", "name", "--help"],
-    ] {
+    let commands = every_command();
+    for named in [["setup"], ["config"], ["completions"], ["man"], ["access"]] {
+        assert!(commands.iter().any(|c| c == &named), "{named:?} is walked");
+    }
+    for command in commands {
+        let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+        args.push("--help");
         let output = env.astra().args(&args).output().unwrap();
         assert_eq!(output.status.code(), Some(0));
         assert_eq!(stderr(&output), "");
@@ -45,7 +45,7 @@ fn every_command_has_help_with_a_description_and_an_example() {
 #[test]
 fn groups_without_a_subcommand_print_help_and_succeed() {
     let env = TestEnv::new();
-    for args in [vec![], vec!["user"], vec!["role"]] {
+    for args in [vec![], vec!["user"], vec!["role"], vec!["access"]] {
         let output = env.astra().args(&args).output().unwrap();
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         assert!(stdout(&output).contains("Usage: astra"), "{args:?}");

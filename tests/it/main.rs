@@ -5,6 +5,7 @@
 mod common;
 
 mod access;
+mod access_review;
 
 mod bad_input;
 
