@@ -277,7 +277,7 @@ impl From<ApiError> for CliError {
 
 /// Ends a sentence with a full stop, unless the text quoted at its end already has one (an
 /// API message `…for this organization.` must not become `…organization..`).
-fn sentence(mut text: String) -> String {
+pub fn sentence(mut text: String) -> String {
     if !text.ends_with(['.', '!', '?']) {
         text.push('.');
     }

@@ -867,10 +867,15 @@ allow = ["gone@x.io"]
     #[test]
     fn the_readme_example_policy_is_a_good_policy() {
         let readme = include_str!("../../README.md");
-        let start = readme.find("# access-policy.toml").expect("the example policy");
+        let start = readme
+            .find("# access-policy.toml")
+            .expect("the example policy");
         let text = &readme[start..start + readme[start..].find("```").unwrap()];
         let read = Policy::from_toml(text, "README").unwrap();
         assert_eq!(read.rule(RuleId::AdminTokens).level, Level::Error);
-        assert_eq!(read.rule(RuleId::AdminsMax).allow, ["breakglass@example.com"]);
+        assert_eq!(
+            read.rule(RuleId::AdminsMax).allow,
+            ["breakglass@example.com"]
+        );
     }
 }

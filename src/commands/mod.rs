@@ -163,6 +163,11 @@ impl Context {
         self.stop.set(Some(code));
     }
 
+    /// The signal that asked the command to stop, if one did.
+    pub fn stop_code(&self) -> Option<ErrorCode> {
+        self.stop.get()
+    }
+
     pub fn stopped(&self) -> bool {
         self.stop.get().is_some()
     }

@@ -110,6 +110,26 @@ pub fn set_profile(text: &str, name: &str, keys: &[(&str, &str)]) -> String {
     out
 }
 
+/// The text with one key of profile `name` given a new value, every other byte kept (the line's
+/// indent and spacing around `=` too); `None` when the profile has no such key.
+pub fn set_key(text: &str, name: &str, key: &str, value: &str) -> Option<String> {
+    let lines = raw_lines(text);
+    let first = blocks(&lines, name).into_iter().next()?;
+    let index = first.clone().find(|&i| {
+        let content = lines[i].trim_end_matches(['\n', '\r']);
+        matches!(classify(content), Line::Key(k, _) if k == key)
+    })?;
+    let line = lines[index];
+    let body = line.trim_end_matches(['\n', '\r']);
+    let ending = &line[body.len()..];
+    let (before, after) = body.split_once('=')?;
+    let spacing = &after[..after.len() - after.trim_start().len()];
+    let mut out: String = lines[..index].concat();
+    out.push_str(&format!("{before}={spacing}{value}{ending}"));
+    out.push_str(&lines[index + 1..].concat());
+    Some(out)
+}
+
 /// Writes `text` to `path` atomically: a temporary file in the same directory, flushed, mode
 /// 0600, then renamed over the file. A directory it creates is mode 0700.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
@@ -275,5 +295,18 @@ mod tests {
             "[a]\nK=9\n# note\n\n[b]\nK=2\n",
             "the comment and blank line after the old keys stay"
         );
+    }
+
+    #[test]
+    fn set_key_changes_one_value_and_keeps_every_other_byte() {
+        let text = "# mine\r\n[default]\r\nASTRA_DB_APPLICATION_TOKEN = old\r\nASTRA_ENV=dev\r\n\r\n[other]\r\nASTRA_DB_APPLICATION_TOKEN=keep\r\n";
+        let updated = set_key(text, "default", "ASTRA_DB_APPLICATION_TOKEN", "new").unwrap();
+        assert_eq!(updated, text.replace("= old", "= new"));
+        let other = set_key(text, "other", "ASTRA_DB_APPLICATION_TOKEN", "x").unwrap();
+        assert_eq!(other, text.replace("=keep", "=x"));
+        assert_eq!(set_key(text, "default", "MISSING", "x"), None);
+        assert_eq!(set_key(text, "nope", "ASTRA_ENV", "x"), None);
+        let last = set_key("[p]\nASTRA_ENV=dev", "p", "ASTRA_ENV", "test").unwrap();
+        assert_eq!(last, "[p]\nASTRA_ENV=test");
     }
 }

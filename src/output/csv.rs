@@ -1,16 +1,30 @@
 //! RFC 4180 output whose first two columns are always `code,message` (SPEC §4.3). The data is
 //! written as received: CSV consumers are programs, not terminals. A message is one line.
 
-use super::{CsvTable, Outcome, Response, Style};
+use super::{CsvTable, Outcome, Style};
 use crate::error::CliError;
 
 pub fn outcome(outcome: &Outcome, style: Style) -> String {
     match outcome {
         Outcome::Value(view) => super::value_text(view.as_ref(), style),
-        Outcome::Response(Response { message, data, .. }) => {
-            let mut record = vec!["OK".to_owned(), one_line(message)];
-            record.extend(data.cells());
-            write(data.columns(), std::iter::once(record))
+        Outcome::Response(response) => {
+            let code = response.code().code().to_owned();
+            let message = one_line(&response.envelope_message());
+            if let Some(attributes) = response.data.attributes() {
+                // Attribute rows carry no message when all went well, as a value's rows.
+                let message = if response.failure.is_some() {
+                    message
+                } else {
+                    String::new()
+                };
+                let rows = attributes.into_iter().map(|(name, value)| {
+                    vec![code.clone(), message.clone(), name.to_owned(), value]
+                });
+                return write(&["attribute", "value"], rows);
+            }
+            let mut record = vec![code, message];
+            record.extend(response.data.cells());
+            write(response.data.columns(), std::iter::once(record))
         }
         Outcome::Batch(batch) => {
             let rows = batch.items.iter().map(|item| {

@@ -16,9 +16,7 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> Rendered 
     match outcome {
         Outcome::Value(view) => rendered.stdout = super::value_text(view.as_ref(), style),
         Outcome::Document(text, _) => rendered.stdout = text.clone(),
-        Outcome::Response(response) => {
-            rendered.stdout = response_text(response, line, style);
-        }
+        Outcome::Response(response) => rendered = response_text(response, line, style),
         Outcome::Batch(batch) => rendered = batch_text(batch, line, style),
         Outcome::Verdict(verdict) => rendered = verdict_text(verdict, style),
     }
@@ -99,12 +97,28 @@ fn message_text(message: &str, style: Style) -> String {
     }
 }
 
-fn response_text(response: &Response, line: &CommandLine, style: Style) -> String {
-    let mut text = message_text(&response.message, style);
-    if !style.quiet {
-        text.push_str(&hints_text(&line.hints(&response.suggestions), style.color));
+/// The message on stdout; a failure after the change on stderr, with the hints after it.
+fn response_text(response: &Response, line: &CommandLine, style: Style) -> Rendered {
+    let mut rendered = Rendered {
+        stdout: message_text(&response.message, style),
+        stderr: String::new(),
+    };
+    if let Some(secret) = &response.shown {
+        rendered
+            .stdout
+            .push_str(&format!("{}\n", escape_control(secret)));
     }
-    text
+    let hints_to = match &response.failure {
+        Some((_, why)) => {
+            rendered.stderr = headline(&format!("Error: {why}"), style);
+            &mut rendered.stderr
+        }
+        None => &mut rendered.stdout,
+    };
+    if !style.quiet {
+        hints_to.push_str(&hints_text(&line.hints(&response.suggestions), style.color));
+    }
+    rendered
 }
 
 /// The original's layout (SPEC §4.1), for a pipe or a file.

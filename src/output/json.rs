@@ -48,8 +48,8 @@ pub fn outcome(outcome: &Outcome, line: &CommandLine, style: Style) -> String {
         Outcome::Response(response) => {
             let hints = line.hints(&response.suggestions);
             pretty(&ResponseEnvelope {
-                code: "OK",
-                message: &response.message,
+                code: response.code().code(),
+                message: &response.envelope_message(),
                 data: response.data.json(),
                 next_steps: next_steps(&hints),
             })

@@ -132,6 +132,11 @@ fn value_text(view: &dyn ValueView, style: Style) -> String {
 pub trait Record: Serialize {
     const COLUMNS: &'static [&'static str];
     fn cells(&self) -> Vec<String>;
+    /// CSV `attribute,value` rows instead of one row of `COLUMNS` (`token rotate`, as `token
+    /// create` writes its result).
+    fn attributes(&self) -> Option<Vec<(&'static str, String)>> {
+        None
+    }
 }
 
 /// [`Record`] made object-safe so that outcomes can hold any change's data.
@@ -139,6 +144,7 @@ pub trait AnyRecord {
     fn json(&self) -> Value;
     fn columns(&self) -> &'static [&'static str];
     fn cells(&self) -> Vec<String>;
+    fn attributes(&self) -> Option<Vec<(&'static str, String)>>;
 }
 
 impl<T: Record> AnyRecord for T {
@@ -150,6 +156,9 @@ impl<T: Record> AnyRecord for T {
     }
     fn cells(&self) -> Vec<String> {
         Record::cells(self)
+    }
+    fn attributes(&self) -> Option<Vec<(&'static str, String)>> {
+        Record::attributes(self)
     }
 }
 
@@ -170,6 +179,12 @@ pub struct Response {
     pub effect: Effect,
     /// `--exit-code` was given: a planned change exits 11.
     pub exit_code: bool,
+    /// What went wrong after the change was made, with its code (`token rotate`: the old token
+    /// could not be deleted, or a signal skipped its deletion): the data still says what was done.
+    pub failure: Option<(ErrorCode, String)>,
+    /// A secret shown on purpose on its own line after the message, in human output (JSON and
+    /// CSV carry it in the data): the new token of `token rotate` when it is printed (SPEC §6).
+    pub shown: Option<String>,
 }
 
 impl Response {
@@ -180,6 +195,29 @@ impl Response {
             data: Box::new(data),
             effect: Effect::Changed,
             exit_code: false,
+            failure: None,
+            shown: None,
+        }
+    }
+
+    /// The change was made, but the command fails with `code`: `why` is the error's headline.
+    pub fn failed_with(mut self, code: ErrorCode, why: impl Into<String>) -> Self {
+        self.failure = Some((code, why.into()));
+        self
+    }
+
+    /// `OK`, or the failure's code.
+    pub fn code(&self) -> ErrorCode {
+        self.failure
+            .as_ref()
+            .map_or(ErrorCode::Ok, |(code, _)| *code)
+    }
+
+    /// The envelope's message: the failure (`Error: …`) when there is one.
+    pub fn envelope_message(&self) -> String {
+        match &self.failure {
+            Some((_, why)) => format!("Error: {why}"),
+            None => self.message.clone(),
         }
     }
 
@@ -640,6 +678,7 @@ impl Outcome {
     pub fn reveals(&self) -> Option<&str> {
         match self {
             Self::Value(view) => view.reveals(),
+            Self::Response(response) => response.shown.as_deref(),
             _ => None,
         }
     }
@@ -660,6 +699,7 @@ impl Outcome {
                 crate::error::EXIT_CHANGES_PLANNED
             }
             Self::Verdict(verdict) => verdict.code.exit_status(),
+            Self::Response(response) => response.code().exit_status(),
             _ => 0,
         }
     }
@@ -671,6 +711,8 @@ impl Outcome {
                 batch.cancelled = Some(code);
                 Ok(Self::Batch(batch))
             }
+            // A change that keeps going on a signal reports how it ended itself.
+            Self::Response(response) if response.failure.is_some() => Ok(Self::Response(response)),
             _ => Err(CliError::new(code, "Interrupted; nothing more was sent.")),
         }
     }

@@ -3,12 +3,12 @@
 //! never retried once sent. The new token is shown once on stdout, or saved as a profile and
 //! shown masked.
 
+use super::{parse_expiry, profile_file};
 use crate::api::models::{NewToken, Role};
 use crate::api::ApiError;
-use crate::commands::config::{check_free, check_profile_name, default_path, save};
+use crate::commands::config::{check_free, check_profile_name, save};
 use crate::commands::pickers::{name_roles_with_flag, pick_roles};
-use crate::commands::{Context, Credential};
-use crate::config::TokenSource;
+use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
 use crate::output::views::{CreatedTokenView, SavedTokenView};
@@ -89,33 +89,6 @@ pub async fn run(context: &Context, args: &TokenCreateArgs) -> Result<Outcome, C
         token: token.masked(),
         profile: name.clone(),
     }))
-}
-
-/// SPEC §1.12: an RFC 3339 instant with a time, in the future, sent as `YYYY-MM-DDTHH:MM:SSZ`.
-fn parse_expiry(raw: &str) -> Result<String, CliError> {
-    let invalid = |why: &str| {
-        CliError::new(
-            ErrorCode::ValidationIssue,
-            format!("Expiry '{raw}' {why}; nothing was sent."),
-        )
-        .detail("Give an RFC 3339 instant with a time and an offset, e.g. 2027-01-01T00:00:00Z.")
-    };
-    let instant: jiff::Timestamp = raw
-        .trim()
-        .parse()
-        .map_err(|_| invalid("is not an RFC 3339 instant with a time"))?;
-    if instant <= jiff::Timestamp::now() {
-        return Err(invalid("is not in the future"));
-    }
-    Ok(instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
-
-/// The `-cf` file when the token in use came from it, else the default file (SPEC §1.12).
-fn profile_file(credential: &Credential<'_>) -> Result<std::path::PathBuf, CliError> {
-    match credential.source {
-        TokenSource::Profile { path, .. } => Ok(path.clone()),
-        _ => default_path(),
-    }
 }
 
 /// `-r`'s roles, every unknown one named at once; else the picker; never a silent default.

@@ -5,11 +5,12 @@ mod create;
 mod delete;
 mod get;
 mod list;
+mod rotate;
 
 use clap::Subcommand;
 
 use crate::commands::Context;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorCode};
 use crate::hints::Hint;
 use crate::output::Outcome;
 
@@ -45,6 +46,9 @@ pub enum TokenCommand {
         after_help = "Examples:\n# Revoke a token\n$ astra token delete BOjPpMRcaWergiKIyHXEAymP\n# Revoke it if it still exists\n$ astra token delete BOjPpMRcaWergiKIyHXEAymP --if-exists"
     )]
     Delete(delete::TokenDeleteArgs),
+    /// Replace a token by a new one with the same roles, without locking anyone out
+    #[command(after_help = rotate::EXAMPLES)]
+    Rotate(rotate::TokenRotateArgs),
 }
 
 pub async fn run(context: &Context, args: &TokenArgs) -> Result<Outcome, CliError> {
@@ -54,9 +58,39 @@ pub async fn run(context: &Context, args: &TokenArgs) -> Result<Outcome, CliErro
         Some(TokenCommand::List(args)) => list::run(context, args).await,
         Some(TokenCommand::Create(args)) => create::run(context, args).await,
         Some(TokenCommand::Delete(args)) => delete::run(context, args).await,
+        Some(TokenCommand::Rotate(args)) => rotate::run(context, args).await,
     }
 }
 
 fn see_all_tokens() -> Hint {
     Hint::new("See all available tokens:", "astra token list")
+}
+
+/// SPEC §1.12: an RFC 3339 instant with a time, in the future, sent as `YYYY-MM-DDTHH:MM:SSZ`.
+pub(super) fn parse_expiry(raw: &str) -> Result<String, CliError> {
+    let invalid = |why: &str| {
+        CliError::new(
+            ErrorCode::ValidationIssue,
+            format!("Expiry '{raw}' {why}; nothing was sent."),
+        )
+        .detail("Give an RFC 3339 instant with a time and an offset, e.g. 2027-01-01T00:00:00Z.")
+    };
+    let instant: jiff::Timestamp = raw
+        .trim()
+        .parse()
+        .map_err(|_| invalid("is not an RFC 3339 instant with a time"))?;
+    if instant <= jiff::Timestamp::now() {
+        return Err(invalid("is not in the future"));
+    }
+    Ok(instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// The `-cf` file when the token in use came from it, else the default file (SPEC §1.12).
+pub(super) fn profile_file(
+    credential: &crate::commands::Credential<'_>,
+) -> Result<std::path::PathBuf, CliError> {
+    match credential.source {
+        crate::config::TokenSource::Profile { path, .. } => Ok(path.clone()),
+        _ => crate::commands::config::default_path(),
+    }
 }
