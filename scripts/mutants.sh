@@ -30,6 +30,9 @@ files=(
   src/completion.rs
   src/hints.rs
   src/jq.rs
+  src/access/mod.rs
+  src/access/rules.rs
+  src/output/columns.rs
   src/api/retry.rs
   src/api/throttle.rs
   src/error.rs

@@ -20,6 +20,7 @@ mod layout;
 mod ops;
 mod readme;
 mod roles;
+mod rotate;
 mod security;
 mod team_roles;
 mod terminal;
