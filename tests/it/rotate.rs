@@ -257,3 +257,51 @@ async fn where_the_new_token_goes_is_checked_before_any_request() {
     let missing = astra(&env, &["token", "rotate", "nosuchtokennosuchtokenxx"]);
     assert_exit(&missing, 5, "no such token");
 }
+
+#[tokio::test]
+async fn ctrl_c_after_the_create_still_saves_the_new_token_and_keeps_the_old_one() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&["--token", TOKEN, "--latency", "400"]);
+    env.write(".astrarc", &astrarc(&emulator));
+    let child = env
+        .spawnable_at(&emulator.endpoint)
+        .env_remove("ASTRA_DB_APPLICATION_TOKEN")
+        .env_remove("ASTRA_ENV")
+        .env_remove("ASTRA_LOCAL_ENDPOINT")
+        .args(["token", "rotate", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !emulator
+        .requests()
+        .await
+        .iter()
+        .any(|r| r["method"] == "POST")
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the create never came"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_exit(&output, 130, "interrupted after the create");
+    let json = parse_json(&output);
+    assert_eq!(json["code"], "EXECUTION_CANCELLED");
+    assert_eq!(json["data"]["oldDeleted"], false);
+    assert_eq!(json["data"]["profile"], "default");
+    assert_ne!(saved_token(&env), TOKEN, "the new token was saved");
+    let methods: Vec<String> = emulator.writes().await.iter().map(call_line).collect();
+    assert_eq!(
+        methods,
+        ["POST /v2/clientIdSecrets"],
+        "no delete after the signal"
+    );
+}
