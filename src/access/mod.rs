@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::api::models::{AppToken, Role, User, UserList, UserStatus};
+use crate::api::models::{AppToken, Role, UserListing, UserStatus};
+#[cfg(test)]
+use crate::api::models::{User, UserList};
 pub use crate::clock::Clock;
 use crate::lookup::ORG_ADMIN;
 
@@ -176,26 +178,111 @@ pub struct Directory {
     pub principals: Vec<Principal>,
 }
 
-impl Directory {
-    pub fn new(users: UserList, roles: Vec<Role>, tokens: Vec<AppToken>) -> Self {
-        let mut entries: Vec<RoleEntry> = roles.into_iter().map(RoleEntry::listed).collect();
-        let mut by_id: HashMap<String, usize> = entries
+/// The organization's roles by id, growing by each missing id held (once each).
+struct RoleIndex {
+    entries: Vec<RoleEntry>,
+    by_id: HashMap<String, usize>,
+}
+
+impl RoleIndex {
+    fn new(roles: Vec<Role>) -> Self {
+        let entries: Vec<RoleEntry> = roles.into_iter().map(RoleEntry::listed).collect();
+        let by_id = entries
             .iter()
             .enumerate()
             .map(|(index, role)| (role.id.to_ascii_lowercase(), index))
             .collect();
-        let mut held = |id: &str| {
-            *by_id.entry(id.to_ascii_lowercase()).or_insert_with(|| {
-                entries.push(RoleEntry::missing(id));
-                entries.len() - 1
-            })
-        };
-        let mut people: Vec<Principal> = users
+        Self { entries, by_id }
+    }
+
+    /// The index of role `id` (ids compared case-insensitively; the API sends them lower-case,
+    /// so the lower-cased copy is made only when the id as sent is not found).
+    fn held(&mut self, id: &str) -> usize {
+        if let Some(&index) = self.by_id.get(id) {
+            return index;
+        }
+        let key = id.to_ascii_lowercase();
+        if let Some(&index) = self.by_id.get(&key) {
+            return index;
+        }
+        self.entries.push(RoleEntry::missing(id));
+        self.by_id.insert(key, self.entries.len() - 1);
+        self.entries.len() - 1
+    }
+}
+
+impl Directory {
+    /// The directory of the users list as read (no owned copy of it is made), the roles and
+    /// the tokens; fails on a user's roles the API described wrongly.
+    pub fn from_listing(
+        listing: &UserListing,
+        roles: Vec<Role>,
+        tokens: Vec<AppToken>,
+    ) -> Result<Self, serde_json::Error> {
+        let mut index = RoleIndex::new(roles);
+        let mut people = Vec::with_capacity(listing.users.len() + tokens.len());
+        for user in &listing.users {
+            let roles = user
+                .roles()?
+                .iter()
+                .map(|role| index.held(&role.id))
+                .collect();
+            people.push(Principal {
+                kind: Kind::User,
+                name: user.email().to_owned(),
+                id: user.id.to_string(),
+                user_status: user.status.as_deref().map(UserStatus::from),
+                generated_on: None,
+                expiry: None,
+                description: None,
+                roles,
+            });
+        }
+        let org_id = listing.org_id.as_deref().unwrap_or_default().to_owned();
+        Ok(Self::with_tokens(org_id, people, index, tokens))
+    }
+
+    /// Users sorted by email, then the tokens sorted by client id (SPEC §1.16).
+    fn with_tokens(
+        org_id: String,
+        mut people: Vec<Principal>,
+        mut index: RoleIndex,
+        tokens: Vec<AppToken>,
+    ) -> Self {
+        people.sort_by(|a, b| a.name.cmp(&b.name));
+        let users = people.len();
+        people.extend(tokens.into_iter().map(|token| Principal {
+            kind: Kind::Token,
+            roles: token.roles.iter().map(|id| index.held(id)).collect(),
+            name: token.client_id.clone(),
+            id: token.client_id,
+            user_status: None,
+            generated_on: token.generated_on,
+            expiry: token.token_expiry,
+            description: token.description,
+        }));
+        people[users..].sort_by(|a, b| a.name.cmp(&b.name));
+        Self {
+            org_id,
+            roles: index.entries,
+            principals: people,
+        }
+    }
+
+    /// The directory of an owned users list (tests build one by hand).
+    #[cfg(test)]
+    pub fn new(users: UserList, roles: Vec<Role>, tokens: Vec<AppToken>) -> Self {
+        let mut index = RoleIndex::new(roles);
+        let people = users
             .users
             .into_iter()
             .map(|user: User| Principal {
                 kind: Kind::User,
-                roles: user.roles().iter().map(|role| held(&role.id)).collect(),
+                roles: user
+                    .roles()
+                    .iter()
+                    .map(|role| index.held(&role.id))
+                    .collect(),
                 name: user.email.unwrap_or_default(),
                 id: user.id,
                 user_status: user.status,
@@ -204,27 +291,7 @@ impl Directory {
                 description: None,
             })
             .collect();
-        people.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut clients: Vec<Principal> = tokens
-            .into_iter()
-            .map(|token| Principal {
-                kind: Kind::Token,
-                roles: token.roles.iter().map(|id| held(id)).collect(),
-                name: token.client_id.clone(),
-                id: token.client_id,
-                user_status: None,
-                generated_on: token.generated_on,
-                expiry: token.token_expiry,
-                description: token.description,
-            })
-            .collect();
-        clients.sort_by(|a, b| a.name.cmp(&b.name));
-        people.extend(clients);
-        Self {
-            org_id: users.org_id.unwrap_or_default(),
-            roles: entries,
-            principals: people,
-        }
+        Self::with_tokens(users.org_id.unwrap_or_default(), people, index, tokens)
     }
 
     /// The roles a principal holds.
@@ -274,29 +341,62 @@ impl Directory {
         grants
     }
 
-    /// Who holds ACTION (on a resource covering `resource`, when given): the roles that give it
-    /// and the resources of those roles' policies that carry it.
-    pub fn who_can<'d>(&'d self, action: &str, resource: Option<&str>) -> Vec<Holder<'d>> {
-        self.principals
+    /// Who holds ACTION (on a resource covering `resource`, when given): each role is looked at
+    /// once, then each principal only adds up its roles.
+    pub fn who_can(&self, action: &str, resource: Option<&str>) -> WhoCan {
+        let carried: Vec<Vec<usize>> = self
+            .roles
             .iter()
-            .filter_map(|principal| {
-                let mut roles = Vec::new();
-                let mut resources = Vec::new();
-                for role in self.roles_of(principal) {
-                    for (held, pattern) in &role.grants {
-                        if held == action && resource.is_none_or(|wanted| covers(pattern, wanted)) {
-                            push_once(&mut roles, &role.name);
-                            push_once(&mut resources, pattern);
-                        }
+            .map(|role| {
+                let mut found: Vec<usize> = Vec::new();
+                for (index, (held, pattern)) in role.grants.iter().enumerate() {
+                    let covered = resource.is_none_or(|wanted| covers(pattern, wanted));
+                    let new = !found.iter().any(|&f| role.grants[f].1 == *pattern);
+                    if held == action && covered && new {
+                        found.push(index);
                     }
                 }
-                (!roles.is_empty()).then_some(Holder {
-                    principal,
-                    roles,
-                    resources,
-                })
+                found
             })
-            .collect()
+            .collect();
+        let holders = self
+            .principals
+            .iter()
+            .enumerate()
+            .filter_map(|(index, principal)| {
+                let mut giving: Vec<usize> = Vec::new();
+                for &role in &principal.roles {
+                    let named = giving
+                        .iter()
+                        .any(|&g| self.roles[g].name == self.roles[role].name);
+                    if !carried[role].is_empty() && !named {
+                        giving.push(role);
+                    }
+                }
+                (!giving.is_empty()).then_some((index, giving))
+            })
+            .collect();
+        WhoCan { carried, holders }
+    }
+}
+
+/// The principals holding an action: each with the roles giving it (indexes into
+/// [`Directory::roles`]), and per role the grants that carry it.
+pub struct WhoCan {
+    carried: Vec<Vec<usize>>,
+    pub holders: Vec<(usize, Vec<usize>)>,
+}
+
+impl WhoCan {
+    /// The resources the `roles` carry the action on, each once, in role order.
+    pub fn resources<'d>(&self, directory: &'d Directory, roles: &[usize]) -> Vec<&'d str> {
+        let mut resources = Vec::new();
+        for &role in roles {
+            for &grant in &self.carried[role] {
+                push_once(&mut resources, &directory.roles[role].grants[grant].1);
+            }
+        }
+        resources
     }
 }
 
@@ -311,13 +411,6 @@ pub fn covers(pattern: &str, resource: &str) -> bool {
         }
     }
     wanted.next().is_none()
-}
-
-/// One principal holding an action, as `who-can` lists it.
-pub struct Holder<'d> {
-    pub principal: &'d Principal,
-    pub roles: Vec<&'d str>,
-    pub resources: Vec<&'d str>,
 }
 
 #[cfg(test)]
@@ -492,27 +585,61 @@ mod tests {
         assert_eq!(clock.local_time("soon"), "soon");
     }
 
+    fn holders(
+        dir: &Directory,
+        action: &str,
+        resource: Option<&str>,
+    ) -> Vec<(String, Vec<String>, Vec<String>)> {
+        let found = dir.who_can(action, resource);
+        found
+            .holders
+            .iter()
+            .map(|(principal, roles)| {
+                let names = roles.iter().map(|&r| dir.roles[r].name.clone()).collect();
+                let resources = found
+                    .resources(dir, roles)
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect();
+                (dir.principals[*principal].name.clone(), names, resources)
+            })
+            .collect()
+    }
+
     #[test]
     fn who_can_names_the_roles_and_resources_that_carry_the_action() {
         let dir = directory();
-        assert_eq!(dir.who_can("db-cql", None).len(), 4);
-        let on_ks = dir.who_can("db-table-select", Some("drn:astra:org:O:db:D:keyspace:k"));
-        let named: Vec<(&str, Vec<&str>)> = on_ks
+        let all = holders(&dir, "db-cql", None);
+        assert_eq!(all.len(), 4);
+        assert_eq!(all[0].1, [ORG_ADMIN, "Reader"]);
+        assert_eq!(
+            all[0].2,
+            [
+                "drn:astra:org:O",
+                "drn:astra:org:O:db:*",
+                "drn:astra:org:O:db:D:keyspace:*"
+            ]
+        );
+        let on_ks = holders(
+            &dir,
+            "db-table-select",
+            Some("drn:astra:org:O:db:D:keyspace:k"),
+        );
+        let named: Vec<(&str, &[String])> = on_ks
             .iter()
-            .map(|h| (h.principal.name.as_str(), h.resources.clone()))
+            .map(|h| (h.0.as_str(), h.2.as_slice()))
             .collect();
+        let ks = ["drn:astra:org:O:db:D:keyspace:*".to_owned()];
         assert_eq!(
             named,
             [
-                ("Amy@x.io", vec!["drn:astra:org:O:db:D:keyspace:*"]),
-                ("zed@x.io", vec!["drn:astra:org:O:db:D:keyspace:*"]),
-                ("tokA", vec!["drn:astra:org:O:db:D:keyspace:*"]),
+                ("Amy@x.io", &ks[..]),
+                ("zed@x.io", &ks[..]),
+                ("tokA", &ks[..])
             ]
         );
-        assert!(dir
-            .who_can("org-write", Some("drn:astra:org:O:db:D"))
-            .is_empty());
-        assert_eq!(dir.who_can("org-write", Some("drn:astra:org:O")).len(), 2);
+        assert!(holders(&dir, "org-write", Some("drn:astra:org:O:db:D")).is_empty());
+        assert_eq!(holders(&dir, "org-write", Some("drn:astra:org:O")).len(), 2);
     }
 
     #[test]

@@ -2,7 +2,34 @@
 //! so that the table and the CSV of a view cannot drift apart (JSON stays serde: the original's
 //! JSON keys differ from its CSV columns).
 
+use std::borrow::Cow;
+
 use super::{CsvTable, Table};
+
+/// A cell: one value, or several (one per line in a table, joined by `,` in CSV); borrowed from
+/// the row where it can be, so that streaming 100,000 rows allocates little.
+pub enum Cell<'a> {
+    One(Cow<'a, str>),
+    Lines(Vec<Cow<'a, str>>),
+}
+
+impl<'a> Cell<'a> {
+    /// The cell's lines, owned, for a table.
+    pub fn lines(self) -> Vec<String> {
+        match self {
+            Self::One(value) => vec![value.into_owned()],
+            Self::Lines(values) => values.into_iter().map(Cow::into_owned).collect(),
+        }
+    }
+
+    /// The cell's CSV text: its values joined by `,` (SPEC §4.3).
+    pub fn csv(self) -> Cow<'a, str> {
+        match self {
+            Self::One(value) => value,
+            Self::Lines(values) => Cow::Owned(values.join(",")),
+        }
+    }
+}
 
 /// One column of a list view.
 pub struct Column<T> {
@@ -10,13 +37,17 @@ pub struct Column<T> {
     pub header: Option<&'static str>,
     /// The CSV column's name; `None` when only the human table has it.
     pub csv: Option<&'static str>,
-    /// The cell's values: one line each in a table, joined by `,` in CSV (SPEC §4.3).
-    pub get: fn(&T) -> Vec<String>,
+    /// The cell of an item.
+    pub get: for<'a> fn(&'a T) -> Cell<'a>,
 }
 
 impl<T> Column<T> {
     /// A column of the table and the CSV.
-    pub const fn both(header: &'static str, csv: &'static str, get: fn(&T) -> Vec<String>) -> Self {
+    pub const fn both(
+        header: &'static str,
+        csv: &'static str,
+        get: for<'a> fn(&'a T) -> Cell<'a>,
+    ) -> Self {
         Self {
             header: Some(header),
             csv: Some(csv),
@@ -25,7 +56,7 @@ impl<T> Column<T> {
     }
 
     /// A column of the human table only.
-    pub const fn human(header: &'static str, get: fn(&T) -> Vec<String>) -> Self {
+    pub const fn human(header: &'static str, get: for<'a> fn(&'a T) -> Cell<'a>) -> Self {
         Self {
             header: Some(header),
             csv: None,
@@ -34,7 +65,7 @@ impl<T> Column<T> {
     }
 
     /// A column of the CSV only.
-    pub const fn csv(name: &'static str, get: fn(&T) -> Vec<String>) -> Self {
+    pub const fn csv(name: &'static str, get: for<'a> fn(&'a T) -> Cell<'a>) -> Self {
         Self {
             header: None,
             csv: Some(name),
@@ -50,7 +81,7 @@ pub fn table<'c, T: 'c>(columns: impl IntoIterator<Item = &'c Column<T>>, items:
         columns: shown.iter().filter_map(|c| c.header).collect(),
         rows: items
             .iter()
-            .map(|item| shown.iter().map(|c| (c.get)(item)).collect())
+            .map(|item| shown.iter().map(|c| (c.get)(item).lines()).collect())
             .collect(),
     }
 }
@@ -62,14 +93,29 @@ pub fn csv<'c, T: 'c>(columns: impl IntoIterator<Item = &'c Column<T>>, items: &
         columns: written.iter().filter_map(|c| c.csv).collect(),
         rows: items
             .iter()
-            .map(|item| written.iter().map(|c| (c.get)(item).join(",")).collect())
+            .map(|item| {
+                written
+                    .iter()
+                    .map(|c| (c.get)(item).csv().into_owned())
+                    .collect()
+            })
             .collect(),
     }
 }
 
 /// One value as a cell.
-pub fn one(value: impl Into<String>) -> Vec<String> {
-    vec![value.into()]
+pub fn one<'a>(value: impl Into<Cow<'a, str>>) -> Cell<'a> {
+    Cell::One(value.into())
+}
+
+/// Several values as a cell.
+pub fn many<'a, S: AsRef<str> + ?Sized + 'a>(values: impl IntoIterator<Item = &'a S>) -> Cell<'a> {
+    Cell::Lines(
+        values
+            .into_iter()
+            .map(|v| Cow::Borrowed(v.as_ref()))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -81,7 +127,7 @@ mod tests {
     const COLUMNS: &[Column<Pair>] = &[
         Column::both("Name", "name", |p| one(p.0)),
         Column::human("Short", |p| one(p.1.first().copied().unwrap_or_default())),
-        Column::csv("all", |p| p.1.iter().map(|v| v.to_string()).collect()),
+        Column::csv("all", |p| many(p.1.iter().copied())),
     ];
 
     #[test]

@@ -99,18 +99,15 @@ pub fn whole_value(view: &(impl ValueView + ?Sized), style: Style) -> String {
     }
 }
 
-/// CSV rows after `OK,` and an empty message, written as they come (a report of millions of
-/// rows is never held whole).
-pub fn write_csv_rows<R, T>(
+/// The CSV of items through their columns, written as they come (a report of millions of rows
+/// is never held whole).
+pub fn write_csv_items<'c, T: 'c>(
     out: &mut dyn std::io::Write,
-    columns: &[&str],
-    rows: impl Iterator<Item = R>,
-) -> std::io::Result<()>
-where
-    R: IntoIterator<Item = T>,
-    T: AsRef<[u8]>,
-{
-    csv::write_value(out, columns, rows)
+    columns: impl IntoIterator<Item = &'c columns::Column<T>>,
+    items: impl Iterator<Item = T>,
+) -> std::io::Result<()> {
+    let columns: Vec<&columns::Column<T>> = columns.into_iter().collect();
+    csv::write_items(out, &columns, items)
 }
 
 /// A table as human output draws it, fitted to `width` when it is a terminal's.

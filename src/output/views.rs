@@ -7,7 +7,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::columns::{self, one, Column};
+use super::columns::{self, many, one, Column};
 use super::{csv, human, json, CsvTable, Format, Record, Style, Table, ValueView};
 use crate::api::models::{ListedRole, ListedUser, Policy, Role, User, UserStatus};
 use crate::api::Listing;
@@ -578,7 +578,7 @@ const TOKEN_COLUMNS: &[Column<TokenRow>] = &[
             [first, rest @ ..] => format!("{first} (+{})", rest.len()),
         })
     }),
-    Column::csv("roles", |t| t.role_names.clone()),
+    Column::csv("roles", |t| many(&t.role_names)),
     Column::both("Desc", "desc", |t| one(&t.description)),
     Column::human(EXPIRES, |t| one(t.expires.clone().unwrap_or_default())),
 ];

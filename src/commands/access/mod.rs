@@ -43,10 +43,11 @@ async fn directory(context: &Context) -> Result<Directory, CliError> {
     let client = context.client()?;
     context.ui.step("Loading users, roles and tokens…");
     let (users, roles, tokens) = tokio::try_join!(
-        client.list_users(),
+        client.user_listing(),
         client.list_roles(),
         client.list_tokens()
     )?;
     context.remember_roles(&roles);
-    Ok(Directory::new(users, roles, tokens.clients))
+    Directory::from_listing(users.borrow_dependent(), roles, tokens.clients)
+        .map_err(|err| crate::api::ApiError::listing(&err).into())
 }

@@ -6,8 +6,8 @@ use serde::Serialize;
 use crate::access::{Clock, Directory, Grant, Kind, Principal, RoleEntry, RoleType};
 use crate::commands::Context;
 use crate::error::CliError;
-use crate::output::columns::{self, one, Column};
-use crate::output::{json, write_csv_rows, CsvTable, Format, Outcome, Style, Table, ValueView};
+use crate::output::columns::{self, one, Cell, Column};
+use crate::output::{json, write_csv_items, CsvTable, Format, Outcome, Style, Table, ValueView};
 
 pub const EXAMPLES: &str = "Examples:\n# The access review, for a spreadsheet\n$ astra access report -o csv > access-review.csv\n# One row per action and resource\n$ astra access report --expand -o csv > access-grants.csv\n# The tokens that hold a custom role\n$ astra access report --jq '.data[] | select(.kind == \"token\") | select(any(.roles[]; .type == \"custom\")) | .principal'";
 
@@ -82,12 +82,12 @@ fn report_columns<'d>() -> [Column<Row<'d>>; 11] {
 }
 
 /// A role cell, empty on the row of a principal that holds no role.
-fn role_cell(row: &Row, get: fn(&RoleEntry) -> &str) -> Vec<String> {
+fn role_cell<'a>(row: &Row<'a>, get: fn(&'a RoleEntry) -> &'a str) -> Cell<'a> {
     one(row.role.map_or("", get))
 }
 
 /// An action or resource cell, empty on a row without one.
-fn grant_cell(row: &Row, get: fn(&(String, String)) -> &str) -> Vec<String> {
+fn grant_cell<'a>(row: &Row<'a>, get: fn(&'a (String, String)) -> &'a str) -> Cell<'a> {
     one(row.grant.map_or("", get))
 }
 
@@ -156,10 +156,9 @@ struct PrincipalJson<'d> {
     grants: Option<Vec<Grant<'d>>>,
 }
 
-impl ValueView for ReportView {
-    fn json(&self) -> String {
-        let principals: Vec<PrincipalJson> = self
-            .directory
+impl ReportView {
+    fn principals_json(&self) -> Vec<PrincipalJson<'_>> {
+        self.directory
             .principals
             .iter()
             .zip(&self.facts)
@@ -179,8 +178,13 @@ impl ValueView for ReportView {
                     .collect(),
                 grants: self.expand.then(|| self.directory.grants(principal)),
             })
-            .collect();
-        json::value_envelope(&principals)
+            .collect()
+    }
+}
+
+impl ValueView for ReportView {
+    fn json(&self) -> String {
+        json::value_envelope(&self.principals_json())
     }
 
     fn table(&self) -> Table {
@@ -193,19 +197,16 @@ impl ValueView for ReportView {
         columns::csv(&self.columns().collect::<Vec<_>>(), &rows)
     }
 
-    /// The CSV is written row by row: expanded, it can run to millions of rows.
+    /// CSV and JSON are written as they are made: expanded, the CSV can run to millions of rows.
     fn write(&self, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        if style.format != Format::Csv {
-            return out.write_all(crate::output::whole_value(self, style).as_bytes());
+        match style.format {
+            Format::Json => return json::write_value_envelope(out, &self.principals_json()),
+            Format::Human => {
+                return out.write_all(crate::output::whole_value(self, style).as_bytes())
+            }
+            Format::Csv => {}
         }
-        let columns: Vec<Column<Row<'_>>> = self.columns().filter(|c| c.csv.is_some()).collect();
-        let names: Vec<&str> = columns.iter().filter_map(|c| c.csv).collect();
-        let rows = self.rows().map(|row| {
-            columns
-                .iter()
-                .map(|c| (c.get)(&row).join(","))
-                .collect::<Vec<_>>()
-        });
-        write_csv_rows(out, &names, rows)
+        let columns: Vec<Column<Row<'_>>> = self.columns().collect();
+        write_csv_items(out, &columns, self.rows())
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::access::{Clock, Directory, Grant, Kind, Principal};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
-use crate::output::columns::{self, one, Column};
+use crate::output::columns::{self, many, one, Column};
 use crate::output::{json, table_text, CsvTable, Format, Outcome, Style, Table, ValueView};
 use crate::refs::{parse_user_ref, UserRef};
 
@@ -40,7 +40,7 @@ fn not_found(typed: &str) -> CliError {
         Ok(user) if typed.contains('@') => crate::lookup::user_not_found(&user),
         _ => CliError::new(
             ErrorCode::ClientIdNotFound,
-            format!("No user or token '{}' found.", typed.trim()),
+            format!("Token '{}' not found.", typed.trim()),
         )
         .detail("PRINCIPAL is a user's email or id, or a token's client id.")
         .hint("See all users and tokens:", "astra access report"),
@@ -61,12 +61,13 @@ impl ShowView {
     /// `User 'a@b.c' (active)` or `Token <client id> ('<description>')`.
     fn title(&self) -> String {
         let principal = self.principal();
-        match (principal.kind, principal.description.as_deref()) {
-            (Kind::User, _) => format!("User '{}' ({})", principal.name, self.status),
-            (Kind::Token, Some(description)) if !description.is_empty() => {
-                format!("Token {} ('{description}')", principal.name)
-            }
-            (Kind::Token, _) => format!("Token {}", principal.name),
+        match principal.kind {
+            Kind::User => format!("User '{}' ({})", principal.name, self.status),
+            Kind::Token => format!(
+                "Token {} ('{}')",
+                principal.name,
+                principal.description.as_deref().unwrap_or_default()
+            ),
         }
     }
 
@@ -90,8 +91,8 @@ impl ShowView {
 fn grant_columns<'d>() -> [Column<Grant<'d>>; 3] {
     [
         Column::human("Action", |g| one(g.action)),
-        Column::human("Resources", |g| lines(&g.resources)),
-        Column::human("Via Roles", |g| lines(&g.roles)),
+        Column::human("Resources", |g| many(g.resources.iter().copied())),
+        Column::human("Via Roles", |g| many(g.roles.iter().copied())),
     ]
 }
 
@@ -101,10 +102,6 @@ fn triple_columns<'d>() -> [Column<[&'d str; 3]>; 3] {
         Column::csv("resource", |t| one(t[1])),
         Column::csv("role", |t| one(t[2])),
     ]
-}
-
-fn lines(values: &[&str]) -> Vec<String> {
-    values.iter().map(|v| v.to_string()).collect()
 }
 
 #[derive(Serialize)]

@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use crate::access::{Clock, Kind};
+use crate::access::{Clock, Directory, Kind, WhoCan};
 use crate::commands::Context;
 use crate::error::CliError;
-use crate::output::columns::{self, one, Column};
-use crate::output::{json, CsvTable, Outcome, Table, ValueView};
+use crate::output::columns::{self, many, one, Column};
+use crate::output::{json, CsvTable, Format, Outcome, Style, Table, ValueView};
 use crate::policy;
 
 pub const EXAMPLES: &str = "Examples:\n# Who can delete databases?\n$ astra access who-can org-db-terminate\n# Who can read the tables of one database?\n$ astra access who-can db-table-select --resource 'db:3fa85f64-5717-4562-b3fc-2c963f66afa6:keyspace:*:table:*'\n# Only the emails, for a script\n$ astra access who-can org-user-write --jq '.data[] | select(.kind == \"user\") | .principal'";
@@ -40,20 +40,18 @@ pub async fn run(context: &Context, args: &WhoCanArgs) -> Result<Outcome, CliErr
         ),
         None => None,
     };
+    let found = directory.who_can(&action, resource.as_deref());
     let clock = Clock::system();
-    let holders = directory
-        .who_can(&action, resource.as_deref())
-        .into_iter()
-        .map(|holder| HolderRow {
-            kind: holder.principal.kind,
-            principal: holder.principal.name.clone(),
-            id: holder.principal.id.clone(),
-            status: holder.principal.status(&clock),
-            roles: holder.roles.iter().map(|r| r.to_string()).collect(),
-            resources: holder.resources.iter().map(|r| r.to_string()).collect(),
-        })
+    let statuses = found
+        .holders
+        .iter()
+        .map(|(principal, _)| directory.principals[*principal].status(&clock))
         .collect();
-    Ok(Outcome::value(WhoCanView { holders }))
+    Ok(Outcome::value(WhoCanView {
+        directory,
+        found,
+        statuses,
+    }))
 }
 
 /// The organization a DRN names (so that only its shape is checked before the organization's
@@ -66,38 +64,78 @@ fn org_written_in(raw: &str) -> &str {
         })
 }
 
+/// One holder as every format shows it.
 #[derive(Serialize)]
-struct HolderRow {
+struct HolderRow<'d> {
     kind: Kind,
-    principal: String,
-    id: String,
-    status: String,
-    roles: Vec<String>,
-    resources: Vec<String>,
+    principal: &'d str,
+    id: &'d str,
+    status: &'d str,
+    roles: Vec<&'d str>,
+    resources: Vec<&'d str>,
 }
 
-const HOLDER_COLUMNS: &[Column<HolderRow>] = &[
-    Column::both("Kind", "kind", |h| one(h.kind.as_str())),
-    Column::both("Principal", "principal", |h| one(&h.principal)),
-    Column::both("Status", "status", |h| one(&h.status)),
-    Column::both("Via Roles", "roles", |h| h.roles.clone()),
-    Column::both("Resources", "resources", |h| h.resources.clone()),
-];
+fn holder_columns<'d>() -> [Column<HolderRow<'d>>; 5] {
+    [
+        Column::both("Kind", "kind", |h| one(h.kind.as_str())),
+        Column::both("Principal", "principal", |h| one(h.principal)),
+        Column::both("Status", "status", |h| one(h.status)),
+        Column::both("Via Roles", "roles", |h| many(h.roles.iter().copied())),
+        Column::both("Resources", "resources", |h| {
+            many(h.resources.iter().copied())
+        }),
+    ]
+}
 
 struct WhoCanView {
-    holders: Vec<HolderRow>,
+    directory: Directory,
+    found: WhoCan,
+    /// Each holder's status, in the order of `found.holders`.
+    statuses: Vec<String>,
+}
+
+impl WhoCanView {
+    fn rows(&self) -> Vec<HolderRow<'_>> {
+        self.found
+            .holders
+            .iter()
+            .zip(&self.statuses)
+            .map(|((principal, roles), status)| {
+                let principal = &self.directory.principals[*principal];
+                HolderRow {
+                    kind: principal.kind,
+                    principal: &principal.name,
+                    id: &principal.id,
+                    status,
+                    roles: roles
+                        .iter()
+                        .map(|&r| self.directory.roles[r].name.as_str())
+                        .collect(),
+                    resources: self.found.resources(&self.directory, roles),
+                }
+            })
+            .collect()
+    }
 }
 
 impl ValueView for WhoCanView {
     fn json(&self) -> String {
-        json::value_envelope(&self.holders)
+        json::value_envelope(&self.rows())
     }
 
     fn table(&self) -> Table {
-        columns::table(HOLDER_COLUMNS, &self.holders)
+        columns::table(&holder_columns(), &self.rows())
     }
 
     fn csv(&self) -> CsvTable {
-        columns::csv(HOLDER_COLUMNS, &self.holders)
+        columns::csv(&holder_columns(), &self.rows())
+    }
+
+    /// JSON is written as it is serialized (50,000 holders need no whole copy).
+    fn write(&self, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match style.format {
+            Format::Json => json::write_value_envelope(out, &self.rows()),
+            _ => out.write_all(crate::output::whole_value(self, style).as_bytes()),
+        }
     }
 }

@@ -158,6 +158,12 @@ pub async fn run(context: &Context, args: &TokenRotateArgs) -> Result<Outcome, C
         old_deleted: false,
     };
 
+    if rotated.token.is_some() {
+        context
+            .ui
+            .notice("Store the token now: it cannot be shown again.");
+    }
+
     // (5) Only a saved token's old one is deleted, and not after a signal.
     if !deletes_old {
         return Ok(Outcome::Response(kept(
