@@ -7,7 +7,10 @@ use futures::stream::{self, StreamExt};
 
 use crate::commands::Context;
 use crate::error::CliError;
-use crate::output::{AnyRecord, Batch, BatchItem, ItemKind, ItemResult, Outcome, Response};
+pub use crate::output::Action as Change;
+use crate::output::{
+    Action, AnyRecord, Batch, BatchItem, ItemKind, ItemResult, Outcome, Response, Wave,
+};
 
 /// The options every batch command shares (SPEC §13): one `--dry-run`, one `--concurrency`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +38,7 @@ fn parse_concurrency(raw: &str) -> Result<usize, String> {
 /// already knows it (an unchanged row, a user that does not exist).
 pub struct Planned {
     pub label: String,
-    pub action: Option<&'static str>,
+    pub action: Option<Action>,
     pub record: Option<Box<dyn AnyRecord>>,
     /// `Some` when nothing needs sending for this item.
     pub settled: Option<Result<Response, CliError>>,
@@ -47,36 +50,14 @@ pub struct Planned {
     pub needs: Vec<usize>,
 }
 
-/// The order of changes (SPEC §13.1): role creates and updates, then user invites and role
-/// changes (which may need the new roles), then user deletes, then role deletes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Wave {
-    Roles,
-    Users,
-    UserDeletes,
-    RoleDeletes,
-}
-
-impl Wave {
-    /// The wave of a change named by its action.
-    pub fn of(action: &str) -> Self {
-        match action {
-            "create-role" | "update-role" => Self::Roles,
-            "delete" => Self::UserDeletes,
-            "delete-role" => Self::RoleDeletes,
-            _ => Self::Users,
-        }
-    }
-}
-
 impl Planned {
-    pub fn change(label: impl Into<String>, action: &'static str) -> Self {
+    pub fn change(label: impl Into<String>, action: Action) -> Self {
         Self {
             label: label.into(),
             action: Some(action),
             record: None,
             settled: None,
-            wave: Wave::of(action),
+            wave: action.wave(),
             kind: None,
             needs: Vec::new(),
         }
@@ -154,12 +135,7 @@ where
     let send = &send;
     let on_change = &on_change;
     let mut results: Vec<Option<ItemResult>> = (0..plan.len()).map(|_| None).collect();
-    for wave in [
-        Wave::Roles,
-        Wave::Users,
-        Wave::UserDeletes,
-        Wave::RoleDeletes,
-    ] {
+    for wave in Wave::ALL {
         let changes: Vec<(usize, Option<CliError>)> = (0..plan.len())
             .filter(|&i| plan[i].is_change() && plan[i].wave == wave)
             .map(|i| (i, unmet_need(&plan, &results, i, kind)))
@@ -298,17 +274,56 @@ pub fn refuse_duplicate_users(users: &[crate::refs::UserRef]) -> Result<(), CliE
     )
 }
 
-/// One item keeps its own outcome (the original's output, SPEC §13); several make a batch.
+/// The one way a batch command runs its plan: a preview under `--dry-run` (`preview(i)` says
+/// what item `i` would do; nothing is sent), else `send(i)` for each change; `--exit-code`
+/// marked; `on_change` told of each change that ended (a progress bar).
+#[allow(clippy::too_many_arguments)]
+pub async fn execute<F, Fut>(
+    context: &Context,
+    args: &BatchArgs,
+    kind: ItemKind,
+    columns: &'static [&'static str],
+    plan: Vec<Planned>,
+    preview: impl Fn(usize) -> Result<Response, CliError>,
+    send: F,
+    on_change: impl Fn(),
+) -> Batch
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, CliError>>,
+{
+    let batch = if args.dry_run {
+        self::preview(kind, columns, plan, preview)
+    } else {
+        run(
+            context,
+            kind,
+            columns,
+            plan,
+            args.concurrency,
+            send,
+            on_change,
+        )
+        .await
+    };
+    batch.exit_code(args.exit_code)
+}
+
+/// One item keeps its own outcome (the original's output, SPEC §13); several make a batch. A
+/// single item that was not sent fails with why: the refusal that stopped the batch, the change
+/// it needed, or the signal.
 pub fn single_or(batch: Batch) -> Result<Outcome, CliError> {
     if batch.items.len() != 1 {
         return Ok(Outcome::Batch(batch));
     }
     let exit_code = batch.exit_code;
+    let cancelled = batch.cancelled;
     match batch.items.into_iter().next().map(|item| item.result) {
         Some(ItemResult::Done(response)) => Ok(Outcome::Response(response.exit_code(exit_code))),
-        Some(ItemResult::Failed(error)) => Err(error),
+        Some(ItemResult::Failed(error) | ItemResult::Skipped(error)) => Err(error),
+        Some(ItemResult::NotStarted(Some(refused))) => Err(refused),
         _ => Err(CliError::new(
-            crate::error::ErrorCode::ExecutionCancelled,
+            cancelled.unwrap_or(crate::error::ErrorCode::ExecutionCancelled),
             "Interrupted; nothing more was sent.",
         )),
     }
@@ -352,12 +367,16 @@ mod tests {
 
     fn plan(count: usize) -> Vec<Planned> {
         (0..count)
-            .map(|i| Planned::change(format!("u{i}"), "delete"))
+            .map(|i| Planned::change(format!("u{i}"), Action::Delete))
             .collect()
     }
 
     fn statuses(batch: &Batch) -> Vec<&'static str> {
-        batch.items.iter().map(|i| i.result.status()).collect()
+        batch
+            .items
+            .iter()
+            .map(|i| i.result.status().as_str())
+            .collect()
     }
 
     #[test]
@@ -385,7 +404,7 @@ mod tests {
         let labels: Vec<&str> = batch.items.iter().map(|i| i.label.as_str()).collect();
         assert_eq!(labels, ["u0", "u1", "u2", "u3", "u4"]);
         assert_eq!(ticks.get(), 4, "the bar counts changes only");
-        assert_eq!(batch.items[0].action, Some("delete"));
+        assert_eq!(batch.items[0].action, Some(Action::Delete));
         assert!(context.in_batch());
     }
 
@@ -394,11 +413,11 @@ mod tests {
         let context = context();
         // Items 0 (done) and 1 (fails) are roles; 2 needs 1, 3 needs 0, 4 needs 2 (skipped).
         let items = vec![
-            Planned::change("r0", "create-role").of_kind(ItemKind::Role),
-            Planned::change("r1", "create-role").of_kind(ItemKind::Role),
-            Planned::change("u2", "invite").needing(vec![1]),
-            Planned::change("u3", "invite").needing(vec![0]),
-            Planned::change("u4", "delete").needing(vec![2]),
+            Planned::change("r0", Action::CreateRole).of_kind(ItemKind::Role),
+            Planned::change("r1", Action::CreateRole).of_kind(ItemKind::Role),
+            Planned::change("u2", Action::Invite).needing(vec![1]),
+            Planned::change("u3", Action::Invite).needing(vec![0]),
+            Planned::change("u4", Action::Delete).needing(vec![2]),
         ];
         let sent = std::cell::RefCell::new(Vec::new());
         let batch = block_on(run(
@@ -489,11 +508,11 @@ mod tests {
         let context = context();
         let order = std::cell::RefCell::new(Vec::new());
         let items = vec![
-            Planned::change("gone", "delete"),
-            Planned::change("new", "invite"),
-            Planned::change("old-role", "delete-role"),
-            Planned::change("role", "create-role"),
-            Planned::change("moved", "set-roles"),
+            Planned::change("gone", Action::Delete),
+            Planned::change("new", Action::Invite),
+            Planned::change("old-role", Action::DeleteRole),
+            Planned::change("role", Action::CreateRole),
+            Planned::change("moved", Action::SetRoles),
         ];
         let batch = block_on(run(
             &context,

@@ -33,7 +33,7 @@ pub fn outcome(outcome: &Outcome, style: Style) -> String {
                     code.to_owned(),
                     one_line(&message),
                     item.label.clone(),
-                    item.result.status().to_owned(),
+                    item.result.status().as_str().to_owned(),
                 ];
                 match item.record() {
                     Some(data) => record.extend(data.cells()),

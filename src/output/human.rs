@@ -646,7 +646,7 @@ mod tests {
                 "a@x.io",
                 ItemResult::Done(deleted("Deleted 'a@x.io'.", None)),
             );
-            done.action = Some("delete");
+            done.action = Some(crate::output::Action::Delete);
             vec![done]
         };
         assert_eq!(

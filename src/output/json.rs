@@ -81,7 +81,7 @@ fn batch_items(batch: &Batch) -> Vec<Value> {
         .map(|item| {
             let mut object = Map::new();
             object.insert(item.kind_in(batch).key().into(), item.label.clone().into());
-            object.insert("status".into(), item.result.status().into());
+            object.insert("status".into(), item.result.status().as_str().into());
             let (code, message) = item.result.code_and_message();
             object.insert("code".into(), code.into());
             object.insert("message".into(), message.into());

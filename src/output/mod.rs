@@ -257,6 +257,90 @@ impl Response {
     }
 }
 
+/// A change of a batch (SPEC §13): its word in JSON and CSV, its wave, and its place in the
+/// summary's counts (the order of the variants), all here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    Invite,
+    Reinvite,
+    SetRoles,
+    Delete,
+    CreateRole,
+    UpdateRole,
+    DeleteRole,
+}
+
+/// The order of changes (SPEC §13.1): role creates and updates, then user invites and role
+/// changes (which may need the new roles), then deletions (users, tokens), then role deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Wave {
+    Roles,
+    Users,
+    Deletes,
+    RoleDeletes,
+}
+
+impl Wave {
+    pub const ALL: [Wave; 4] = [Self::Roles, Self::Users, Self::Deletes, Self::RoleDeletes];
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Self::Invite,
+        Self::Reinvite,
+        Self::SetRoles,
+        Self::Delete,
+        Self::CreateRole,
+        Self::UpdateRole,
+        Self::DeleteRole,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Invite => "invite",
+            Self::Reinvite => "reinvite",
+            Self::SetRoles => "set-roles",
+            Self::Delete => "delete",
+            Self::CreateRole => "create-role",
+            Self::UpdateRole => "update-role",
+            Self::DeleteRole => "delete-role",
+        }
+    }
+
+    pub fn wave(self) -> Wave {
+        match self {
+            Self::CreateRole | Self::UpdateRole => Wave::Roles,
+            Self::Invite | Self::Reinvite | Self::SetRoles => Wave::Users,
+            Self::Delete => Wave::Deletes,
+            Self::DeleteRole => Wave::RoleDeletes,
+        }
+    }
+}
+
+/// An item's `status` in every format (SPEC §13.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemStatus {
+    Done,
+    Unchanged,
+    Planned,
+    Failed,
+    NotStarted,
+    Skipped,
+}
+
+impl ItemStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Unchanged => "unchanged",
+            Self::Planned => "planned",
+            Self::Failed => "failed",
+            Self::NotStarted => "not started",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
 /// What happened to one item of a multi-item command (SPEC §13.4).
 pub enum ItemResult {
     Done(Response),
@@ -269,16 +353,16 @@ pub enum ItemResult {
 }
 
 impl ItemResult {
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> ItemStatus {
         match self {
             Self::Done(response) => match response.effect {
-                Effect::Changed => "done",
-                Effect::Unchanged => "unchanged",
-                Effect::Planned => "planned",
+                Effect::Changed => ItemStatus::Done,
+                Effect::Unchanged => ItemStatus::Unchanged,
+                Effect::Planned => ItemStatus::Planned,
             },
-            Self::Failed(_) => "failed",
-            Self::NotStarted(_) => "not started",
-            Self::Skipped(_) => "skipped",
+            Self::Failed(_) => ItemStatus::Failed,
+            Self::NotStarted(_) => ItemStatus::NotStarted,
+            Self::Skipped(_) => ItemStatus::Skipped,
         }
     }
 
@@ -340,8 +424,8 @@ impl ItemKind {
 pub struct BatchItem {
     /// The item as typed or as the file wrote it.
     pub label: String,
-    /// The planned change (`invite`, `delete`, …), counted in the summary.
-    pub action: Option<&'static str>,
+    /// The planned change, counted in the summary.
+    pub action: Option<Action>,
     /// Data the plan knows whatever happens (apply's action and roles), so that a failed or
     /// not-started item still says what it was meant to do. A done item shows its own data.
     pub planned: Option<Box<dyn AnyRecord>>,
@@ -374,20 +458,9 @@ impl BatchItem {
     }
 
     fn is_change(&self) -> bool {
-        self.result.status() != "unchanged"
+        self.result.status() != ItemStatus::Unchanged
     }
 }
-
-/// The order in which the summary counts actions (SPEC §13.4).
-const ACTION_ORDER: [&str; 7] = [
-    "invite",
-    "reinvite",
-    "set-roles",
-    "delete",
-    "create-role",
-    "update-role",
-    "delete-role",
-];
 
 /// The outcome of a command over several items, one per item in input order (SPEC §13).
 pub struct Batch {
@@ -473,7 +546,7 @@ impl Batch {
         failed.then(|| Suggestion::edit("Finish with:", crate::hints::Edit::AddFlag(flag)))
     }
 
-    fn count(&self, status: &str) -> usize {
+    fn count(&self, status: ItemStatus) -> usize {
         self.items
             .iter()
             .filter(|item| item.result.status() == status)
@@ -481,7 +554,7 @@ impl Batch {
     }
 
     pub fn failures(&self) -> usize {
-        self.count("failed")
+        self.count(ItemStatus::Failed)
     }
 
     /// The key column of the CSV: the kind's, or `item` when the batch holds several kinds.
@@ -512,7 +585,7 @@ impl Batch {
 
     /// `(2 invite, 1 set-roles)`, or nothing when no item names an action.
     fn counts(&self) -> String {
-        let kinds: Vec<String> = ACTION_ORDER
+        let kinds: Vec<String> = Action::ALL
             .iter()
             .filter_map(|action| {
                 let n = self
@@ -520,7 +593,7 @@ impl Batch {
                     .iter()
                     .filter(|item| item.is_change() && item.action == Some(*action))
                     .count();
-                (n > 0).then(|| format!("{n} {action}"))
+                (n > 0).then(|| format!("{n} {}", action.name()))
             })
             .collect();
         if kinds.is_empty() {
@@ -539,7 +612,7 @@ impl Batch {
         } else {
             String::new()
         };
-        let (done, failed) = (self.count("done"), self.failures());
+        let (done, failed) = (self.count(ItemStatus::Done), self.failures());
         if self.cancelled.is_some() {
             let failed = if failed > 0 {
                 format!(", {failed} failed")
@@ -549,16 +622,16 @@ impl Batch {
             return format!(
                 "Error: {done} of {changes} {} done{failed}, {} not started.{unchanged}",
                 plural(changes, "change"),
-                self.count("not started")
+                self.count(ItemStatus::NotStarted)
             );
         }
         if failed > 0 {
             let noun = plural(changes, "change");
             if self.dry_run {
-                let planned = self.count("planned");
+                let planned = self.count(ItemStatus::Planned);
                 return format!("Error: {failed} of {changes} {noun} would fail; {planned} planned; nothing was sent.{unchanged}");
             }
-            let skipped = match self.count("skipped") {
+            let skipped = match self.count(ItemStatus::Skipped) {
                 0 => String::new(),
                 n => format!(", {n} skipped"),
             };
@@ -862,7 +935,7 @@ mod tests {
         Batch::new(ItemKind::User, items, Deleted::COLUMNS)
     }
 
-    fn change(label: &str, action: &'static str, result: ItemResult) -> BatchItem {
+    fn change(label: &str, action: Action, result: ItemResult) -> BatchItem {
         let mut item = BatchItem::new(label, result);
         item.action = Some(action);
         item
@@ -872,11 +945,11 @@ mod tests {
     fn the_summary_counts_changes_by_action_and_the_unchanged_apart() {
         let done = |l: &str| ItemResult::Done(deleted(l));
         let mut batch = batch_of(vec![
-            change("d", "delete", done("d")),
-            change("a", "invite", done("a")),
-            change("b", "invite", done("b")),
-            change("c", "set-roles", done("c")),
-            change("e", "reinvite", done("e")),
+            change("d", Action::Delete, done("d")),
+            change("a", Action::Invite, done("a")),
+            change("b", Action::Invite, done("b")),
+            change("c", Action::SetRoles, done("c")),
+            change("e", Action::Reinvite, done("e")),
             BatchItem::new("f", ItemResult::Done(deleted("f").unchanged())),
         ]);
         assert_eq!(batch.summary(), "5 changes done. 1 unchanged.");
@@ -887,7 +960,7 @@ mod tests {
         );
         let mut planned = batch_of(vec![change(
             "a",
-            "delete",
+            Action::Delete,
             ItemResult::Done(deleted("a").planned()),
         )]);
         planned.dry_run = true;
@@ -895,7 +968,7 @@ mod tests {
             planned.summary(),
             "Dry run: 1 change planned (1 delete); nothing was sent."
         );
-        assert_eq!(planned.items[0].result.status(), "planned");
+        assert_eq!(planned.items[0].result.status(), ItemStatus::Planned);
         planned.items.push(BatchItem::new(
             "b",
             ItemResult::Failed(CliError::new(ErrorCode::UserNotFound, "no")),
@@ -914,7 +987,7 @@ mod tests {
         let failed = batch_of(vec![
             change(
                 "a",
-                "invite",
+                Action::Invite,
                 ItemResult::Failed(CliError::new(ErrorCode::ServerError, "x")),
             ),
             BatchItem::new("f", ItemResult::Done(deleted("f").unchanged())),

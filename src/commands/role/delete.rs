@@ -10,6 +10,7 @@ use crate::error::CliError;
 use crate::hints::{Edit, Hint};
 use crate::lookup::{resolve_role, roles_error, RoleProblem};
 use crate::output::views::Deleted;
+use crate::output::Action;
 use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{parse_role_ref, RoleRef};
 
@@ -69,39 +70,33 @@ pub async fn run(context: &Context, args: &RoleDeleteArgs) -> Result<Outcome, Cl
         .iter()
         .zip(&found)
         .map(|(typed, found)| match found {
-            Ok(_) => Planned::change(typed.typed(), "delete-role"),
+            Ok(_) => Planned::change(typed.typed(), Action::DeleteRole),
             Err(err) => Planned::settled(typed.typed(), missing(typed, err, args.if_exists)),
         })
         .collect();
-    let batch = if let Some(users) = &users {
-        batch::preview(ItemKind::Role, Deleted::COLUMNS, plan, |i| {
+    let batch = batch::execute(
+        context,
+        &args.batch,
+        ItemKind::Role,
+        Deleted::COLUMNS,
+        plan,
+        |i| {
             let role = found[i].as_ref().map_err(Clone::clone)?;
+            let users = users.as_ref().map(|users| held_by(users, role));
             Ok(Response::new(
                 format!(
                     "Dry run: role '{}' would be deleted ({}); nothing was sent.",
                     role.name(),
-                    held_by(users, role)
+                    users.unwrap_or_default()
                 ),
                 Deleted { was_deleted: false },
             ))
-        })
-    } else {
-        batch::run(
-            context,
-            ItemKind::Role,
-            Deleted::COLUMNS,
-            plan,
-            args.batch.concurrency,
-            |i| delete_one(context, &args.roles[i], &found[i], args.if_exists),
-            || {},
-        )
-        .await
-    };
-    batch::single_or(
-        batch
-            .finishing_with("--if-exists")
-            .exit_code(args.batch.exit_code),
+        },
+        |i| delete_one(context, &args.roles[i], &found[i], args.if_exists),
+        || {},
     )
+    .await;
+    batch::single_or(batch.finishing_with("--if-exists"))
 }
 
 async fn delete_one(

@@ -10,6 +10,7 @@ use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::output::views::{Deleted, NoChange};
+use crate::output::Action;
 use crate::output::{ItemKind, Outcome, Record, Response};
 
 #[derive(Debug, clap::Args)]
@@ -71,12 +72,17 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
         .iter()
         .zip(&found)
         .map(|(id, found)| match found {
-            Some(_) => Planned::change(id, "delete"),
+            Some(_) => Planned::change(id, Action::Delete),
             None => Planned::settled(id, missing(id, args.if_exists)),
         })
         .collect();
-    let batch = if args.batch.dry_run {
-        batch::preview(ItemKind::Token, Deleted::COLUMNS, plan, |i| {
+    let batch = batch::execute(
+        context,
+        &args.batch,
+        ItemKind::Token,
+        Deleted::COLUMNS,
+        plan,
+        |i| {
             Ok(Response::new(
                 format!(
                     "Dry run: token {} would be deleted; nothing was sent.",
@@ -84,24 +90,12 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
                 ),
                 Deleted { was_deleted: false },
             ))
-        })
-    } else {
-        batch::run(
-            context,
-            ItemKind::Token,
-            Deleted::COLUMNS,
-            plan,
-            args.batch.concurrency,
-            |i| delete_one(context, &typed[i], found[i], args.if_exists),
-            || {},
-        )
-        .await
-    };
-    batch::single_or(
-        batch
-            .finishing_with("--if-exists")
-            .exit_code(args.batch.exit_code),
+        },
+        |i| delete_one(context, &typed[i], found[i], args.if_exists),
+        || {},
     )
+    .await;
+    batch::single_or(batch.finishing_with("--if-exists"))
 }
 
 async fn delete_one(

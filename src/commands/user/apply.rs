@@ -443,14 +443,19 @@ enum Action {
 }
 
 impl Action {
-    fn name(self) -> &'static str {
+    /// The batch's change, or none for a user already as the file says.
+    fn change(self) -> Option<batch::Change> {
         match self {
-            Self::Invite => "invite",
-            Self::SetRoles => "set-roles",
-            Self::Reinvite => "reinvite",
-            Self::Delete => "delete",
-            Self::Unchanged => "unchanged",
+            Self::Invite => Some(batch::Change::Invite),
+            Self::SetRoles => Some(batch::Change::SetRoles),
+            Self::Reinvite => Some(batch::Change::Reinvite),
+            Self::Delete => Some(batch::Change::Delete),
+            Self::Unchanged => None,
         }
+    }
+
+    fn name(self) -> &'static str {
+        self.change().map_or("unchanged", batch::Change::name)
     }
 }
 
@@ -514,11 +519,12 @@ impl Step<'_> {
     /// The step as an item of the batch: unchanged rows are settled (their response holds the
     /// record), the rest are changes, which carry it for when they fail.
     fn planned(&self) -> Planned {
-        if self.action == Action::Unchanged {
-            return Planned::settled(self.email.as_ref(), Ok(self.response(false)));
+        match self.action.change() {
+            Some(change) => {
+                Planned::change(self.email.as_ref(), change).with_record(Box::new(self.applied()))
+            }
+            None => Planned::settled(self.email.as_ref(), Ok(self.response(false))),
         }
-        Planned::change(self.email.as_ref(), self.action.name())
-            .with_record(Box::new(self.applied()))
     }
 }
 

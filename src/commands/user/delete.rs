@@ -7,6 +7,7 @@ use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::lookup::find_in;
 use crate::output::views::Deleted;
+use crate::output::Action;
 use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::parse_user_ref;
 use crate::refs::UserRef;
@@ -49,12 +50,17 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
         .iter()
         .zip(&ids)
         .map(|(user, id)| match id {
-            Some(_) => Planned::change(user.typed(), "delete"),
+            Some(_) => Planned::change(user.typed(), Action::Delete),
             None => Planned::settled(user.typed(), missing(user, args.if_exists)),
         })
         .collect();
-    let batch = if args.batch.dry_run {
-        batch::preview(ItemKind::User, Deleted::COLUMNS, plan, |i| {
+    let batch = batch::execute(
+        context,
+        &args.batch,
+        ItemKind::User,
+        Deleted::COLUMNS,
+        plan,
+        |i| {
             Ok(Response::new(
                 format!(
                     "Dry run: user '{}' would be deleted; nothing was sent.",
@@ -62,24 +68,12 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
                 ),
                 Deleted { was_deleted: false },
             ))
-        })
-    } else {
-        batch::run(
-            context,
-            ItemKind::User,
-            Deleted::COLUMNS,
-            plan,
-            args.batch.concurrency,
-            |i| delete_one(context, &args.users[i], ids[i], args.if_exists),
-            || {},
-        )
-        .await
-    };
-    batch::single_or(
-        batch
-            .finishing_with("--if-exists")
-            .exit_code(args.batch.exit_code),
+        },
+        |i| delete_one(context, &args.users[i], ids[i], args.if_exists),
+        || {},
     )
+    .await;
+    batch::single_or(batch.finishing_with("--if-exists"))
 }
 
 async fn delete_one(

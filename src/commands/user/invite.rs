@@ -8,6 +8,7 @@ use crate::error::{CliError, ErrorCode};
 use crate::hints::{Edit, Hint, Suggestion};
 use crate::lookup::{find_in, org_id, resolve_roles};
 use crate::output::views::Invited;
+use crate::output::Action;
 use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{email_problem, split_list, EmailProblem, RoleRef, UserRef};
 use crate::refs::{parse_role_refs, parse_user_ref};
@@ -62,13 +63,18 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
         .iter()
         .zip(&plans)
         .map(|(user, plan)| match plan {
-            Plan::Invite(_) => Planned::change(user.typed(), "invite"),
+            Plan::Invite(_) => Planned::change(user.typed(), Action::Invite),
             Plan::AlreadyThere => Planned::settled(user.typed(), Ok(already_there(user))),
             Plan::Fail(err) => Planned::settled(user.typed(), Err(err.clone())),
         })
         .collect();
-    let batch = if args.batch.dry_run {
-        batch::preview(ItemKind::User, Invited::COLUMNS, plan, |i| {
+    let batch = batch::execute(
+        context,
+        &args.batch,
+        ItemKind::User,
+        Invited::COLUMNS,
+        plan,
+        |i| {
             Ok(Response::new(
                 format!(
                     "Dry run: user '{}' would be invited with {}; nothing was sent.",
@@ -80,24 +86,12 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
                     role_ids: Some(roles.iter().map(|role| role.id.clone()).collect()),
                 },
             ))
-        })
-    } else {
-        batch::run(
-            context,
-            ItemKind::User,
-            Invited::COLUMNS,
-            plan,
-            args.batch.concurrency,
-            |i| invite(context, &list, &roles, &args.users[i], &plans[i]),
-            || {},
-        )
-        .await
-    };
-    batch::single_or(
-        batch
-            .finishing_with("--if-not-exists")
-            .exit_code(args.batch.exit_code),
+        },
+        |i| invite(context, &list, &roles, &args.users[i], &plans[i]),
+        || {},
     )
+    .await;
+    batch::single_or(batch.finishing_with("--if-not-exists"))
 }
 
 fn already_there(user: &UserRef) -> Response {

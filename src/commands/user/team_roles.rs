@@ -26,13 +26,20 @@ pub enum RoleAction {
 }
 
 impl RoleAction {
-    fn name(self) -> &'static str {
+    /// The batch's change, or none for a role already as the file says.
+    fn change(self) -> Option<crate::output::Action> {
+        use crate::output::Action;
         match self {
-            Self::Create => "create-role",
-            Self::Update => "update-role",
-            Self::Delete => "delete-role",
-            Self::Unchanged => "unchanged",
+            Self::Create => Some(Action::CreateRole),
+            Self::Update => Some(Action::UpdateRole),
+            Self::Delete => Some(Action::DeleteRole),
+            Self::Unchanged => None,
         }
+    }
+
+    fn name(self) -> &'static str {
+        self.change()
+            .map_or("unchanged", crate::output::Action::name)
     }
 }
 
@@ -253,10 +260,9 @@ impl RoleStep {
 
     /// The step as an item of the batch.
     pub fn planned(&self) -> Planned {
-        let item = if self.action == RoleAction::Unchanged {
-            Planned::settled(&self.name, Ok(self.response(false)))
-        } else {
-            Planned::change(&self.name, self.action.name())
+        let item = match self.action.change() {
+            Some(change) => Planned::change(&self.name, change),
+            None => Planned::settled(&self.name, Ok(self.response(false))),
         };
         item.with_record(Box::new(self.applied()))
             .of_kind(ItemKind::Role)
@@ -415,7 +421,10 @@ mod tests {
             [format!("{org_drn}:db:*")],
             "one resource, written twice"
         );
-        let named: Vec<Option<&str>> = steps.iter().map(|s| s.planned().action).collect();
+        let named: Vec<Option<&str>> = steps
+            .iter()
+            .map(|s| s.planned().action.map(crate::output::Action::name))
+            .collect();
         assert_eq!(
             named,
             [
