@@ -86,9 +86,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         execute(&cli.global, command, style).and_then(|outcome| outcome.checked(style.format))
     }));
+    // A view that makes its document as jaq's values is filtered without its text.
+    let jq_input = match (&jq, &outcome) {
+        (Some(_), Ok(Ok(outcome))) => outcome.jq_input(),
+        _ => None,
+    };
     let (mut rendered, status, failed) = match &outcome {
         // Written as it is produced, below (unless a filter needs the whole document).
-        Ok(Ok(Outcome::Value(_))) if jq.is_none() => (Rendered::default(), 0, false),
+        Ok(Ok(Outcome::Value(_))) if jq.is_none() || jq_input.is_some() => {
+            (Rendered::default(), 0, false)
+        }
         Ok(Ok(outcome)) => (
             output::render(outcome, &line, style),
             outcome.exit_status(),
@@ -109,8 +116,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         eprintln!("{notice}");
     }
     let mut status = status;
-    if let Some(jq) = jq.as_ref().filter(|_| !rendered.stdout.is_empty()) {
-        rendered.stdout = match jq.run(&rendered.stdout) {
+    if let Some(jq) = jq
+        .as_ref()
+        .filter(|_| jq_input.is_some() || !rendered.stdout.is_empty())
+    {
+        let filtered = match jq_input {
+            Some(input) => jq.run_on(input),
+            None => jq.run(&rendered.stdout),
+        };
+        rendered.stdout = match filtered {
             Ok(filtered) => filtered,
             Err(why) => {
                 rendered.stderr.push_str(&format!(

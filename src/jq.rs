@@ -47,8 +47,17 @@ impl Jq {
 
     /// The filter's results for the JSON document `json`, one per line.
     pub fn run(&self, json: &str) -> Result<String, String> {
-        let input = jaq_json::read::parse_single(json.as_bytes())
-            .map_err(|err| format!("the output is not JSON: {err}"))?;
+        // serde_json reads the document into jaq's values faster than jaq's own reader.
+        let input: Val =
+            serde_json::from_str(json).map_err(|err| format!("the output is not JSON: {err}"))?;
+        self.run_on(input)
+    }
+
+    /// The filter's results for a document already made of jaq's values.
+    pub fn run_on(&self, input: Val) -> Result<String, String> {
+        // The document is never freed: the process ends after printing, and dropping 100,000
+        // users' objects one by one would only cost time.
+        std::mem::forget(input.clone());
         let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
         let mut out = String::new();
         for value in self.filter.id.run((ctx, input)).map(unwrap_valr) {

@@ -75,6 +75,11 @@ pub trait ValueView {
     fn bare(&self) -> Option<&str> {
         None
     }
+    /// The JSON document as jaq's values, when the view can make it faster than its text can be
+    /// read back (`--jq` on 100,000 users); `None`: the text is read.
+    fn jq_input(&self) -> Option<jaq_json::Val> {
+        None
+    }
     /// What must hold before anything is written in `format`: a role the API described wrongly
     /// is reported as a bad response, not found halfway through the output.
     fn check(&self, _format: Format) -> Result<(), CliError> {
@@ -742,6 +747,15 @@ impl Outcome {
         (asked != *format).then(|| {
             format!("Note: -o {asked} does not change the document, which is {}; for {asked}, use --format {asked}.", format.to_uppercase())
         })
+    }
+
+    /// The document as jaq's values, when the view makes it directly (see
+    /// [`ValueView::jq_input`]).
+    pub fn jq_input(&self) -> Option<jaq_json::Val> {
+        match self {
+            Self::Value(view) => view.jq_input(),
+            _ => None,
+        }
     }
 
     /// The token this outcome shows on purpose, if any; everything else stays masked.
