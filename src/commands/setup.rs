@@ -2,9 +2,10 @@
 //! (hidden) on a terminal, checks it (SPEC §3.2, then one `GET /organizations/roles`), and saves
 //! it as a profile. A token that is refused is never saved.
 
-use crate::commands::config::{check_free, check_profile_name, file, save, token_to_save};
+use crate::commands::profiles::{file, save, token_to_save};
 use crate::commands::Context;
 use crate::config;
+use crate::config::store::{check_free, check_profile_name, target_text};
 use crate::error::{CliError, ErrorCode};
 use crate::output::Outcome;
 
@@ -43,7 +44,7 @@ pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliErr
     let message = format!(
         "Token checked; saved as profile '{name}' in '{}' ({}).",
         path.display(),
-        crate::commands::config::target_text(target.0, &target.1)
+        target_text(target.0, &target.1)
     );
     // Setup is how a token is (re)configured: it replaces the profile.
     save(&path, &name, &token, target, true, message).map(Outcome::Response)

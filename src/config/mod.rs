@@ -3,6 +3,7 @@
 //! [`Connection`] the API client is built from.
 
 pub mod astrarc;
+pub mod store;
 pub mod token;
 pub mod writer;
 

@@ -1,8 +1,9 @@
 //! `astra config create NAME [--overwrite]`: saves `--token`'s token (or one asked for on a
 //! terminal) as a profile, for the target the connection options name.
 
-use super::{file, save, token_to_save};
+use crate::commands::profiles::{file, save, token_to_save};
 use crate::commands::Context;
+use crate::config::store::{check_profile_name, target_text};
 use crate::error::{CliError, ErrorCode};
 use crate::output::Outcome;
 
@@ -17,7 +18,7 @@ pub struct ConfigCreateArgs {
 }
 
 pub fn run(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliError> {
-    super::check_profile_name(&args.name)?;
+    check_profile_name(&args.name)?;
     let request = context.request();
     let target = crate::config::flags_or_variables(request.env, request.local_endpoint.clone())?;
     let token = token_to_save(context, None, || {
@@ -31,7 +32,7 @@ pub fn run(context: &Context, args: &ConfigCreateArgs) -> Result<Outcome, CliErr
         "Profile '{}' saved in '{}' ({}).",
         args.name,
         path.display(),
-        super::target_text(target.0, &target.1)
+        target_text(target.0, &target.1)
     );
     save(&path, &args.name, &token, target, args.overwrite, message).map(Outcome::Response)
 }

@@ -1,7 +1,8 @@
 //! `astra config delete NAME`: removes one profile, every other line kept byte for byte.
 
-use super::{file, read, write};
+use crate::commands::profiles::file;
 use crate::commands::Context;
+use crate::config::store::{read, write};
 use crate::config::writer::remove_profile;
 use crate::error::{CliError, ErrorCode};
 use crate::output::views::ProfileChange;

@@ -1,8 +1,9 @@
 //! `astra config list`: the profiles, in file order, with their env and masked token.
 
-use super::{file, read};
+use crate::commands::profiles::file;
 use crate::commands::Context;
 use crate::config::astrarc::Astrarc;
+use crate::config::store::read;
 use crate::env;
 use crate::error::CliError;
 use crate::output::views::{ProfileRow, ProfilesView};

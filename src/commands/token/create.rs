@@ -6,9 +6,9 @@
 use super::{parse_expiry, profile_file};
 use crate::api::models::{NewToken, Role};
 use crate::api::ApiError;
-use crate::commands::config::{check_free, check_profile_name, save};
 use crate::commands::pickers::{name_roles_with_flag, pick_roles};
 use crate::commands::Context;
+use crate::config::store::{check_free, check_profile_name, save_profile};
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
 use crate::output::views::{CreatedTokenView, SavedTokenView};
@@ -83,7 +83,7 @@ pub async fn run(context: &Context, args: &TokenCreateArgs) -> Result<Outcome, C
     };
     let token = crate::config::Token::parse(&created.token)?;
     let target = (credential.env, credential.base_url.to_owned());
-    save(&path, name, &token, target, args.overwrite, String::new())?;
+    save_profile(&path, name, &token, (target.0, &target.1), args.overwrite)?;
     Ok(Outcome::value(SavedTokenView {
         client_id: created.client_id,
         token: token.masked(),

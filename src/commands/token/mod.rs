@@ -91,6 +91,6 @@ pub(super) fn profile_file(
 ) -> Result<std::path::PathBuf, CliError> {
     match credential.source {
         crate::config::TokenSource::Profile { path, .. } => Ok(path.clone()),
-        _ => crate::commands::config::default_path(),
+        _ => crate::config::store::default_path(),
     }
 }

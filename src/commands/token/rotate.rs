@@ -7,8 +7,10 @@ use serde::Serialize;
 use super::{parse_expiry, profile_file};
 use crate::api::models::NewToken;
 use crate::api::ApiClient;
-use crate::commands::config::{check_free, check_profile_name, profile_keys, read, save, write};
 use crate::commands::{Context, Credential};
+use crate::config::store::{
+    check_free, check_profile_name, profile_keys, read, save_profile, write,
+};
 use crate::config::{Token, TokenSource};
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
@@ -270,7 +272,7 @@ fn save_new(
             write(path, &updated)
         }
         Destination::NewProfile { name, path } => {
-            save(path, name, token, target, overwrite, String::new()).map(drop)
+            save_profile(path, name, token, (target.0, &target.1), overwrite)
         }
         Destination::Printed => Ok(()),
     }
