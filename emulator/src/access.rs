@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::model::{client_id_of, is_standard_role, AppToken, Org, Policy, Role};
-use crate::server::{api_error, Shared};
+use crate::state::{api_error, Shared};
 
 /// 401 for a token the organization revoked or does not hold as listed, 403 for a listed
 /// token whose roles lack the action the call needs.
@@ -33,7 +33,7 @@ pub fn authorize(
     let known = match (pinned, listed) {
         (_, Some(listed)) => listed.token == token,
         (Some(pinned), None) => token == pinned,
-        (None, None) => crate::server::is_well_formed(token),
+        (None, None) => crate::state::is_well_formed(token),
     };
     if !known || org.revoked.iter().any(|id| id == client_id) {
         return Err(unauthorized());
@@ -126,7 +126,7 @@ pub async fn create_token(State(shared): State<Shared>, body: Bytes) -> Response
                 "orgId does not match the token's organization",
             );
         }
-        if let Err(response) = crate::server::check_roles(org, &body.roles) {
+        if let Err(response) = crate::state::check_roles(org, &body.roles) {
             return response;
         }
         let client_id = letters(24);

@@ -5,6 +5,7 @@ mod access;
 mod faults;
 mod model;
 mod server;
+mod state;
 mod tls;
 
 use std::net::SocketAddr;
@@ -16,7 +17,7 @@ use tokio::net::TcpListener;
 
 use faults::{parse_latency, FaultRule, Faults};
 use model::{Org, DEFAULT_TOKEN};
-use server::{Emulator, Shared};
+use state::{Emulator, Shared};
 
 #[derive(Parser)]
 #[command(
@@ -200,7 +201,7 @@ fn build(options: &Options) -> Result<Emulator, String> {
         faults.add(rule.clone());
     }
     if let Some(file) = &options.state {
-        server::save_state(file, &org)
+        state::save_state(file, &org)
             .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     }
     Ok(Emulator {

@@ -2,8 +2,6 @@
 //! middleware that records each call, adds latency, injects faults and checks the token.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -17,38 +15,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::access;
-use crate::faults::{Action, FaultRule, Faults};
+use crate::faults::{Action, FaultRule};
 use crate::model::{Org, User};
-
-/// A call as recorded for `GET /_emulator/requests`; the token is masked.
-#[derive(Debug, Clone, Serialize)]
-pub struct Recorded {
-    pub method: String,
-    pub path: String,
-    pub body: Value,
-    pub authorization: Option<String>,
-    /// Milliseconds since the emulator started, when the call arrived.
-    pub at_ms: u64,
-    /// Refused by `--rate-limit` (answered 429).
-    pub rate_limited: bool,
-}
-
-pub struct Emulator {
-    pub org: Org,
-    pub faults: Faults,
-    pub requests: Vec<Recorded>,
-    pub pinned_token: Option<String>,
-    pub state_file: Option<PathBuf>,
-    /// DevOps API calls being served now, and the most at once since the last reset.
-    pub in_flight: usize,
-    pub peak_in_flight: usize,
-    /// `--rate-limit`: writes beyond it are refused with 429.
-    pub rate_limit: Option<crate::faults::RateLimit>,
-    pub started: std::time::Instant,
-    /// The users list as last served, until the next change: serializing 50,000 users on every
-    /// request would make the emulator, not the network, a benchmark's floor.
-    pub users_body: Option<Bytes>,
-}
+use crate::state::{api_error, check_roles, Recorded, Shared};
 
 /// Counts a call in flight for as long as it lives.
 struct InFlight(Shared);
@@ -66,47 +35,6 @@ impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.lock().in_flight -= 1;
     }
-}
-
-#[derive(Clone)]
-pub struct Shared(Arc<Mutex<Emulator>>);
-
-impl Shared {
-    pub fn new(emulator: Emulator) -> Self {
-        Self(Arc::new(Mutex::new(emulator)))
-    }
-
-    pub fn lock(&self) -> MutexGuard<'_, Emulator> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Records a change: the cached users list is dropped, and the state is saved when
-    /// `--state` was given.
-    pub fn save(&self) {
-        let (file, org) = {
-            let mut emulator = self.lock();
-            emulator.users_body = None;
-            match &emulator.state_file {
-                Some(file) => (file.clone(), emulator.org.clone()),
-                None => return,
-            }
-        };
-        if let Err(err) = save_state(&file, &org) {
-            eprintln!(
-                "astra-emulator: cannot save the state to {}: {err}",
-                file.display()
-            );
-        }
-    }
-}
-
-pub fn save_state(file: &std::path::Path, org: &Org) -> std::io::Result<()> {
-    let text = serde_json::to_vec(org).map_err(std::io::Error::other)?;
-    let temporary = file.with_extension("tmp");
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(temporary, file)
 }
 
 pub fn router(shared: Shared) -> Router {
@@ -150,14 +78,6 @@ pub fn router(shared: Shared) -> Router {
         .fallback(not_found);
     api.layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
-}
-
-pub fn api_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"errors": [{"ID": status.as_u16(), "message": message.into()}]})),
-    )
-        .into_response()
 }
 
 async fn not_found() -> Response {
@@ -279,11 +199,6 @@ fn body_value(bytes: &[u8]) -> Value {
 }
 
 /// SPEC §3.2: `AstraCS:`, 97 characters, three parts with a 24-character middle.
-pub fn is_well_formed(token: &str) -> bool {
-    let parts: Vec<&str> = token.split(':').collect();
-    token.len() == 97 && parts.len() == 3 && parts[0] == "AstraCS" && parts[1].len() == 24
-}
-
 fn mask_authorization(value: &str) -> String {
     let token = value.strip_prefix("Bearer ").unwrap_or(value);
     let masked = match token.strip_prefix("AstraCS:") {
@@ -443,23 +358,6 @@ fn check_invitation(org: &Org, body: &InviteBody) -> Result<(), Response> {
         ));
     }
     check_roles(org, &body.roles)
-}
-
-#[allow(clippy::result_large_err)]
-pub fn check_roles(org: &Org, roles: &[String]) -> Result<(), Response> {
-    if roles.is_empty() {
-        return Err(api_error(
-            StatusCode::BAD_REQUEST,
-            "at least one role is required",
-        ));
-    }
-    match roles.iter().find(|id| org.role(id).is_none()) {
-        Some(unknown) => Err(api_error(
-            StatusCode::BAD_REQUEST,
-            format!("role {unknown} does not exist"),
-        )),
-        None => Ok(()),
-    }
 }
 
 async fn delete_user(State(shared): State<Shared>, Path(id): Path<String>) -> Response {
