@@ -375,7 +375,7 @@ fn terminal_width() -> Option<usize> {
     if !std::io::stdout().is_terminal() {
         return None;
     }
-    env::var("COLUMNS")
+    env::var(env::COLUMNS)
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|c| *c >= 20)
         .or_else(|| {

@@ -65,13 +65,24 @@ pub fn remember<'v>(kind: &str, key: &str, values: impl IntoIterator<Item = &'v 
 }
 
 /// The values that start like the word being completed, case aside and an opening quote
-/// ignored (zsh passes `'Billing A` as typed; the shell re-quotes what it inserts).
+/// ignored (zsh passes `'Billing A` as typed). zsh and fish quote what they insert; bash inserts
+/// it as given, so for bash a value that needs quoting is given quoted (`'Billing Admin'`).
 fn matching(values: Vec<String>, current: &OsStr) -> Vec<CompletionCandidate> {
+    // clap_complete removes `COMPLETE` before completing; only bash's script sets this one.
+    let bash = std::env::var_os("_CLAP_COMPLETE_COMP_TYPE").is_some();
+    candidates(values, current, bash)
+}
+
+fn candidates(values: Vec<String>, current: &OsStr, quote: bool) -> Vec<CompletionCandidate> {
     let current = current.to_string_lossy();
     let typed = current.trim_start_matches(['\'', '"']).to_lowercase();
     values
         .into_iter()
         .filter(|value| value.to_lowercase().starts_with(&typed))
+        .map(|value| match quote {
+            true => crate::text::shell_quote(&value).into_owned(),
+            false => value,
+        })
         .map(CompletionCandidate::new)
         .collect()
 }
@@ -182,12 +193,11 @@ fn typed_request(argv: impl IntoIterator<Item = OsString>) -> ConnectionRequest 
 }
 
 /// The script that registers astra's completion with `shell` (what `astra completions SHELL`
-/// prints): it calls this binary back with `COMPLETE=SHELL` at every Tab.
+/// prints): it calls `astra` back by name, found on `PATH`, with `COMPLETE=SHELL` at every Tab
+/// (a path fixed when the script was written breaks on the next upgrade).
 pub fn registration(shell: clap_complete::Shell) -> std::io::Result<String> {
     let name = shell.to_string();
-    let completer = std::env::current_exe()
-        .map(|exe| exe.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| "astra".to_owned());
+    let completer = "astra";
     let shells = clap_complete::env::Shells::builtins();
     let Some(writer) = shells.completer(&name) else {
         return Err(std::io::Error::other(format!("no completion for {name}")));
@@ -248,12 +258,17 @@ mod tests {
             ]
         };
         let names = |typed: &str| -> Vec<String> {
-            matching(values(), OsStr::new(typed))
+            candidates(values(), OsStr::new(typed), false)
                 .iter()
                 .map(|c| c.get_value().to_string_lossy().into_owned())
                 .collect()
         };
         assert_eq!(names("r/"), ["R/W User"]);
+        let quoted: Vec<String> = candidates(values(), OsStr::new("'Bil"), true)
+            .iter()
+            .map(|c| c.get_value().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(quoted, ["'Billing Admin'"], "bash inserts what it is given");
         assert_eq!(names("'Billing A"), ["Billing Admin"]);
         assert_eq!(names("\"ro"), ["RO User"]);
         assert_eq!(names(""), ["R/W User", "RO User", "Billing Admin"]);

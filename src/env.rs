@@ -11,6 +11,12 @@ pub const LOCAL_ENDPOINT: &str = "ASTRA_LOCAL_ENDPOINT";
 pub const HTTP_TIMEOUT: &str = "ASTRA_HTTP_TIMEOUT";
 pub const NO_COLOR: &str = "NO_COLOR";
 pub const CLICOLOR_FORCE: &str = "CLICOLOR_FORCE";
+/// The terminal's width, as shells export it.
+pub const COLUMNS: &str = "COLUMNS";
+/// A PEM bundle of CA certificates to trust (read by rustls-native-certs too).
+pub const SSL_CERT_FILE: &str = "SSL_CERT_FILE";
+/// A directory of CA certificates to trust.
+pub const SSL_CERT_DIR: &str = "SSL_CERT_DIR";
 /// Test-only: `1` zeroes every retry delay, `Retry-After` included, so tests of retries run fast.
 pub const TEST_NO_RETRY_DELAY: &str = "ASTRA_TEST_NO_RETRY_DELAY";
 

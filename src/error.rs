@@ -212,6 +212,11 @@ pub fn maybe_created(err: crate::api::ApiError, what: &str, check: String) -> Cl
         .hint("Check before trying again:", check)
 }
 
+/// `The request was retried 3 times.`, from the retry policy's own count.
+fn retried() -> String {
+    format!("The request was retried {} times.", crate::api::MAX_RETRIES)
+}
+
 /// Why a create that may have reached the API is not retried (SPEC §7.2).
 const NOT_SENT_TWICE: &str =
     "The request may have reached Astra, and a create is never sent twice: it was not retried.";
@@ -222,37 +227,37 @@ impl From<ApiError> for CliError {
             ApiError::Connect { url, reason, method, sent: true, .. } if *method == reqwest::Method::POST => (
                 ErrorCode::ConnectionFailed,
                 sentence(format!("Cannot connect to the Astra DevOps API at {url}: {reason}")),
-                Some(NOT_SENT_TWICE),
+                Some(NOT_SENT_TWICE.to_owned()),
             ),
             ApiError::Connect { url, reason, .. } => (
                 ErrorCode::ConnectionFailed,
                 sentence(format!("Cannot connect to the Astra DevOps API at {url}: {reason}")),
-                Some("The request was retried 3 times. Check your network, proxy (HTTPS_PROXY) or --local-endpoint."),
+                Some(format!("{} Check your network, proxy (HTTPS_PROXY) or --local-endpoint.", retried())),
             ),
             ApiError::Timeout { method, .. } if *method == reqwest::Method::POST => (
                 ErrorCode::TimedOut,
                 sentence(format!("The Astra DevOps API did not answer: {err}")),
-                Some(NOT_SENT_TWICE),
+                Some(NOT_SENT_TWICE.to_owned()),
             ),
             ApiError::Timeout { .. } => (
                 ErrorCode::TimedOut,
                 sentence(format!("The Astra DevOps API did not answer: {err}")),
-                Some("The request was retried 3 times. Raise the limit with ASTRA_HTTP_TIMEOUT=<seconds>."),
+                Some(format!("{} Raise the limit with {}=<seconds>.", retried(), crate::env::HTTP_TIMEOUT)),
             ),
             ApiError::Untrusted { url, reason, .. } => (
                 ErrorCode::ConnectionFailed,
                 sentence(format!("The certificate of {url} is not trusted: {reason}")),
-                Some("The request was not retried. If a proxy or a corporate CA re-signs HTTPS traffic, point SSL_CERT_FILE (a PEM bundle) or SSL_CERT_DIR (a directory of certificates) at its CA certificate."),
+                Some(format!("The request was not retried. If a proxy or a corporate CA re-signs HTTPS traffic, point {} (a PEM bundle) or {} (a directory of certificates) at its CA certificate.", crate::env::SSL_CERT_FILE, crate::env::SSL_CERT_DIR)),
             ),
             ApiError::Setup { reason, file: Some((variable, path)) } => (
                 ErrorCode::FileIssue,
                 sentence(format!("{variable} points at '{path}', which cannot be read: {reason}")),
-                Some("Point it at a PEM file of CA certificates, or unset it to use the system's."),
+                Some("Point it at a PEM file of CA certificates, or unset it to use the system's.".to_owned()),
             ),
             ApiError::Setup { reason, file: None } => (
                 ErrorCode::ConnectionFailed,
                 sentence(format!("Cannot set up the HTTPS client: {reason}")),
-                Some("Check SSL_CERT_FILE and SSL_CERT_DIR, which name the CA certificates to trust."),
+                Some(format!("Check {} and {}, which name the CA certificates to trust.", crate::env::SSL_CERT_FILE, crate::env::SSL_CERT_DIR)),
             ),
             ApiError::BadResponse { .. } => (
                 ErrorCode::BadResponse,

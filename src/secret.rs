@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-const PREFIX: &str = "AstraCS:";
+/// How every token starts (compared in any letter case where a token is looked for): the one
+/// spelling of it in the program.
+pub const PREFIX: &str = "AstraCS:";
 
 /// A string that cannot be printed by accident: no `Display`, a masked `Debug`.
 #[derive(Clone, PartialEq, Eq)]

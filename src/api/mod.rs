@@ -3,7 +3,7 @@
 
 pub mod models;
 mod retry;
-pub use retry::RetryWait;
+pub use retry::{RetryWait, MAX_RETRIES};
 pub mod throttle;
 
 use std::time::{Duration, Instant};
@@ -571,7 +571,7 @@ fn bad_response(method: &Method, path: &str, reason: String) -> ApiError {
 /// SPEC §6: a `SSL_CERT_FILE` that is set but missing or unreadable is named, not a vague
 /// builder error.
 fn check_ca_file() -> Result<(), ApiError> {
-    let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) else {
+    let Some(path) = std::env::var_os(crate::env::SSL_CERT_FILE).filter(|p| !p.is_empty()) else {
         return Ok(());
     };
     let shown = path.to_string_lossy().into_owned();
@@ -579,7 +579,7 @@ fn check_ca_file() -> Result<(), ApiError> {
         .map(drop)
         .map_err(|err| ApiError::Setup {
             reason: crate::text::os_reason(&err),
-            file: Some(("SSL_CERT_FILE", shown)),
+            file: Some((crate::env::SSL_CERT_FILE, shown)),
         })
 }
 

@@ -15,7 +15,7 @@ use tracing::debug;
 use super::throttle::Throttle;
 use super::ApiError;
 
-const MAX_RETRIES: u32 = 3;
+pub const MAX_RETRIES: u32 = 3;
 const FIRST_DELAY: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);

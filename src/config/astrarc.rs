@@ -76,7 +76,11 @@ pub const MAX_PROFILE_NAME: usize = 64;
 pub fn profile_name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("it is empty")
-    } else if redact(name) != name || name.to_ascii_lowercase().starts_with("astracs:") {
+    } else if redact(name) != name
+        || name
+            .get(..crate::secret::PREFIX.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(crate::secret::PREFIX))
+    {
         Some("it looks like a token (pass the token with --token)")
     } else if name.chars().count() > MAX_PROFILE_NAME {
         Some("it is longer than 64 characters")

@@ -3,9 +3,8 @@
 use std::fmt;
 
 use crate::error::{CliError, ErrorCode};
-use crate::secret::{mask, Secret};
+use crate::secret::{mask, Secret, PREFIX};
 
-const PREFIX: &str = "AstraCS:";
 const TOKEN_LEN: usize = 97;
 const MIDDLE_LEN: usize = 24;
 

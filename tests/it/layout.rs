@@ -86,3 +86,29 @@ fn the_module_graph_has_no_cycles_and_no_upward_imports() {
         }
     }
 }
+
+/// A test file that `main.rs` does not name is never compiled, and its tests never run.
+#[test]
+fn every_test_file_is_a_module_of_the_test_binary() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    let main = std::fs::read_to_string(dir.join("main.rs")).unwrap();
+    let declared: BTreeSet<String> = main
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("mod "))
+        .map(|rest| rest.trim_end_matches(';').trim().to_owned())
+        .collect();
+    let files: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|entry| {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".rs").map(str::to_owned)
+        })
+        .filter(|name| name != "main")
+        .collect();
+    let missing: Vec<&String> = files.difference(&declared).collect();
+    assert!(
+        missing.is_empty(),
+        "tests/it/main.rs does not name {missing:?}"
+    );
+    assert!(files.contains("rotate") && declared.contains("access_review"));
+}

@@ -467,6 +467,9 @@ fn completions_load_in_bash_and_need_no_token() {
         let output = env.run(&["completions", shell]);
         assert_eq!(output.status.code(), Some(0), "{shell}");
         assert!(stdout(&output).contains("astra"), "{shell}");
+        // By name, found on PATH: a path fixed at generation breaks after an upgrade.
+        let binary = env!("CARGO_BIN_EXE_astra");
+        assert!(!stdout(&output).contains(binary), "{shell} names {binary}");
     }
     let script = env.path("astra.bash");
     std::fs::write(&script, env.run(&["completions", "bash"]).stdout).unwrap();
@@ -739,8 +742,14 @@ fn completing_shell(env: &TestEnv, emulator: &Emulator, shell: &str) -> Option<T
         _ => ("fish --no-config", format!("source '{}'", script.display())),
     };
     let home = env.home.path().to_str().unwrap().to_owned();
+    // The script calls `astra` by name: the binary's directory is on PATH, as after an install.
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_astra"))
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
     let line = format!(
-        "env -i TERM=xterm-256color PATH=/usr/bin:/bin HOME='{home}' ASTRA_DB_APPLICATION_TOKEN={TOKEN} ASTRA_ENV=local ASTRA_LOCAL_ENDPOINT={} {start}",
+        "env -i TERM=xterm-256color PATH='{bin}':/usr/bin:/bin HOME='{home}' ASTRA_DB_APPLICATION_TOKEN={TOKEN} ASTRA_ENV=local ASTRA_LOCAL_ENDPOINT={} {start}",
         emulator.endpoint
     );
     let tmux = Tmux::start_script(&line, 120)?;
@@ -792,13 +801,26 @@ fn completion_offers_commands_profiles_roles_and_emails_in_bash_zsh_and_fish() {
             eprintln!("SKIPPED: {shell} is not installed");
             continue;
         }
-        for (typed, completed) in [
+        let team = env.write("team.csv", "email,roles\n");
+        let team = team.to_str().unwrap();
+        let typed_team = format!("astra user apply {}", &team[..team.len() - 5]);
+        let applied = format!("astra user apply {team}");
+        let mut cases = vec![
             ("astra user inv", "astra user invite"),
             ("astra user get ca", "astra user get carol@example.com"),
             ("astra user invite x@y.z -r Bil", "Billing"),
             ("astra role get 'Billing A", "Billing Admin"),
             ("astra user list -p produ", "astra user list -p production"),
-        ] {
+            (typed_team.as_str(), applied.as_str()),
+        ];
+        if shell == "bash" {
+            // bash inserts a candidate as given: one that needs quoting comes quoted.
+            cases.push(("astra user invite x@y.z -r Bil", "-r 'Billing Admin'"));
+            // Two roles start with R/W: their common start is inserted, inside the quote.
+            cases.push(("astra user invite x@y.z -r R/W", "-r 'R/W"));
+            cases.push(("astra user invite x@y.z -r 'R/W U", "-r 'R/W User'"));
+        }
+        for (typed, completed) in cases {
             let Some(tmux) = completing_shell(&env, &emulator, shell) else {
                 return;
             };
@@ -807,6 +829,10 @@ fn completion_offers_commands_profiles_roles_and_emails_in_bash_zsh_and_fish() {
             tmux.keys(&["Tab"]);
             let screen = tmux.wait_for(completed);
             assert!(screen.contains(completed), "{shell}: {typed:?}\n{screen}");
+            assert!(
+                !screen.contains(" -- "),
+                "{shell}: {typed:?} added --\n{screen}"
+            );
         }
     }
 }

@@ -26,7 +26,7 @@ use crate::commands::batch::{self, BatchArgs, Planned};
 #[derive(Debug, clap::Args)]
 pub struct UserApplyArgs {
     /// The file to apply, or - for standard input
-    #[arg(value_name = "FILE")]
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub file: String,
     /// The file's format (default: from its extension)
     #[arg(long, value_enum, ignore_case = true)]
