@@ -203,7 +203,7 @@ pub fn registration(shell: clap_complete::Shell) -> std::io::Result<String> {
         return Err(std::io::Error::other(format!("no completion for {name}")));
     };
     let mut out = Vec::new();
-    writer.write_registration("COMPLETE", "astra", "astra", &completer, &mut out)?;
+    writer.write_registration("COMPLETE", "astra", "astra", completer, &mut out)?;
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
