@@ -99,14 +99,14 @@ pub fn parse(text: &str, format: DocumentFormat) -> Result<Vec<Entry>, Vec<RowPr
 /// 5 writes one) is passed over in every format.
 ///
 /// A malformed document is every problem found, each at its line: every CSV row with the wrong
-/// number of fields, every element of a JSON array that is not a user (SPEC §13.1); a TOML
-/// syntax error stops the parser at its first.
+/// number of fields, every element of a JSON array that is not a user (SPEC §13.1), every TOML
+/// table that is not one (a TOML syntax error stops the parser at its first).
 pub fn parse_document(text: &str, format: DocumentFormat) -> Result<Document, Vec<RowProblem>> {
     let text = crate::text::without_bom(text);
     match format {
         DocumentFormat::Csv => parse_csv(text).map(|users| Document { users, roles: None }),
         DocumentFormat::Json => parse_json(text),
-        DocumentFormat::Toml => parse_toml(text).map_err(|problem| vec![problem]),
+        DocumentFormat::Toml => parse_toml(text),
     }
 }
 
@@ -342,7 +342,7 @@ struct TomlDocument {
     role: Option<Vec<toml::Spanned<RawRole>>>,
 }
 
-fn parse_toml(text: &str) -> Result<Document, RowProblem> {
+fn parse_toml(text: &str) -> Result<Document, Vec<RowProblem>> {
     // Where each line starts, found once: a line per entry by search, not by counting again.
     let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
     let line = |start: usize| newlines.partition_point(|&at| at < start) + 1;
@@ -352,15 +352,32 @@ fn parse_toml(text: &str) -> Result<Document, RowProblem> {
     };
     // Parsed a few hundred tables at a time: the parser's tree of a whole organization's file
     // costs some 25 times the text (SPEC §1.8: memory proportional to the file and the listing).
-    for (offset, chunk) in toml_chunks(text) {
-        let part: TomlDocument = toml::from_str(chunk).map_err(|err| {
-            let at = err.span().map_or(0, |span| line(offset + span.start));
-            let message = err.message().to_owned();
-            RowProblem::new(
-                at,
-                format!("not a TOML document of [[user]] and [[role]] tables: {message}"),
-            )
-        })?;
+    let problem = |offset: usize, err: toml::de::Error| {
+        let at = err.span().map_or(0, |span| line(offset + span.start));
+        let message = err.message().to_owned();
+        RowProblem::new(
+            at,
+            format!("not a TOML document of [[user]] and [[role]] tables: {message}"),
+        )
+    };
+    for (offset, chunk) in toml_chunks(text, TABLES_PER_CHUNK) {
+        let part: TomlDocument = match toml::from_str(chunk) {
+            Ok(part) => part,
+            // Each table of the piece alone: every table that is wrong is named, not the first.
+            Err(first) => {
+                let mut problems: Vec<RowProblem> = toml_chunks(chunk, 1)
+                    .into_iter()
+                    .filter_map(|(at, table)| {
+                        let err = toml::from_str::<TomlDocument>(table).err()?;
+                        Some(problem(offset + at, err))
+                    })
+                    .collect();
+                if problems.is_empty() {
+                    problems.push(problem(offset, first));
+                }
+                return Err(problems);
+            }
+        };
         document.users.extend(part.user.into_iter().map(|spanned| {
             let at = line(offset + spanned.span().start);
             spanned.into_inner().into_entry(at)
@@ -381,11 +398,11 @@ fn parse_toml(text: &str) -> Result<Document, RowProblem> {
 /// How many `[[user]]`/`[[role]]` tables are parsed together.
 const TABLES_PER_CHUNK: usize = 512;
 
-/// The text cut into pieces that are each a TOML document of whole tables, with where each
+/// The text cut into pieces of `tables` tables that are each a TOML document, with where each
 /// starts: cut only before a line that is exactly `[[user]]` or `[[role]]`, so that each piece
 /// means what it meant in the whole. A text that a cut could change (a multi-line string, which
 /// may hold such a line, or keys before the first table) is one piece.
-fn toml_chunks(text: &str) -> Vec<(usize, &str)> {
+fn toml_chunks(text: &str, tables: usize) -> Vec<(usize, &str)> {
     let whole = vec![(0, text)];
     if text.contains("\"\"\"") || text.contains("'''") {
         return whole;
@@ -404,7 +421,7 @@ fn toml_chunks(text: &str) -> Vec<(usize, &str)> {
     let cuts: Vec<usize> = starts
         .iter()
         .copied()
-        .step_by(TABLES_PER_CHUNK)
+        .step_by(tables)
         .skip(1)
         .chain([text.len()])
         .collect();
@@ -490,7 +507,7 @@ mod tests {
                 text.push_str("[[role]]\nname = \"Late\"\n\n");
             }
         }
-        let pieces = toml_chunks(&text);
+        let pieces = toml_chunks(&text, TABLES_PER_CHUNK);
         assert!(pieces.len() >= 3, "cut in pieces");
         let mut next = 0;
         for (offset, piece) in &pieces {
@@ -521,17 +538,31 @@ mod tests {
     }
 
     #[test]
+    fn every_toml_table_that_is_not_a_user_is_named_with_its_line() {
+        let text = "[[user]]\nemail = \"a@x.io\"\nroles = \"RO User\"\n\n[[user]]\nemail = \"b@x.io\"\nroles = [\"RO User\"]\n\n[[user]]\nemail = 3\nroles = []\n";
+        let problems = parse(text, DocumentFormat::Toml).unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 10], "{problems:?}");
+        assert!(
+            problems[0].message.contains("expected a sequence"),
+            "{problems:?}"
+        );
+        let syntax = parse("[[user]\n", DocumentFormat::Toml).unwrap_err();
+        assert_eq!(syntax.len(), 1);
+    }
+
+    #[test]
     fn a_toml_file_that_a_cut_could_change_is_parsed_whole() {
         let tables = "[[user]]\nemail = \"a@x.io\"\n".repeat(TABLES_PER_CHUNK + 1);
-        assert_eq!(toml_chunks(&tables).len(), 2);
+        assert_eq!(toml_chunks(&tables, TABLES_PER_CHUNK).len(), 2);
         for text in [
             format!("title = 'x'\n{tables}"),
             format!("{tables}[[user]]\nemail = '''\n[[user]]\n'''\n"),
         ] {
-            assert_eq!(toml_chunks(&text), [(0, text.as_str())]);
+            assert_eq!(toml_chunks(&text, TABLES_PER_CHUNK), [(0, text.as_str())]);
         }
         let commented = format!("\u{feff}# c\n\n{tables}");
-        assert_eq!(toml_chunks(&commented).len(), 2);
+        assert_eq!(toml_chunks(&commented, TABLES_PER_CHUNK).len(), 2);
     }
     use super::*;
     use proptest::prelude::*;

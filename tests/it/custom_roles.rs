@@ -536,3 +536,49 @@ async fn control_characters_in_role_text_and_overlong_emails_are_refused() {
     );
     assert!(emulator.writes().await.is_empty());
 }
+
+#[tokio::test]
+async fn role_create_dry_run_checks_everything_and_sends_nothing() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&[]);
+    let args = [
+        "role",
+        "create",
+        "Ops",
+        "--action",
+        "db-cql",
+        "--resource",
+        "db:*",
+        "--dry-run",
+    ];
+    let output = run(&env, &emulator, &args);
+    assert_exit(&output, 0, "dry run");
+    assert_eq!(
+        stdout(&output),
+        format!("Dry run: role 'Ops' would be created with 'db-cql' on 'drn:astra:org:{ORG}:db:*'; nothing was sent.\n")
+    );
+    let gate = run(
+        &env,
+        &emulator,
+        &[&args[..], &["--exit-code", "-o", "json"]].concat(),
+    );
+    assert_exit(&gate, 11, "--exit-code: a role is planned");
+    let value = parse_json(&gate);
+    assert_eq!(value["code"], "OK");
+    assert_eq!(value["data"]["Name"], "Ops");
+    assert_eq!(value["data"]["Policy"]["actions"], json!(["db-cql"]));
+    let exists = run(
+        &env,
+        &emulator,
+        &[
+            "role",
+            "create",
+            "RO User",
+            "--action",
+            "db-cql",
+            "--dry-run",
+        ],
+    );
+    assert_exit(&exists, 3, "a standard role is refused in a dry run too");
+    assert!(emulator.writes().await.is_empty(), "nothing was sent");
+}

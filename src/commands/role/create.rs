@@ -1,6 +1,6 @@
-//! `astra role create NAME --action A… [--resource R]… [--description D] [--if-not-exists]`:
-//! the name and actions checked first, then roles ∥ `GET /currentOrg` (for the DRNs), then one
-//! `POST /organizations/roles`, never retried once sent.
+//! `astra role create NAME --action A… [--resource R]… [--description D] [--if-not-exists]
+//! [--dry-run [--exit-code]]`: the name and actions checked first, then roles ∥ `GET
+//! /currentOrg` (for the DRNs), then one `POST /organizations/roles`, never retried once sent.
 
 use super::refuse_standard;
 use crate::api::models::{PolicyBody, RoleDefinition};
@@ -33,6 +33,12 @@ pub struct RoleCreateArgs {
     /// Send actions this tool does not know (the API may know newer ones)
     #[arg(long)]
     allow_unknown_actions: bool,
+    /// Check everything and show the role that would be created; send nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// With --dry-run, exit 11 when the role would be created
+    #[arg(long, requires = "dry_run")]
+    exit_code: bool,
 }
 
 pub async fn run(context: &Context, args: &RoleCreateArgs) -> Result<Outcome, CliError> {
@@ -63,6 +69,9 @@ pub async fn run(context: &Context, args: &RoleCreateArgs) -> Result<Outcome, Cl
             ));
         }
         return Err(already_exists(name));
+    }
+    if args.dry_run {
+        return Ok(Outcome::Response(planned(name, args, &actions, &resources)));
     }
     let definition = RoleDefinition {
         name,
@@ -95,6 +104,35 @@ pub async fn run(context: &Context, args: &RoleCreateArgs) -> Result<Outcome, Cl
             format!("astra role get {}", crate::text::shell_quote(name)),
         )),
     ))
+}
+
+/// The role `--dry-run` would create, as `role create` would show it once made (no id yet).
+fn planned(
+    name: &str,
+    args: &RoleCreateArgs,
+    actions: &[String],
+    resources: &[String],
+) -> Response {
+    let role = crate::api::models::Role {
+        id: String::new(),
+        name: Some(name.to_owned()),
+        policy: Some(Box::new(crate::api::models::Policy {
+            description: Some(args.description.clone()),
+            effect: Some("allow".to_owned()),
+            resources: Some(resources.to_vec()),
+            actions: Some(actions.to_vec()),
+        })),
+    };
+    Response::new(
+        format!(
+            "Dry run: role '{name}' would be created with {} on {}; nothing was sent.",
+            crate::text::quoted_list(actions.iter()),
+            crate::text::quoted_list(resources.iter()),
+        ),
+        RoleRecord { role },
+    )
+    .planned()
+    .exit_code(args.exit_code)
 }
 
 fn already_exists(name: &str) -> CliError {
