@@ -1,7 +1,7 @@
 //! The program's one path: parse, build the context, run the command, render, exit status.
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use clap::Parser;
@@ -13,8 +13,7 @@ use crate::env;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::CommandLine;
 use crate::logging::{self, LogBuffer};
-use crate::output::{self, Format, Outcome, Rendered, Style, ValueView};
-use crate::secret::{redact, redact_except, Redacting};
+use crate::output::{self, Format, Outcome, Printer, Rendered, Style};
 use crate::ui::{Ui, UiSettings};
 
 /// Runs `astra` with these arguments (the program name first) and returns the exit status.
@@ -44,7 +43,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Ok(cli) => cli,
         Err(err) if misplaced_version(&err, &typed_text) => {
             // clap would suggest `--verbose`, the nearest option of the subcommand.
-            eprintln!("error: --version is an option of astra itself, not of a command\n\n  tip: run 'astra --version'");
+            Printer::new().err_line("error: --version is an option of astra itself, not of a command\n\n  tip: run 'astra --version'");
             return ErrorCode::Usage.exit_status();
         }
         Err(err) => return print_clap(&err),
@@ -65,7 +64,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     {
         Some(Ok(jq)) => Some(jq),
         Some(Err(message)) => {
-            eprintln!("error: {message}");
+            Printer::new().err_line(&format!("error: {message}"));
             return ErrorCode::Usage.exit_status();
         }
         None => None,
@@ -75,11 +74,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         style.color = cli.global.color == Some(ColorWhen::Always);
     }
     if let Some(word) = dump_logs_followed_by_a_word(&typed_text).filter(|_| !style.quiet) {
-        eprintln!(
+        Printer::new().err_line(&format!(
             "Note: --dump-logs takes a file only after '=': '{}' is read as an argument of the command (for a log file, write --dump-logs={}).",
             crate::text::escape_control(word),
             crate::text::shell_quote(word)
-        );
+        ));
     }
     let buffer = logging::init(cli.global.verbose, cli.global.dump_logs.is_some());
     install_panic_hook();
@@ -112,8 +111,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Ok(Ok(outcome)) => outcome.reveals(),
         _ => None,
     };
+    let printer = Printer::new().revealing(shown);
     if let Some(notice) = outcome_notice(&outcome, style) {
-        eprintln!("{notice}");
+        printer.err_line(&notice);
     }
     let mut status = status;
     if let Some(jq) = jq
@@ -139,16 +139,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         };
     }
     let written = match &outcome {
-        Ok(Ok(Outcome::Value(view))) if jq.is_none() => stream(view.as_ref(), style, shown),
-        _ => emit(&rendered, shown),
+        Ok(Ok(Outcome::Value(view))) if jq.is_none() => printer.out_value(view.as_ref(), style),
+        _ => printer.rendered(&rendered),
     };
     let status = match written {
         Ok(()) => status,
         Err(err) => {
-            eprintln!(
+            printer.err_line(&format!(
                 "Error: cannot write to standard output: {}",
                 crate::text::os_reason(&err)
-            );
+            ));
             // A command that had already failed keeps its own code (SPEC §4).
             if failed {
                 status
@@ -158,7 +158,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         }
     };
     if let (Some(buffer), Some(target)) = (&buffer, &cli.global.dump_logs) {
-        dump_logs(buffer, target.as_deref(), style.quiet);
+        dump_logs(&printer, buffer, target.as_deref(), style.quiet);
     }
     // The process ends now: freeing 100,000 users one by one would only cost time.
     std::mem::forget(outcome);
@@ -226,31 +226,34 @@ fn misplaced_version(err: &clap::Error, typed: &[String]) -> bool {
 }
 
 /// Help and version go to stdout with 0 (1 with one line when stdout cannot be written, like
-/// every output, SPEC §5); usage errors to stderr with 2.
+/// every output, SPEC §5); usage errors to stderr with 2. Both through the printer: a value typed
+/// where it does not belong (a token after the wrong flag) is masked there too.
 fn print_clap(err: &clap::Error) -> u8 {
-    if err.use_stderr() {
-        let _ = err.print();
-        return 2;
-    }
+    let printer = Printer::new();
+    let terminal = if err.use_stderr() {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
+    };
     let rendered = err.render();
-    let text = if std::io::stdout().is_terminal() {
+    let text = if terminal {
         rendered.ansi().to_string()
     } else {
         rendered.to_string()
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!(
+    if err.use_stderr() {
+        printer.err(&text);
+        return ErrorCode::Usage.exit_status();
+    }
+    match printer.out(&text) {
+        Ok(()) => 0,
+        Err(err) => {
+            printer.err_line(&format!(
                 "Error: cannot write to standard output: {}",
                 crate::text::os_reason(&err)
-            );
+            ));
             ErrorCode::OutputFailed.exit_status()
         }
-        _ => 0,
     }
 }
 
@@ -401,53 +404,16 @@ fn ui_settings(global: &GlobalArgs, style: Style) -> UiSettings {
     }
 }
 
-/// Writes both streams, every token masked but the one the command shows on stdout on purpose
-/// (SPEC §6). stdout first, flushed: a failed batch's items come before its summary on stderr,
-/// on a terminal or in a `2>&1` log (SPEC §13.4). A closed stdout (`astra user list | head -1`)
-/// is not an error; any other failure to write stdout is returned.
-fn emit(rendered: &Rendered, shown: Option<&str>) -> std::io::Result<()> {
-    let written = if rendered.stdout.is_empty() {
-        Ok(())
-    } else {
-        let mut stdout = std::io::stdout().lock();
-        match stdout
-            .write_all(redact_except(&rendered.stdout, shown.as_slice()).as_bytes())
-            .and_then(|()| stdout.flush())
-        {
-            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            other => other,
-        }
-    };
-    if !rendered.stderr.is_empty() {
-        let _ = std::io::stderr()
-            .lock()
-            .write_all(redact(&rendered.stderr).as_bytes());
-    }
-    written
-}
-
-/// Writes a value to stdout as it is rendered, masked as [`emit`] masks it.
-fn stream(view: &dyn ValueView, style: Style, shown: Option<&str>) -> std::io::Result<()> {
-    let mut stdout = Redacting::new(std::io::stdout().lock(), shown);
-    match view
-        .write(style, &mut stdout)
-        .and_then(|()| stdout.finish().map(drop))
-    {
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
-}
-
-fn dump_logs(buffer: &LogBuffer, target: Option<&std::path::Path>, quiet: bool) {
+fn dump_logs(printer: &Printer, buffer: &LogBuffer, target: Option<&std::path::Path>, quiet: bool) {
     match logging::dump(buffer, target) {
-        Ok(path) if !quiet => eprintln!("Logs written to {}", path.display()),
+        Ok(path) if !quiet => printer.err_line(&format!("Logs written to {}", path.display())),
         Ok(_) => {}
-        Err((path, err)) => eprintln!(
+        Err((path, err)) => printer.err_line(&format!(
             "Warning: cannot write the log file {}: {}",
             path.map(|p| format!("'{}'", p.display()))
                 .unwrap_or_default(),
             crate::text::os_reason(&err)
-        ),
+        )),
     }
 }
 

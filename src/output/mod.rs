@@ -8,7 +8,10 @@ pub mod columns;
 mod csv;
 mod human;
 pub mod json;
+mod printer;
 pub mod views;
+
+pub use printer::Printer;
 
 use serde::Serialize;
 use serde_json::Value;

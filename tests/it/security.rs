@@ -423,3 +423,25 @@ async fn dump_logs_into_a_missing_directory_warns_and_makes_nothing() {
     );
     assert!(!env.path("no").exists(), "no directory was made");
 }
+
+/// A token typed where clap refuses it (an invalid value, an unknown argument) is quoted in
+/// clap's usage error: the printer masks it there too.
+#[test]
+fn a_token_in_a_usage_error_is_masked() {
+    let env = TestEnv::new();
+    for args in [
+        vec!["user", "list", "--env", TOKEN],
+        vec!["user", "list", "-o", TOKEN],
+        vec!["user", "frobnicate", TOKEN],
+    ] {
+        let output = env.run(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = stderr(&output);
+        assert!(!err.contains(TOKEN), "{args:?}: {err}");
+        assert!(
+            err.contains(MASKED) || err.contains("error:"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(stdout(&output), "");
+    }
+}
