@@ -20,6 +20,7 @@ use crate::ui::{Ui, UiSettings};
 pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     let args: Vec<OsString> = args.into_iter().collect();
     // `COMPLETE=bash astra -- astra user get al`: a Tab in a shell, answered from the clap tree.
+    crate::completion::set_connection_reader(typed_connection);
     let completing =
         clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
             .bin("astra")
@@ -223,6 +224,21 @@ fn misplaced_version(err: &clap::Error, typed: &[String]) -> bool {
             .iter()
             .take_while(|arg| *arg != "--")
             .any(|arg| arg == "--version")
+}
+
+/// The connection options of a partly typed command line, as the command would read them (for
+/// completion: a profile's roles, the `-cf` file's profiles). clap reads what it can of a line
+/// that does not parse yet.
+pub(crate) fn typed_connection(words: Vec<OsString>) -> crate::config::ConnectionRequest {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(crate::cli::rewrite_args(words));
+    matches
+        .ok()
+        .and_then(|matches| GlobalArgs::from_arg_matches(&matches).ok())
+        .map(|global| global.connection_request())
+        .unwrap_or_default()
 }
 
 /// Help and version go to stdout with 0 (1 with one line when stdout cannot be written, like

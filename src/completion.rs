@@ -134,61 +134,33 @@ fn profile_names() -> Vec<String> {
     }
 }
 
+/// How the connection options of a command line are read: set by `app` from the clap tree
+/// (above this module), before a completion runs.
+static READ_CONNECTION: std::sync::OnceLock<fn(Vec<OsString>) -> ConnectionRequest> =
+    std::sync::OnceLock::new();
+
+/// Registers the reader of the connection options (the clap tree's, with its `-cf` spelling).
+pub fn set_connection_reader(read: fn(Vec<OsString>) -> ConnectionRequest) {
+    let _ = READ_CONNECTION.set(read);
+}
+
 /// The connection options typed so far on the line being completed (the words after `--` of
-/// `COMPLETE=bash astra -- astra user get -p dev …`). `--token @-` is left out: completion never
-/// reads standard input.
+/// `COMPLETE=bash astra -- astra user get -p dev …`), read through the clap tree as the command
+/// itself would read them. `--token @-` is left out: completion never reads standard input.
 fn typed_request(argv: impl IntoIterator<Item = OsString>) -> ConnectionRequest {
-    let words: Vec<String> = argv
-        .into_iter()
-        .map(|w| w.to_string_lossy().into_owned())
-        .skip_while(|w| w != "--")
-        .skip(1)
-        .collect();
-    let mut request = ConnectionRequest::default();
-    let mut i = 0;
-    while i < words.len() {
-        let word = words[i].as_str();
-        let (flag, inline) = match word.split_once('=') {
-            Some((flag, value)) if flag.starts_with('-') => (flag, Some(value.to_owned())),
-            _ => (word, None),
-        };
-        let takes = [
-            "-p",
-            "--profile",
-            "--token",
-            "--env",
-            "--local-endpoint",
-            "--config-file",
-            "-cf",
-        ];
-        if !takes.contains(&flag) {
-            i += 1;
-            continue;
-        }
-        let value = match inline {
-            Some(value) => value,
-            None => {
-                i += 1;
-                match words.get(i) {
-                    Some(value) => value.clone(),
-                    None => break,
-                }
-            }
-        };
-        let value = crate::text::unquote(&value).to_owned();
-        match flag {
-            "-p" | "--profile" => request.profile = Some(value),
-            "--token" => {
-                request.token = config::parse_token_arg(&value)
-                    .ok()
-                    .filter(|t| !matches!(t, TokenArg::Stdin))
-            }
-            "--env" => request.env = Env::parse(&value),
-            "--local-endpoint" => request.local_endpoint = Some(value),
-            _ => request.config_file = Some(value),
-        }
-        i += 1;
+    let words: Vec<OsString> = argv.into_iter().skip_while(|w| w != "--").skip(1).collect();
+    let Some(read) = READ_CONNECTION.get() else {
+        return ConnectionRequest::default();
+    };
+    let mut request = read(words);
+    if matches!(request.token, Some(TokenArg::Stdin)) {
+        request.token = None;
     }
+    // zsh passes a word as typed, its opening quote included (`-p 'dev'`).
+    let unquote = |value: Option<String>| value.map(|v| crate::text::unquote(&v).to_owned());
+    request.profile = unquote(request.profile);
+    request.config_file = unquote(request.config_file);
+    request.local_endpoint = unquote(request.local_endpoint);
     request
 }
 
@@ -211,12 +183,10 @@ pub fn registration(shell: clap_complete::Shell) -> std::io::Result<String> {
 mod tests {
     use super::*;
 
-    fn argv(words: &[&str]) -> Vec<OsString> {
-        words.iter().map(OsString::from).collect()
-    }
-
     #[test]
     fn the_typed_connection_options_are_read_from_the_completed_line() {
+        set_connection_reader(crate::app::typed_connection);
+        let argv = |words: &[&str]| -> Vec<OsString> { words.iter().map(OsString::from).collect() };
         let request = typed_request(argv(&[
             "astra",
             "--",

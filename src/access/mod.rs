@@ -500,6 +500,12 @@ mod tests {
         let dir = directory();
         let names: Vec<&str> = dir.principals.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["Amy@x.io", "zed@x.io", "tokA", "tokB"]);
+        let types = [RoleType::Standard, RoleType::Custom, RoleType::Missing].map(RoleType::as_str);
+        assert_eq!(types, ["standard", "custom", "missing"]);
+        assert_eq!(
+            [Kind::User, Kind::Token].map(Kind::as_str),
+            ["user", "token"]
+        );
         let amy = &dir.principals[0];
         let held: Vec<(&str, &str, RoleType)> = dir
             .roles_of(amy)
@@ -519,6 +525,21 @@ mod tests {
         assert!(!dir.principals[2].is_active_user());
         assert_eq!(dir.org_id, "O");
         assert_eq!(dir.roles.len(), 3, "a missing role is listed once");
+    }
+
+    #[test]
+    fn a_missing_role_id_held_twice_in_any_case_is_one_role() {
+        let (mut users, roles, tokens) = org();
+        users
+            .users
+            .push(user("u3", "gone@x.io", "active", &["GONE"]));
+        let dir = Directory::new(users, roles, tokens);
+        let gone: Vec<&str> = dir
+            .roles_of(&dir.principals[1])
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(gone, ["gone"]);
+        assert_eq!(dir.roles.len(), 3);
     }
 
     #[test]
@@ -578,6 +599,15 @@ mod tests {
             ..dir.principals[3].clone()
         };
         assert_eq!(later.status(&clock), "expires 2026-06-30");
+        let now = Principal {
+            expiry: Some("2026-06-01T00:00:00Z".into()),
+            ..dir.principals[3].clone()
+        };
+        assert_eq!(
+            now.status(&clock),
+            "expires 2026-05-31",
+            "expired only once past"
+        );
         assert_eq!(
             clock.local_time("2026-07-01T02:00:00Z"),
             "2026-06-30 21:00:00"

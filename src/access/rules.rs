@@ -476,7 +476,7 @@ fn seconds_between(from: jiff::Timestamp, to: jiff::Timestamp) -> i64 {
 
 fn days(count: u64) -> i64 {
     i64::try_from(count)
-        .unwrap_or(i64::MAX / 86_400)
+        .unwrap_or(i64::MAX)
         .saturating_mul(86_400)
 }
 
@@ -877,5 +877,28 @@ allow = ["gone@x.io"]
             read.rule(RuleId::AdminsMax).allow,
             ["breakglass@example.com"]
         );
+    }
+
+    #[test]
+    fn levels_and_days_have_their_words_and_bounds() {
+        let words = [Level::Error, Level::Warning, Level::Info, Level::Off].map(Level::as_str);
+        assert_eq!(words, ["error", "warning", "info", "off"]);
+        assert_eq!(days(2), 172_800);
+        assert_eq!(days(u64::MAX), i64::MAX);
+    }
+
+    #[test]
+    fn a_token_expiring_this_very_instant_is_expiring_not_expired() {
+        let dir = directory();
+        let at_expiry = Clock {
+            now: "2026-06-04T00:00:00Z".parse().unwrap(),
+            zone: jiff::tz::TimeZone::UTC,
+        };
+        let findings = check(&dir, &Policy::default(), &at_expiry);
+        let expiring = findings
+            .iter()
+            .find(|f| f.rule == "token-expiring")
+            .unwrap();
+        assert_eq!(expiring.finding, "expires on 2026-06-04 (within 14 days)");
     }
 }
