@@ -10,13 +10,25 @@ use crate::error::{CliError, ErrorCode};
 use crate::output::Outcome;
 
 #[derive(Debug, clap::Args)]
-pub struct SetupArgs {}
+pub struct SetupArgs {
+    /// The profile to save the token as (default: default)
+    #[arg(
+        short = 'p',
+        long = "profile",
+        value_name = "NAME",
+        help_heading = "Connection Options",
+        add = clap_complete::ArgValueCompleter::new(crate::completion::profiles)
+    )]
+    profile: Option<String>,
+}
 
-pub async fn run(context: &Context, _args: &SetupArgs) -> Result<Outcome, CliError> {
+pub async fn run(context: &Context, args: &SetupArgs) -> Result<Outcome, CliError> {
     let request = context.request();
-    let name = request
+    // `astra setup -p dev` is this command's own -p; `astra -p dev setup` the global one.
+    let name = args
         .profile
         .clone()
+        .or_else(|| request.profile.clone())
         .unwrap_or_else(|| "default".to_owned());
     check_profile_name(&name)?;
     let target = config::flags_or_variables(request.env, request.local_endpoint.clone())?;

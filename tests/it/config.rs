@@ -527,3 +527,33 @@ fn an_existing_profile_hints_a_token_file_not_the_masked_token() {
     );
     assert!(!err.contains("****"), "{err}");
 }
+
+/// `setup -p NAME` names the profile to write (its own option, with its own help); `astra -p
+/// NAME setup`, the global spelling, writes the same profile.
+#[tokio::test]
+async fn setup_writes_the_profile_named_by_p_before_or_after_the_command() {
+    let server = api().await;
+    for before in [true, false] {
+        let env = TestEnv::new();
+        let mut args = vec!["setup"];
+        if before {
+            args.insert(0, "-p");
+            args.insert(1, "named");
+        } else {
+            args.extend(["-p", "named"]);
+        }
+        let endpoint = endpoint(&server);
+        args.extend([
+            "--token",
+            TOKEN,
+            "--env",
+            "local",
+            "--local-endpoint",
+            &endpoint,
+        ]);
+        let output = env.astra().args(&args).output().unwrap();
+        assert_exit(&output, 0, format!("{args:?}"));
+        let written = std::fs::read_to_string(env.path(".astrarc")).unwrap();
+        assert!(written.starts_with("[named]\n"), "{args:?}: {written}");
+    }
+}
