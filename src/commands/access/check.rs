@@ -9,9 +9,11 @@ use crate::error::{CliError, ErrorCode};
 use crate::output::columns::{self, one, Column};
 use crate::output::{Outcome, Verdict};
 
-pub const EXAMPLES: &str = "Examples:\n# Check the organization with the default rules\n$ astra access check\n# A policy gate in CI: exit 12 on any warning or error\n$ astra access check --policy access-policy.toml --fail-on warning\n# The findings for a spreadsheet\n$ astra access check -o csv > findings.csv";
+const EXAMPLES: &str = "Examples:\n# Check the organization with the default rules\n$ astra access check\n# A policy gate in CI: exit 12 on any warning or error\n$ astra access check --policy access-policy.toml --fail-on warning\n# The findings for a spreadsheet\n$ astra access check -o csv > findings.csv";
 
+/// Check the organization against access rules; exit 12 on a finding at --fail-on or above
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct CheckArgs {
     /// A TOML file that sets each rule's level, parameter and exemptions ([rules.<id>])
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]

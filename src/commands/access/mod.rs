@@ -15,17 +15,9 @@ use crate::output::Outcome;
 
 #[derive(Debug, Subcommand)]
 pub enum AccessCommand {
-    /// Show a user's or a token's roles and everything they allow
-    #[command(after_help = show::EXAMPLES)]
     Show(show::ShowArgs),
-    /// List every user and token that holds an action, on a resource when given
-    #[command(after_help = who_can::EXAMPLES)]
     WhoCan(who_can::WhoCanArgs),
-    /// One row per user or token and role (or per action and resource): the access review
-    #[command(after_help = report::EXAMPLES)]
     Report(report::ReportArgs),
-    /// Check the organization against access rules; exit 12 on a finding at --fail-on or above
-    #[command(after_help = check::EXAMPLES)]
     Check(check::CheckArgs),
 }
 

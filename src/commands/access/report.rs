@@ -9,9 +9,11 @@ use crate::error::CliError;
 use crate::output::columns::{self, one, Cell, Column};
 use crate::output::{json, write_csv_items, CsvTable, Format, Outcome, Style, Table, ValueView};
 
-pub const EXAMPLES: &str = "Examples:\n# The access review, for a spreadsheet\n$ astra access report -o csv > access-review.csv\n# One row per action and resource\n$ astra access report --expand -o csv > access-grants.csv\n# The tokens that hold a custom role\n$ astra access report --jq '.data[] | select(.kind == \"token\") | select(any(.roles[]; .type == \"custom\")) | .principal'";
+const EXAMPLES: &str = "Examples:\n# The access review, for a spreadsheet\n$ astra access report -o csv > access-review.csv\n# One row per action and resource\n$ astra access report --expand -o csv > access-grants.csv\n# The tokens that hold a custom role\n$ astra access report --jq '.data[] | select(.kind == \"token\") | select(any(.roles[]; .type == \"custom\")) | .principal'";
 
+/// One row per user or token and role (or per action and resource): the access review
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct ReportArgs {
     /// One row per action and resource each role allows (JSON: each principal's grants)
     #[arg(long)]

@@ -10,9 +10,11 @@ use crate::output::columns::{self, many, one, Column};
 use crate::output::{json, table_text, CsvTable, Format, Outcome, Style, Table, ValueView};
 use crate::refs::{parse_user_ref, UserRef};
 
-pub const EXAMPLES: &str = "Examples:\n# What can this user do?\n$ astra access show jane@example.com\n# What can a leaked token do? (its client id)\n$ astra access show BOjPpMRcaWergiKIyHXEAymP\n# Every (action, resource, role) for a spreadsheet\n$ astra access show jane@example.com -o csv";
+const EXAMPLES: &str = "Examples:\n# What can this user do?\n$ astra access show jane@example.com\n# What can a leaked token do? (its client id)\n$ astra access show BOjPpMRcaWergiKIyHXEAymP\n# Every (action, resource, role) for a spreadsheet\n$ astra access show jane@example.com -o csv";
 
+/// Show a user's or a token's roles and everything they allow
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct ShowArgs {
     /// A user's email or id, or a token's client id
     #[arg(value_name = "PRINCIPAL", add = clap_complete::ArgValueCompleter::new(crate::completion::emails))]

@@ -11,9 +11,11 @@ use crate::output::columns::{self, many, one, Column};
 use crate::output::{json, CsvTable, Format, Outcome, Style, Table, ValueView};
 use crate::policy;
 
-pub const EXAMPLES: &str = "Examples:\n# Who can delete databases?\n$ astra access who-can org-db-terminate\n# Who can read the tables of one database?\n$ astra access who-can db-table-select --resource 'db:3fa85f64-5717-4562-b3fc-2c963f66afa6:keyspace:*:table:*'\n# Only the emails, for a script\n$ astra access who-can org-user-write --jq '.data[] | select(.kind == \"user\") | .principal'";
+const EXAMPLES: &str = "Examples:\n# Who can delete databases?\n$ astra access who-can org-db-terminate\n# Who can read the tables of one database?\n$ astra access who-can db-table-select --resource 'db:3fa85f64-5717-4562-b3fc-2c963f66afa6:keyspace:*:table:*'\n# Only the emails, for a script\n$ astra access who-can org-user-write --jq '.data[] | select(.kind == \"user\") | .principal'";
 
+/// List every user and token that holds an action, on a resource when given
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct WhoCanArgs {
     /// The action, as in role policies (org-db-terminate, db-cql, …)
     #[arg(value_name = "ACTION")]

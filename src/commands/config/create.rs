@@ -7,7 +7,11 @@ use crate::config::store::{check_profile_name, target_text};
 use crate::error::{CliError, ErrorCode};
 use crate::output::Outcome;
 
+/// Add a profile
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# A profile from a token file\n$ astra config create prod --token @token.txt\n# Replace a profile\n$ astra config create dev --token @dev.txt --env dev --overwrite"
+)]
 pub struct ConfigCreateArgs {
     /// The profile's name
     #[arg(value_name = "NAME")]

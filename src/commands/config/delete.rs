@@ -8,7 +8,9 @@ use crate::error::{CliError, ErrorCode};
 use crate::output::views::ProfileChange;
 use crate::output::{Outcome, Response};
 
+/// Remove a profile
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n# Remove a profile\n$ astra config delete dev")]
 pub struct ConfigDeleteArgs {
     /// The profile's name
     #[arg(value_name = "NAME", add = clap_complete::ArgValueCompleter::new(crate::completion::profiles))]

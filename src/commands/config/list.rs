@@ -10,7 +10,12 @@ use crate::output::views::{ProfileRow, ProfilesView};
 use crate::output::Outcome;
 use crate::secret::mask;
 
-pub fn run(context: &Context) -> Result<Outcome, CliError> {
+/// List the profiles, with their env and masked token
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n# List the profiles\n$ astra config list")]
+pub struct ConfigListArgs {}
+
+pub fn run(context: &Context, _args: &ConfigListArgs) -> Result<Outcome, CliError> {
     let path = file(context)?;
     let text = read(&path)?;
     let parsed = Astrarc::parse(&path, &text)?;

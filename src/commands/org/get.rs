@@ -7,7 +7,12 @@ use crate::lookup::required_org_id;
 use crate::output::views::OrgView;
 use crate::output::Outcome;
 
-pub async fn run(context: &Context) -> Result<Outcome, CliError> {
+/// Show the organization's name and id
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n# Show the organization\n$ astra org")]
+pub struct OrgGetArgs {}
+
+pub async fn run(context: &Context, _args: &OrgGetArgs) -> Result<Outcome, CliError> {
     let listing = context.client()?.user_listing().await?;
     let list = listing.borrow_dependent();
     Ok(Outcome::value(OrgView {

@@ -5,7 +5,12 @@ use crate::error::CliError;
 use crate::output::views::BareValue;
 use crate::output::Outcome;
 
-pub async fn run(context: &Context) -> Result<Outcome, CliError> {
+/// Print the organization's id
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n# Print the organization's id\n$ astra org id")]
+pub struct OrgIdArgs {}
+
+pub async fn run(context: &Context, _args: &OrgIdArgs) -> Result<Outcome, CliError> {
     let org = context.client()?.current_org().await?;
     Ok(Outcome::value(BareValue {
         value: org.id,

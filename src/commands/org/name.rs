@@ -5,7 +5,12 @@ use crate::error::CliError;
 use crate::output::views::BareValue;
 use crate::output::Outcome;
 
-pub async fn run(context: &Context) -> Result<Outcome, CliError> {
+/// Print the organization's name
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n# Print the organization's name\n$ astra org name")]
+pub struct OrgNameArgs {}
+
+pub async fn run(context: &Context, _args: &OrgNameArgs) -> Result<Outcome, CliError> {
     let listing = context.client()?.user_listing().await?;
     Ok(Outcome::value(BareValue {
         value: listing

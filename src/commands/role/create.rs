@@ -13,7 +13,11 @@ use crate::output::{Outcome, Response};
 use crate::policy::{check_actions, expanded_resources};
 use crate::refs::{parse_list, role_description, role_name};
 
+/// Create a custom role
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# A role that reads every database's data\n$ astra role create 'Data Reader' --action db-cql,db-table-select --resource 'db:*:keyspace:*:table:*'\n# Only if it does not exist yet\n$ astra role create Ops --action org-db-view --if-not-exists"
+)]
 pub struct RoleCreateArgs {
     /// The new role's name
     #[arg(value_name = "NAME", value_parser = role_name)]

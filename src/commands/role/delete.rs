@@ -14,7 +14,11 @@ use crate::output::Action;
 use crate::output::{ItemKind, Outcome, Record, Response};
 use crate::refs::{parse_role_ref, RoleRef};
 
+/// Delete custom roles
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# Delete a role\n$ astra role delete Ops\n# See how many users hold it first\n$ astra role delete Ops --dry-run"
+)]
 pub struct RoleDeleteArgs {
     /// Role names/ids to delete (several may be given)
     #[arg(value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles), required = true, num_args = 1..)]

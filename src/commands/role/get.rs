@@ -8,7 +8,12 @@ use crate::output::Outcome;
 use crate::refs::parse_role_ref;
 use crate::refs::RoleRef;
 
+/// Show one role, with its policy
 #[derive(Debug, clap::Args)]
+#[command(
+    visible_alias = "describe",
+    after_help = "Examples:\n# Show a role by name\n$ astra role get 'R/W User'\n# Show a role by id\n$ astra role get b4ed0e9e-67e8-47b6-8b58-c6629be961a9"
+)]
 pub struct RoleGetArgs {
     /// Role name/id to describe
     #[arg(value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]

@@ -13,7 +13,11 @@ use crate::policy::{check_actions, expanded_resources};
 use crate::refs::{parse_list, parse_role_ref, role_description, role_name, RoleRef};
 use crate::text::quoted_list;
 
+/// Change a custom role's name, description, actions or resources
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# Allow one more action, showing the change first\n$ astra role update Ops --add-action org-db-create --dry-run\n# Limit it to one database\n$ astra role update Ops --set-resources 'db:3fa85f64-5717-4562-b3fc-2c963f66afa6'"
+)]
 pub struct RoleUpdateArgs {
     /// Role name/id to change
     #[arg(value_name = "ROLE", value_parser = parse_role_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]

@@ -15,7 +15,11 @@ use crate::output::views::{CreatedTokenView, SavedTokenView};
 use crate::output::Outcome;
 use crate::refs::{canonical_uuid, parse_role_refs, RoleRef};
 
+/// Create an application token
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# A token for CI that expires\n$ astra token create -r 'R/W User' -d 'CI pipeline' -x 2027-01-01T00:00:00Z\n# Keep it as a profile instead of printing it\n$ astra token create -r 'RO User' --save-profile reader"
+)]
 pub struct TokenCreateArgs {
     /// Roles of the new token (repeatable, comma-separated; asked for on a terminal)
     #[arg(short = 'r', long = "role", visible_alias = "roles", value_name = "ROLE[,ROLE...]", value_parser = parse_role_refs, add = clap_complete::ArgValueCompleter::new(crate::completion::roles))]

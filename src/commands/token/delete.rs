@@ -13,7 +13,12 @@ use crate::output::views::{Deleted, NoChange};
 use crate::output::Action;
 use crate::output::{ItemKind, Outcome, Record, Response};
 
+/// Revoke application tokens by client id
 #[derive(Debug, clap::Args)]
+#[command(
+    visible_alias = "revoke",
+    after_help = "Examples:\n# Revoke a token\n$ astra token delete BOjPpMRcaWergiKIyHXEAymP\n# Revoke it if it still exists\n$ astra token delete BOjPpMRcaWergiKIyHXEAymP --if-exists"
+)]
 pub struct TokenDeleteArgs {
     /// Client ids of the tokens to revoke (several may be given; picked on a terminal when none)
     #[arg(value_name = "CLIENT_ID")]

@@ -12,7 +12,11 @@ use crate::output::views::{TokenRow, TokensView};
 use crate::output::Outcome;
 use crate::refs::{parse_role_ref, RoleRef};
 
+/// List the organization's application tokens, newest first
 #[derive(Debug, Default, clap::Args)]
+#[command(
+    after_help = "Examples:\n# List the tokens\n$ astra token list\n# The tokens that expire this month, and those that never expire\n$ astra token list --expiring-within 30d\n$ astra token list --no-expiry\n# Tokens older than a year that can administer the organization\n$ astra token list --older-than 52w --role 'Organization Administrator'"
+)]
 pub struct TokenListArgs {
     /// Only tokens that expire between now and DURATION from now (90d, 12h, 30m, 2w)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]

@@ -30,24 +30,9 @@ pub enum TokenCommand {
         after_help = "Examples:\n# Print the token in use\n$ astra token get\n# Check it with Astra first, then copy it to the clipboard\n$ astra token get --validate --copy"
     )]
     Get(get::TokenGetArgs),
-    /// List the organization's application tokens, newest first
-    #[command(
-        after_help = "Examples:\n# List the tokens\n$ astra token list\n# The tokens that expire this month, and those that never expire\n$ astra token list --expiring-within 30d\n$ astra token list --no-expiry\n# Tokens older than a year that can administer the organization\n$ astra token list --older-than 52w --role 'Organization Administrator'"
-    )]
     List(list::TokenListArgs),
-    /// Create an application token
-    #[command(
-        after_help = "Examples:\n# A token for CI that expires\n$ astra token create -r 'R/W User' -d 'CI pipeline' -x 2027-01-01T00:00:00Z\n# Keep it as a profile instead of printing it\n$ astra token create -r 'RO User' --save-profile reader"
-    )]
     Create(create::TokenCreateArgs),
-    /// Revoke application tokens by client id
-    #[command(
-        visible_alias = "revoke",
-        after_help = "Examples:\n# Revoke a token\n$ astra token delete BOjPpMRcaWergiKIyHXEAymP\n# Revoke it if it still exists\n$ astra token delete BOjPpMRcaWergiKIyHXEAymP --if-exists"
-    )]
     Delete(delete::TokenDeleteArgs),
-    /// Replace a token by a new one with the same roles, without locking anyone out
-    #[command(after_help = rotate::EXAMPLES)]
     Rotate(rotate::TokenRotateArgs),
 }
 

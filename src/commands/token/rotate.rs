@@ -16,9 +16,11 @@ use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::output::{Outcome, Record, Response};
 
-pub const EXAMPLES: &str = "Examples:\n# Rotate the token in use: the new one replaces it in its profile, the old one is deleted\n$ astra token rotate\n# See what it would do first\n$ astra token rotate --dry-run\n# Rotate CI's token into a profile, with an expiry, keeping the old one for now\n$ astra token rotate ciTokenciTokenciTokenciT --save-profile ci -x 2027-06-30T00:00:00Z --keep-old";
+const EXAMPLES: &str = "Examples:\n# Rotate the token in use: the new one replaces it in its profile, the old one is deleted\n$ astra token rotate\n# See what it would do first\n$ astra token rotate --dry-run\n# Rotate CI's token into a profile, with an expiry, keeping the old one for now\n$ astra token rotate ciTokenciTokenciTokenciT --save-profile ci -x 2027-06-30T00:00:00Z --keep-old";
 
+/// Replace a token by a new one with the same roles, without locking anyone out
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct TokenRotateArgs {
     /// The client id of the token to replace (default: the token in use)
     #[arg(value_name = "CLIENT_ID")]

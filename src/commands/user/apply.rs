@@ -23,7 +23,20 @@ use crate::text::quoted_list;
 use super::team_roles::{self, CreatedRoles, RoleAction, RoleStep};
 use crate::commands::batch::{self, BatchArgs, Planned};
 
+/// Make the organization's users (and custom roles) match a file (CSV, JSON or TOML)
+///
+/// The format comes from the extension (.csv, .json, .toml) or --format:
+///
+/// CSV: a header 'email,roles', then one user per row; several roles in a quoted cell,
+/// separated by ';' or ','. JSON: [{"email": …, "roles": [...]}], or {"roles": [...],
+/// "users": [...]} with custom roles. TOML: [[user]] tables with 'email' and 'roles', and
+/// [[role]] tables with 'name', 'description', 'actions' and 'resources'.
+///
+/// Every row is checked before anything is sent, and every problem is listed with its line.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# Show what would change\n$ astra user apply team.toml --dry-run\n# Apply it, deleting users that are not in the file\n$ astra user apply team.toml --prune\n# Read CSV from standard input\n$ cat team.csv | astra user apply - --format csv"
+)]
 pub struct UserApplyArgs {
     /// The file to apply, or - for standard input
     #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]

@@ -15,7 +15,11 @@ use crate::refs::UserRef;
 use super::see_all_users;
 use crate::commands::batch::{self, BatchArgs, Planned};
 
+/// Delete an existing user
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# Delete a specific user\n$ astra user delete john@example.com\n# Delete a user without failing if they don't exist\n$ astra user delete john@example.com --if-exists"
+)]
 pub struct UserDeleteArgs {
     /// User email/id to delete (several may be given)
     #[arg(value_name = "USER", value_parser = parse_user_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::emails), required = true, num_args = 1..)]

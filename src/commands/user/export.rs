@@ -10,7 +10,11 @@ use crate::output::Outcome;
 use crate::refs::{parse_role_ref, RoleRef};
 use crate::teamfile::{self, DocumentFormat, Entry};
 
+/// Write the organization's users and custom roles as a file that `user apply` reads back
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# Keep the organization's users in git\n$ astra user export > team.toml\n# As CSV\n$ astra user export --format csv > team.csv"
+)]
 pub struct UserExportArgs {
     /// The document's format
     #[arg(long, value_enum, ignore_case = true, default_value = "toml")]

@@ -7,7 +7,12 @@ use crate::output::views::UserView;
 use crate::output::Outcome;
 use crate::refs::{parse_user_ref, UserRef};
 
+/// Show one user, with role names
 #[derive(Debug, clap::Args)]
+#[command(
+    visible_alias = "describe",
+    after_help = "Examples:\n# Show a user by email\n$ astra user get john@example.com\n# Show a user by id\n$ astra user get 3476f3bb-10df-4d2f-ac2b-f05c65676724"
+)]
 pub struct UserGetArgs {
     /// User email/id to describe
     #[arg(value_name = "USER", value_parser = parse_user_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::emails))]

@@ -18,7 +18,11 @@ use super::see_all_users;
 use crate::commands::batch::{self, BatchArgs, Planned};
 use crate::commands::pickers::{name_roles_with_flag, pick_roles};
 
+/// Invite a user to an organization
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# Invite a user with the default \"Database Administrator\" role\n$ astra user invite john@example.com\n# Invite a user with specific roles\n$ astra user invite john@example.com --role 'R/W User' --role 'Billing Admin'\n# Invite a user without failing if they already exist\n$ astra user invite john@example.com --if-not-exists"
+)]
 pub struct UserInviteArgs {
     /// User email/id to invite (several may be given)
     #[arg(value_name = "USER", value_parser = parse_user_ref, required = true, num_args = 1..)]

@@ -17,7 +17,11 @@ pub enum StatusFilter {
     Invited,
 }
 
+/// List every user of the organization
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# List all users\n$ astra user list\n# List all users as JSON\n$ astra user list -o json"
+)]
 pub struct UserListArgs {
     /// Only users with this status
     #[arg(long, value_enum, ignore_case = true)]

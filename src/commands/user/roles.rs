@@ -13,7 +13,11 @@ use crate::refs::RoleRef;
 use crate::refs::{parse_role_refs, parse_user_ref, UserRef};
 use crate::text::{quoted_list, shell_quote};
 
+/// Show a user's roles, or set, add or remove some
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n# Show the roles of a user\n$ astra user roles john@example.com\n# Give a user one more role\n$ astra user roles john@example.com --add 'Billing Admin'\n# Replace all of a user's roles, showing the change first\n$ astra user roles john@example.com --set 'R/W User' --dry-run"
+)]
 pub struct UserRolesArgs {
     /// User email/id
     #[arg(value_name = "USER", value_parser = parse_user_ref, add = clap_complete::ArgValueCompleter::new(crate::completion::emails))]
