@@ -20,6 +20,8 @@ files=(
   src/config/token.rs
   src/config/astrarc.rs
   src/config/writer.rs
+  src/config/store.rs
+  src/paths.rs
   src/config/mod.rs
   src/secret.rs
   src/text.rs

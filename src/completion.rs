@@ -10,12 +10,10 @@
 //! hold names and emails only, never a token.
 
 use std::ffi::{OsStr, OsString};
-use std::path::PathBuf;
 
 use clap_complete::CompletionCandidate;
 
 use crate::config::{self, ConnectionRequest, Env, Token, TokenArg};
-use crate::logging::astra_home;
 use crate::secret::redact;
 use crate::ui::{Ui, UiSettings};
 
@@ -34,13 +32,9 @@ pub fn target_key(env: Env, base_url: &str, token: &Token) -> String {
     format!("{}-{hash:016x}", env.as_str())
 }
 
-fn cache_path(kind: &str, key: &str) -> Option<PathBuf> {
-    Some(astra_home()?.join("cache").join(format!("{kind}-{key}")))
-}
-
 /// Replaces the cache `kind` of target `key` with these values, when they changed.
 pub fn remember<'v>(kind: &str, key: &str, values: impl IntoIterator<Item = &'v str>) {
-    let Some(path) = cache_path(kind, key) else {
+    let Some(path) = crate::paths::cache_file(kind, key) else {
         return;
     };
     let mut text = String::new();
@@ -56,7 +50,7 @@ pub fn remember<'v>(kind: &str, key: &str, values: impl IntoIterator<Item = &'v 
     if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
         return;
     }
-    if let Err(err) = crate::config::writer::write_cache(&path, &text) {
+    if let Err(err) = crate::paths::write_cache(&path, &text) {
         tracing::debug!(
             "cannot write the completion cache {}: {err}",
             path.display()
@@ -95,7 +89,9 @@ fn cached(kind: &str) -> Vec<String> {
         return Vec::new();
     };
     let key = target_key(connection.env, &connection.base_url, &connection.token);
-    let Some(text) = cache_path(kind, &key).and_then(|p| std::fs::read_to_string(p).ok()) else {
+    let Some(text) =
+        crate::paths::cache_file(kind, &key).and_then(|p| std::fs::read_to_string(p).ok())
+    else {
         return Vec::new();
     };
     text.lines().map(str::to_owned).collect()
@@ -119,8 +115,8 @@ pub fn profiles(current: &OsStr) -> Vec<CompletionCandidate> {
 fn profile_names() -> Vec<String> {
     let request = typed_request(std::env::args_os());
     let path = match &request.config_file {
-        Some(path) => config::expand_tilde(path),
-        None => match config::default_file() {
+        Some(path) => crate::paths::expand_tilde(path),
+        None => match crate::paths::default_astrarc() {
             Some(path) => path,
             None => return Vec::new(),
         },

@@ -22,6 +22,7 @@ pub mod jq;
 pub mod logging;
 pub mod lookup;
 pub mod output;
+pub mod paths;
 pub mod policy;
 pub mod refs;
 pub mod secret;

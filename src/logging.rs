@@ -9,8 +9,6 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{filter::LevelFilter, Layer};
 
-use crate::env;
-
 /// The in-memory copy of the log, for `--dump-logs`.
 #[derive(Clone, Default)]
 pub struct LogBuffer(Arc<Mutex<Vec<u8>>>);
@@ -103,7 +101,7 @@ fn write_log(buffer: &LogBuffer, path: &Path, make_dir: bool) -> std::io::Result
         .parent()
         .filter(|p| make_dir && !p.as_os_str().is_empty())
     {
-        create_private_dir(parent)?;
+        crate::paths::create_private_dir(parent)?;
     }
     let text = String::from_utf8_lossy(
         &buffer
@@ -112,24 +110,13 @@ fn write_log(buffer: &LogBuffer, path: &Path, make_dir: bool) -> std::io::Result
             .map_err(|_| std::io::Error::other("log buffer poisoned"))?,
     )
     .into_owned();
-    let mut file = open_private(path)?;
+    let mut file = crate::paths::open_private(path)?;
     file.write_all(crate::secret::redact(&text).as_bytes())
 }
 
-/// `$ASTRA_HOME`, else `$XDG_DATA_HOME/astra`, else `~/.astra`.
-pub fn astra_home() -> Option<PathBuf> {
-    if let Some(home) = env::var(env::ASTRA_HOME) {
-        return Some(PathBuf::from(home));
-    }
-    if let Some(data) = env::var(env::XDG_DATA_HOME) {
-        return Some(Path::new(&data).join("astra"));
-    }
-    dirs::home_dir().map(|home| home.join(".astra"))
-}
-
 fn default_log_path() -> std::io::Result<PathBuf> {
-    let home =
-        astra_home().ok_or_else(|| std::io::Error::other("no home directory for the log file"))?;
+    let home = crate::paths::astra_home()
+        .ok_or_else(|| std::io::Error::other("no home directory for the log file"))?;
     // Milliseconds and the pid: two runs in the same second never share a file.
     let stamp = jiff::Zoned::now()
         .strftime("%Y-%m-%d_%H-%M-%S%.3f")
@@ -140,39 +127,4 @@ fn default_log_path() -> std::io::Result<PathBuf> {
         std::process::id()
     );
     Ok(home.join("logs").join(name))
-}
-
-/// Creates a directory (and its parents) as mode 0700: the one place that makes private
-/// directories, for logs, `.astrarc` and caches.
-#[cfg(unix)]
-pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(path)
-}
-
-#[cfg(not(unix))]
-pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(path)
-}
-
-#[cfg(unix)]
-fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    // An existing file keeps its mode on open: tighten it too.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    Ok(file)
-}
-
-#[cfg(not(unix))]
-fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::create(path)
 }

@@ -2,8 +2,8 @@
 
 use std::io::Read;
 
-use crate::config::expand_tilde;
 use crate::error::{CliError, ErrorCode};
+use crate::paths::expand_tilde;
 use crate::text::os_reason;
 
 /// `FILE_ISSUE` when FILE does not exist or is a directory.

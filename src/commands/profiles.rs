@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::Context;
 use crate::config::store::{default_path, save_profile};
-use crate::config::{ask_token, expand_tilde, read_token_flag, Env, Token};
+use crate::config::{ask_token, read_token_flag, Env, Token};
 use crate::error::CliError;
 use crate::output::views::ProfileChange;
 use crate::output::Response;
+use crate::paths::expand_tilde;
 
 /// The file to read and write: `-cf PATH`, else the default file.
 pub fn file(context: &Context) -> Result<PathBuf, CliError> {

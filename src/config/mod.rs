@@ -315,7 +315,7 @@ pub fn read_token_flag(value: &TokenArg, ui: &Ui) -> Result<(String, TokenSource
             (text, TokenSource::Stdin)
         }
         TokenArg::File(path) => {
-            let expanded = expand_tilde(path);
+            let expanded = crate::paths::expand_tilde(path);
             let bytes = std::fs::read(&expanded).map_err(|err| {
                 CliError::new(
                     ErrorCode::FileIssue,
@@ -385,7 +385,7 @@ fn from_profile(
         .unwrap_or_else(|| "default".to_owned());
     let (path, text) = match &request.config_file {
         Some(given) => {
-            let path = expand_tilde(given);
+            let path = crate::paths::expand_tilde(given);
             let text = read_text(&path).map_err(|err| {
                 CliError::new(
                     ErrorCode::FileIssue,
@@ -425,7 +425,7 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
 }
 
 fn read_default_file() -> Result<(PathBuf, String), CliError> {
-    let path = default_file().ok_or_else(|| {
+    let path = crate::paths::default_astrarc().ok_or_else(|| {
         CliError::new(
             ErrorCode::TokenNotFound,
             "No token found: no --token, no profile, no home directory.",
@@ -466,28 +466,6 @@ fn read_default_file() -> Result<(PathBuf, String), CliError> {
                 os_reason(&err)
             ),
         )),
-    }
-}
-
-/// `$ASTRARC`, else `$XDG_CONFIG_HOME/astra/.astrarc` when it exists, else `~/.astrarc`.
-pub fn default_file() -> Option<PathBuf> {
-    if let Some(path) = env::var(env::ASTRARC) {
-        return Some(expand_tilde(&path));
-    }
-    if let Some(xdg) = env::var(env::XDG_CONFIG_HOME) {
-        let path = Path::new(&xdg).join("astra").join(".astrarc");
-        if path.is_file() {
-            return Some(path);
-        }
-    }
-    dirs::home_dir().map(|home| home.join(".astrarc"))
-}
-
-pub fn expand_tilde(path: &str) -> PathBuf {
-    match (path.strip_prefix("~/"), dirs::home_dir()) {
-        (Some(rest), Some(home)) => home.join(rest),
-        _ if path == "~" => dirs::home_dir().unwrap_or_else(|| PathBuf::from(path)),
-        _ => PathBuf::from(path),
     }
 }
 
@@ -864,22 +842,25 @@ mod tests {
                 (env::XDG_CONFIG_HOME, "/nonexistent"),
             ],
             || {
-                assert_eq!(default_file(), Some(PathBuf::from(&path)));
+                assert_eq!(crate::paths::default_astrarc(), Some(PathBuf::from(&path)));
             },
         );
         std::fs::create_dir(dir.path().join("astra")).unwrap();
         let xdg = dir.path().to_string_lossy().into_owned();
-        let home = dirs::home_dir().map(|h| h.join(".astrarc"));
+        let home = crate::paths::home().map(|h| h.join(".astrarc"));
         with_vars(&[(env::XDG_CONFIG_HOME, &xdg)], || {
             assert_eq!(
-                default_file(),
+                crate::paths::default_astrarc(),
                 home,
                 "no astra/.astrarc under XDG_CONFIG_HOME"
             );
         });
         std::fs::write(dir.path().join("astra/.astrarc"), "").unwrap();
         with_vars(&[(env::XDG_CONFIG_HOME, &xdg)], || {
-            assert_eq!(default_file(), Some(dir.path().join("astra/.astrarc")));
+            assert_eq!(
+                crate::paths::default_astrarc(),
+                Some(dir.path().join("astra/.astrarc"))
+            );
         });
     }
 
@@ -972,10 +953,10 @@ mod tests {
 
     #[test]
     fn tilde_means_home() {
-        let home = dirs::home_dir().unwrap();
-        assert_eq!(expand_tilde("~/a/b"), home.join("a/b"));
-        assert_eq!(expand_tilde("~"), home);
-        assert_eq!(expand_tilde("~x/a"), PathBuf::from("~x/a"));
-        assert_eq!(expand_tilde("a/~/b"), PathBuf::from("a/~/b"));
+        let home = crate::paths::home().unwrap();
+        assert_eq!(crate::paths::expand_tilde("~/a/b"), home.join("a/b"));
+        assert_eq!(crate::paths::expand_tilde("~"), home);
+        assert_eq!(crate::paths::expand_tilde("~x/a"), PathBuf::from("~x/a"));
+        assert_eq!(crate::paths::expand_tilde("a/~/b"), PathBuf::from("a/~/b"));
     }
 }

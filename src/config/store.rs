@@ -5,15 +5,16 @@
 
 use std::path::{Path, PathBuf};
 
-use super::writer::{has_profile, set_profile, write_atomically};
-use super::{default_file, Env, Token};
+use super::writer::{has_profile, set_profile};
+use super::{Env, Token};
 use crate::env;
 use crate::error::{CliError, ErrorCode};
+use crate::paths::{default_astrarc, write_atomically};
 use crate::text::os_reason;
 
 /// The default file of SPEC §3, or why there is none.
 pub fn default_path() -> Result<PathBuf, CliError> {
-    default_file().ok_or_else(|| {
+    default_astrarc().ok_or_else(|| {
         CliError::new(
             ErrorCode::FileIssue,
             "No home directory for the .astrarc file.",

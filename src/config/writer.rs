@@ -2,9 +2,6 @@
 //! line of the file — other profiles, comments, key order, line endings — stays byte for byte,
 //! through a temporary file in the same directory and a rename, mode 0600.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
 use super::astrarc::{classify, Line};
 
 /// Splits a text into lines that keep their endings, so that joining them gives the text back.
@@ -130,55 +127,6 @@ pub fn set_key(text: &str, name: &str, key: &str, value: &str) -> Option<String>
     Some(out)
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, flushed, mode
-/// 0600, then renamed over the file. A directory it creates is mode 0700.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    replace(path, text, true)
-}
-
-/// [`write_atomically`] without the flush to disk: for a cache, which a crash may lose (it is
-/// rebuilt by the next command) but never leaves half-written.
-pub fn write_cache(path: &Path, text: &str) -> std::io::Result<()> {
-    replace(path, text, false)
-}
-
-fn replace(path: &Path, text: &str, durable: bool) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    if !dir.exists() {
-        crate::logging::create_private_dir(&dir)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| ".astrarc".to_owned());
-    let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result =
-        write_private(&temporary, text, durable).and_then(|()| std::fs::rename(&temporary, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
-}
-
-fn write_private(path: &Path, text: &str, durable: bool) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(text.as_bytes())?;
-    if durable {
-        file.sync_all()?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,12 +190,12 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new/dir/.astrarc");
-        write_atomically(&path, "[a]\nK=v\n").unwrap();
+        crate::paths::write_atomically(&path, "[a]\nK=v\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "[a]\nK=v\n");
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(path.parent().unwrap()), 0o700);
-        write_atomically(&path, "[b]\n").unwrap();
+        crate::paths::write_atomically(&path, "[b]\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "[b]\n", "replaced");
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
@@ -274,7 +222,7 @@ mod tests {
         let path = dir.path().join(".astrarc");
         std::fs::create_dir(&path).unwrap();
         std::fs::write(path.join("kept"), "[a]\nK=1\n").unwrap();
-        let result = write_atomically(&path, "[b]\n");
+        let result = crate::paths::write_atomically(&path, "[b]\n");
         assert!(result.is_err());
         assert_eq!(
             std::fs::read_to_string(path.join("kept")).unwrap(),
