@@ -97,6 +97,15 @@ impl ApiError {
 /// Told of each retry before its wait (the spinner, or a line on stderr: SPEC §7.2).
 pub type RetryListener = std::sync::Arc<dyn Fn(&RetryWait) + Send + Sync>;
 
+/// A list the client has just read whole: the one place the completion caches are refreshed from.
+pub enum Listed<'a> {
+    Roles(&'a [Role]),
+    Users(&'a [models::ListedUser<'a>]),
+}
+
+/// Told of every list read whole (`GET /organizations/roles`, `GET /organizations/users`).
+pub type ListListener = std::sync::Arc<dyn Fn(Listed<'_>) + Send + Sync>;
+
 /// How the client behaves; the caller reads these from the environment (SPEC §7.1).
 #[derive(Clone)]
 pub struct ClientSettings {
@@ -108,6 +117,8 @@ pub struct ClientSettings {
     pub on_retry: Option<RetryListener>,
     /// The process-wide cap and shared wait (SPEC §13.3).
     pub throttle: std::sync::Arc<throttle::Throttle>,
+    /// Told of each list read whole (the completion caches of role names and emails).
+    pub on_listed: Option<ListListener>,
 }
 
 impl Default for ClientSettings {
@@ -118,6 +129,7 @@ impl Default for ClientSettings {
             no_retry_delay: false,
             on_retry: None,
             throttle: std::sync::Arc::default(),
+            on_listed: None,
         }
     }
 }
@@ -240,8 +252,10 @@ impl ApiClient {
     pub async fn user_listing(&self) -> Result<Listing, ApiError> {
         let reply = self.send::<()>(Method::GET, USERS, None).await?;
         let (status, empty) = (reply.status, reply.body.is_empty());
-        Listing::try_new(reply.body, |body| serde_json::from_slice(body))
-            .map_err(|err| parse_error(&Method::GET, USERS, status, empty, err))
+        let listing = Listing::try_new(reply.body, |body| serde_json::from_slice(body))
+            .map_err(|err| parse_error(&Method::GET, USERS, status, empty, err))?;
+        self.listed(Listed::Users(&listing.borrow_dependent().users));
+        Ok(listing)
     }
 
     /// The users list read into a sink as it arrives (a new sink for each attempt).
@@ -284,7 +298,15 @@ impl ApiClient {
     }
 
     pub async fn list_roles(&self) -> Result<Vec<Role>, ApiError> {
-        self.get_json("/organizations/roles").await
+        let roles: Vec<Role> = self.get_json("/organizations/roles").await?;
+        self.listed(Listed::Roles(&roles));
+        Ok(roles)
+    }
+
+    fn listed(&self, list: Listed<'_>) {
+        if let Some(listener) = &self.settings.on_listed {
+            listener(list);
+        }
     }
 
     pub async fn get_role(&self, id: &str) -> Result<Role, ApiError> {

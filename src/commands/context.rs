@@ -113,22 +113,32 @@ impl Context {
         self.batch.get()
     }
 
-    /// Remembers role names for shell completion, for the target in use.
-    pub fn remember_roles(&self, roles: &[crate::api::models::Role]) {
-        self.remember(crate::completion::ROLES, roles.iter().map(|r| r.name()));
-    }
-
-    /// Remembers the organization's emails for shell completion, for the target in use.
-    pub fn remember_emails(&self, users: &[crate::api::models::ListedUser]) {
-        self.remember(crate::completion::EMAILS, users.iter().map(|u| u.email()));
-    }
-
-    fn remember<'v>(&self, kind: &str, values: impl IntoIterator<Item = &'v str>) {
-        if let Some(connected) = self.connection.get() {
-            let key =
-                crate::completion::target_key(connected.env, &connected.base_url, &connected.token);
-            crate::completion::remember(kind, &key, values);
-        }
+    /// The client of the connection in use: every list of roles or users it reads whole refreshes
+    /// the completion caches of that target, in this one place.
+    fn connected_client(
+        &self,
+        env: &Env,
+        base_url: &str,
+        token: &Token,
+    ) -> Result<ApiClient, CliError> {
+        let key = crate::completion::target_key(*env, base_url, token);
+        let remember = move |list: crate::api::Listed<'_>| match list {
+            crate::api::Listed::Roles(roles) => crate::completion::remember(
+                crate::completion::ROLES,
+                &key,
+                roles.iter().map(|r| r.name()),
+            ),
+            crate::api::Listed::Users(users) => crate::completion::remember(
+                crate::completion::EMAILS,
+                &key,
+                users.iter().map(|u| u.email()),
+            ),
+        };
+        let settings = ClientSettings {
+            on_listed: Some(std::sync::Arc::new(remember)),
+            ..self.settings.clone()?
+        };
+        Ok(ApiClient::new(base_url, token.secret().clone(), settings)?)
     }
 
     /// The clap tree of the whole program.
@@ -160,7 +170,8 @@ impl Context {
             connection.source,
             connection.env
         );
-        let client = self.client_for(&connection.base_url, &connection.token)?;
+        let client =
+            self.connected_client(&connection.env, &connection.base_url, &connection.token)?;
         let connected = self.connection.get_or_init(|| Connected {
             client,
             token: connection.token,

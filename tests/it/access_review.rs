@@ -484,3 +484,39 @@ async fn a_bad_policy_file_is_refused_before_any_request() {
     assert_exit(&level, 2, "off is not a --fail-on level");
     assert!(emulator.requests().await.is_empty());
 }
+
+/// Every list read whole refreshes the completion caches, whichever command read it (here
+/// `access report`, which reads both): one place does it, not each command by hand.
+#[tokio::test]
+async fn any_command_that_reads_the_lists_refreshes_the_completion_caches() {
+    let env = TestEnv::new();
+    let emulator = emulator();
+    assert_exit(
+        &access(&env, &emulator, &["access", "report", "-o", "csv"]),
+        0,
+        "report",
+    );
+    let cache = env.path(".astra/cache");
+    let mut kinds: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .split('-')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    kinds.sort();
+    assert_eq!(kinds, ["emails", "roles"]);
+    let emails = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("emails-"))
+        .unwrap();
+    assert!(std::fs::read_to_string(emails)
+        .unwrap()
+        .contains("carol@example.com\n"));
+}

@@ -39,7 +39,6 @@ async fn directory(context: &Context) -> Result<Directory, CliError> {
         client.list_roles(),
         client.list_tokens()
     )?;
-    context.remember_roles(&roles);
     Directory::from_listing(users.borrow_dependent(), roles, tokens.clients)
         .map_err(|err| crate::api::ApiError::listing(&err).into())
 }

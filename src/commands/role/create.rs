@@ -55,7 +55,6 @@ pub async fn run(context: &Context, args: &RoleCreateArgs) -> Result<Outcome, Cl
     let client = context.client()?;
     context.ui.step("Loading roles…");
     let (roles, org) = tokio::try_join!(client.list_roles(), client.current_org())?;
-    context.remember_roles(&roles);
     let mut raw: Vec<String> = args.resources.iter().flatten().cloned().collect();
     if raw.is_empty() {
         raw.push(crate::policy::whole_org());

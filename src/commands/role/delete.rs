@@ -46,7 +46,6 @@ pub async fn run(context: &Context, args: &RoleDeleteArgs) -> Result<Outcome, Cl
     } else {
         (client.list_roles().await?, None)
     };
-    context.remember_roles(&roles);
     let found: Vec<Result<&Role, CliError>> = args
         .roles
         .iter()

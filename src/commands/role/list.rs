@@ -12,6 +12,5 @@ pub struct RoleListArgs {}
 
 pub async fn run(context: &Context, _args: &RoleListArgs) -> Result<Outcome, CliError> {
     let roles = context.client()?.list_roles().await?;
-    context.remember_roles(&roles);
     Ok(Outcome::value(RolesView { roles }))
 }

@@ -69,7 +69,6 @@ pub async fn run(context: &Context, args: &RoleUpdateArgs) -> Result<Outcome, Cl
     let client = context.client()?;
     context.ui.step("Loading roles…");
     let (roles, org) = tokio::try_join!(client.list_roles(), client.current_org())?;
-    context.remember_roles(&roles);
     let role = resolve_roles(&roles, std::slice::from_ref(&args.role))?
         .into_iter()
         .next()

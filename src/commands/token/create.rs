@@ -69,7 +69,6 @@ pub async fn run(context: &Context, args: &TokenCreateArgs) -> Result<Outcome, C
     let client = context.client()?;
     context.ui.step("Loading roles…");
     let roles = client.list_roles().await?;
-    context.remember_roles(&roles);
     let chosen = chosen_roles(context, args, &roles)?;
     let body = NewToken {
         roles: chosen.iter().map(|role| role.id.as_str()).collect(),

@@ -39,7 +39,6 @@ pub async fn run(context: &Context, args: &TokenListArgs) -> Result<Outcome, Cli
     let client = context.client()?;
     context.ui.step("Loading tokens…");
     let (list, roles) = tokio::try_join!(client.list_tokens(), client.list_roles())?;
-    context.remember_roles(&roles);
     let role_id = match &args.role {
         Some(role) => Some(
             resolve_roles(&roles, std::slice::from_ref(role))?[0]

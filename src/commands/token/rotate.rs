@@ -91,7 +91,6 @@ pub async fn run(context: &Context, args: &TokenRotateArgs) -> Result<Outcome, C
     // (1) The token and its roles.
     context.ui.step("Loading tokens…");
     let (list, roles) = tokio::try_join!(client.list_tokens(), client.list_roles())?;
-    context.remember_roles(&roles);
     let old = list
         .clients
         .into_iter()

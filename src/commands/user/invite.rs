@@ -45,7 +45,6 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
     let client = context.client()?;
     context.ui.step("Loading users and roles…");
     let (list, roles) = tokio::try_join!(client.list_users(), client.list_roles())?;
-    context.remember_roles(&roles);
     let plans: Vec<Plan> = args
         .users
         .iter()

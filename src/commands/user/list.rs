@@ -46,7 +46,6 @@ pub async fn run(context: &Context, args: &UserListArgs) -> Result<Outcome, CliE
             (listing, found.first().map(|r| r.id.clone()))
         }
     };
-    context.remember_emails(&listing.borrow_dependent().users);
     let email = args.email.as_deref().map(str::to_lowercase);
     // With --role every user's roles are read, once: the first one the API described wrongly
     // is BAD_RESPONSE, whatever the other filters keep.
