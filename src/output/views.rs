@@ -1107,4 +1107,41 @@ mod tests {
         let from_text: jaq_json::Val = serde_json::from_str(&view.json()).unwrap();
         assert_eq!(view.jq_input().unwrap(), from_text);
     }
+
+    /// Each list view's columns against the headers its snapshots and the original's approved
+    /// outputs show: the table's and the CSV's, from the one list.
+    #[test]
+    fn every_column_list_draws_the_headers_of_its_snapshots() {
+        let headers = |table: Table| table.columns;
+        let names = |csv: CsvTable| csv.columns;
+        assert_eq!(
+            headers(columns::table(ROLE_COLUMNS, &[])),
+            ["Role Id", "Role Name"]
+        );
+        assert_eq!(
+            names(columns::csv(ROLE_COLUMNS, &[])),
+            ["role_id", "role_name"]
+        );
+        assert_eq!(
+            headers(columns::table(PROFILE_COLUMNS, &[])),
+            ["Name", "Env", "Token"]
+        );
+        assert_eq!(
+            names(columns::csv(PROFILE_COLUMNS, &[])),
+            ["name", "env", "token"]
+        );
+        assert_eq!(
+            headers(columns::table(TOKEN_COLUMNS, &[])),
+            ["Generated On", "Client Id", "Roles", "Desc", "Expires"]
+        );
+        assert_eq!(
+            names(columns::csv(TOKEN_COLUMNS, &[])),
+            ["generated_on", "client_id", "roles", "desc"]
+        );
+        let none = TokensView { tokens: Vec::new() };
+        assert_eq!(
+            none.table().columns,
+            ["Generated On", "Client Id", "Roles", "Desc"]
+        );
+    }
 }
