@@ -127,6 +127,34 @@ pub struct Problem {
     pub suggestion: Option<String>,
 }
 
+impl Problem {
+    /// A problem at `line` of a file.
+    pub fn new(line: usize, problem: impl Into<String>) -> Self {
+        Self {
+            line: Some(line),
+            item: String::new(),
+            problem: problem.into(),
+            suggestion: None,
+        }
+    }
+
+    /// The problem is about this value.
+    pub fn about(mut self, item: impl Into<String>) -> Self {
+        self.item = item.into();
+        self
+    }
+
+    pub fn suggesting(mut self, suggestion: Option<String>) -> Self {
+        self.suggestion = suggestion;
+        self
+    }
+
+    /// The line, or 0 for a problem of the whole document.
+    pub fn line(&self) -> usize {
+        self.line.unwrap_or_default()
+    }
+}
+
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.headline)

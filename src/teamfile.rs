@@ -42,38 +42,8 @@ pub struct Document {
     pub roles: Option<Vec<RoleEntry>>,
 }
 
-/// A problem with the document itself or one of its rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowProblem {
-    pub line: usize,
-    pub message: String,
-    /// The value the problem is about, as written (empty: the document itself).
-    pub item: String,
-    /// The closest valid value, when there is one.
-    pub suggestion: Option<String>,
-}
-
-impl RowProblem {
-    pub fn new(line: usize, message: impl Into<String>) -> Self {
-        Self {
-            line,
-            message: message.into(),
-            item: String::new(),
-            suggestion: None,
-        }
-    }
-
-    /// The problem is about this value.
-    pub fn about(mut self, item: impl Into<String>) -> Self {
-        self.item = item.into();
-        self
-    }
-
-    pub fn suggesting(mut self, suggestion: Option<String>) -> Self {
-        self.suggestion = suggestion;
-        self
-    }
-}
+/// A problem of a row or table, at its line: the one problem type of input (argv and files).
+pub type RowProblem = crate::error::Problem;
 
 /// The format named by `--format`, else by the file's extension.
 pub fn format_of(path: &str, given: Option<DocumentFormat>) -> Option<DocumentFormat> {
@@ -531,20 +501,20 @@ mod tests {
 
         let broken = text.replace("email = \"u1100@x.io\"", "email = u1100");
         let problem = &parse_document(&broken, DocumentFormat::Toml).unwrap_err()[0];
-        assert_eq!(problem.line, 7 + 4 * 1100 + 3 + 1, "{}", problem.message);
+        assert_eq!(problem.line(), 7 + 4 * 1100 + 3 + 1, "{}", problem.problem);
         // An error at the end of a line is on that line, not the next.
         let unfinished = parse_document("[[user]]\nemail =\nroles = []\n", DocumentFormat::Toml);
-        assert_eq!(unfinished.unwrap_err()[0].line, 2);
+        assert_eq!(unfinished.unwrap_err()[0].line(), 2);
     }
 
     #[test]
     fn every_toml_table_that_is_not_a_user_is_named_with_its_line() {
         let text = "[[user]]\nemail = \"a@x.io\"\nroles = \"RO User\"\n\n[[user]]\nemail = \"b@x.io\"\nroles = [\"RO User\"]\n\n[[user]]\nemail = 3\nroles = []\n";
         let problems = parse(text, DocumentFormat::Toml).unwrap_err();
-        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        let lines: Vec<usize> = problems.iter().map(|p| p.line()).collect();
         assert_eq!(lines, [3, 10], "{problems:?}");
         assert!(
-            problems[0].message.contains("expected a sequence"),
+            problems[0].problem.contains("expected a sequence"),
             "{problems:?}"
         );
         let syntax = parse("[[user]\n", DocumentFormat::Toml).unwrap_err();
@@ -669,15 +639,15 @@ mod tests {
     #[test]
     fn a_malformed_document_names_its_line() {
         let err = &parse("email,role\n", DocumentFormat::Csv).unwrap_err()[0];
-        assert_eq!(err.line, 1);
+        assert_eq!(err.line(), 1);
         let err = &parse("[\n{\"email\": 1}\n]", DocumentFormat::Json).unwrap_err()[0];
-        assert_eq!(err.line, 2);
+        assert_eq!(err.line(), 2);
         let err = &parse(
             "[[user]]\nemail = \"a@x.io\"\nrole = []\n",
             DocumentFormat::Toml,
         )
         .unwrap_err()[0];
-        assert_eq!(err.line, 3, "{err:?}");
+        assert_eq!(err.line(), 3, "{err:?}");
         assert_eq!(format_of("team.TOML", None), Some(DocumentFormat::Toml));
         assert_eq!(format_of("-", None), None);
     }
@@ -689,15 +659,15 @@ mod tests {
         let lines: Vec<usize> = parse(csv, DocumentFormat::Csv)
             .unwrap_err()
             .iter()
-            .map(|p| p.line)
+            .map(|p| p.line())
             .collect();
         assert_eq!(lines, [3, 4]);
         let json = "[\n {\"email\": \"a@x.io\", \"roles\": \"RO User\"},\n {\"email\": \"b@x.io\", \"roles\": [\"x\"]},\n {\"email\": 2}\n]";
         let problems = parse(json, DocumentFormat::Json).unwrap_err();
-        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        let lines: Vec<usize> = problems.iter().map(|p| p.line()).collect();
         assert_eq!(lines, [2, 4], "{problems:?}");
         assert!(
-            problems[0].message.contains("expected a sequence"),
+            problems[0].problem.contains("expected a sequence"),
             "{problems:?}"
         );
         let broken = parse("[{\"email\": ", DocumentFormat::Json).unwrap_err();

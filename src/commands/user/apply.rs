@@ -302,24 +302,19 @@ fn invalid(file: &str, problems: &[RowProblem]) -> CliError {
     };
     let lines: Vec<String> = problems
         .iter()
-        .map(|p| format!("  line {}: {}", p.line, p.message))
+        .map(|p| format!("  line {}: {}", p.line(), p.problem))
         .collect();
     let mut err = CliError::new(
         ErrorCode::ValidationIssue,
         format!("'{file}' has {} {noun}; nothing was sent.", problems.len()),
     )
     .detail(lines.join("\n"));
+    // A problem of the whole document is about the file.
     err.problems = problems
         .iter()
-        .map(|p| crate::error::Problem {
-            line: Some(p.line),
-            item: if p.item.is_empty() {
-                file.to_owned()
-            } else {
-                p.item.clone()
-            },
-            problem: p.message.clone(),
-            suggestion: p.suggestion.clone(),
+        .map(|p| match p.item.is_empty() {
+            true => p.clone().about(file),
+            false => p.clone(),
         })
         .collect();
     err
@@ -688,7 +683,7 @@ mod tests {
     fn messages(problems: &[RowProblem]) -> Vec<String> {
         problems
             .iter()
-            .map(|p| format!("{}: {}", p.line, p.message))
+            .map(|p| format!("{}: {}", p.line(), p.problem))
             .collect()
     }
 
@@ -932,7 +927,7 @@ mod tests {
             for format in [teamfile::DocumentFormat::Csv, teamfile::DocumentFormat::Json, teamfile::DocumentFormat::Toml] {
                 let entries = super::super::export::entries(&users, &roles, format);
                 let text = teamfile::write(&entries, format);
-                let parsed = teamfile::parse(&text, format).map_err(|p| p[0].message.clone()).unwrap();
+                let parsed = teamfile::parse(&text, format).map_err(|p| p[0].problem.clone()).unwrap();
                 let desired = validate(parsed, &roles).map_err(|p| messages(&p)).unwrap();
                 let steps = plan(desired, &users, true);
                 proptest::prop_assert_eq!(actions(&steps).len(), 1);

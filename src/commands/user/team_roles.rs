@@ -459,7 +459,7 @@ mod tests {
         let problems = plan(&declared, &[], ORG, false).unwrap_err();
         let lines: Vec<(usize, &str)> = problems
             .iter()
-            .map(|p| (p.line, p.message.as_str()))
+            .map(|p| (p.line(), p.problem.as_str()))
             .collect();
         assert_eq!(lines[0], (1, "a role needs a name"));
         assert_eq!(
