@@ -305,3 +305,79 @@ async fn ctrl_c_after_the_create_still_saves_the_new_token_and_keeps_the_old_one
         "no delete after the signal"
     );
 }
+
+/// (4) fails: the profile cannot be written (here the file is replaced by a directory while the
+/// new token is being created). The new token is deleted again with the token in use, and the
+/// command fails with the file's error.
+#[tokio::test]
+async fn a_profile_that_cannot_be_written_deletes_the_new_token_again() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&["--token", TOKEN, "--latency", "300"]);
+    env.write(".astrarc", &astrarc(&emulator));
+    let child = env
+        .spawnable_at(&emulator.endpoint)
+        .env_remove("ASTRA_DB_APPLICATION_TOKEN")
+        .env_remove("ASTRA_ENV")
+        .env_remove("ASTRA_LOCAL_ENDPOINT")
+        .args(["token", "rotate"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !emulator
+        .requests()
+        .await
+        .iter()
+        .any(|r| r["method"] == "POST")
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the create never came"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let path = env.path(".astrarc");
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_exit(&output, 4, "the profile cannot be written");
+    let err = stderr(&output);
+    assert!(
+        err.contains("was deleted again; token aaaaaaaaaaaaaaaaaaaaaaaa still works."),
+        "{err}"
+    );
+    let writes: Vec<String> = emulator.writes().await.iter().map(call_line).collect();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    assert_eq!(writes[0], "POST /v2/clientIdSecrets");
+    assert!(
+        writes[1].starts_with("DELETE /v2/clientIdSecrets/") && !writes[1].ends_with(OLD),
+        "{writes:?}"
+    );
+    assert!(!err.contains("AstraCS:") || err.contains("****"), "{err}");
+}
+
+/// SPEC §6: a rotated token is shown on stdout only when printed, never on stderr, in `-V`'s log
+/// or in a `--dump-logs` file; a saved one is never shown at all.
+#[tokio::test]
+async fn the_new_secret_never_reaches_stderr_the_verbose_log_or_a_log_file() {
+    let (env, _emulator, _) = setup();
+    let log = env.path("rotate.log");
+    let dump = format!("--dump-logs={}", log.display());
+    let printed = astra(&env, &["token", "rotate", CI_CLIENT, "-V", &dump]);
+    assert_exit(&printed, 0, "printed");
+    let shown = stdout(&printed)
+        .lines()
+        .find(|l| l.starts_with("AstraCS:"))
+        .unwrap()
+        .to_owned();
+    let secret = shown.rsplit(':').next().unwrap();
+    assert!(!stderr(&printed).contains(secret), "{}", stderr(&printed));
+    assert!(!std::fs::read_to_string(&log).unwrap().contains(secret));
+    let saved = astra(&env, &["token", "rotate", "-V", &dump]);
+    assert_exit(&saved, 0, "saved");
+    let new = saved_token(&env);
+    let secret = new.rsplit(':').next().unwrap();
+    assert!(!stdout(&saved).contains(secret) && !stderr(&saved).contains(secret));
+    assert!(!std::fs::read_to_string(&log).unwrap().contains(secret));
+}
