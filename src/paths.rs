@@ -133,3 +133,47 @@ fn write_private(path: &Path, text: &str, durable: bool) -> std::io::Result<()> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::hermetic::with_vars;
+
+    #[test]
+    fn astra_home_is_the_variable_then_xdg_data_then_home() {
+        with_vars(&[(env::ASTRA_HOME, "/a")], || {
+            assert_eq!(astra_home(), Some(PathBuf::from("/a")));
+            assert_eq!(
+                cache_file("roles", "k"),
+                Some(PathBuf::from("/a/cache/roles-k"))
+            );
+        });
+        with_vars(&[(env::XDG_DATA_HOME, "/d")], || {
+            assert_eq!(astra_home(), Some(PathBuf::from("/d/astra")));
+        });
+        with_vars(&[], || {
+            assert_eq!(astra_home(), home().map(|h| h.join(".astra")));
+        });
+        assert!(home().is_some_and(|h| h.is_absolute()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_directories_and_files_are_private_and_caches_are_replaced_whole() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let nested = dir.path().join("a/b");
+        create_private_dir(&nested).unwrap();
+        assert_eq!(mode(&nested), 0o700);
+        let file = nested.join("f");
+        open_private(&file).unwrap().write_all(b"x").unwrap();
+        assert_eq!(mode(&file), 0o600);
+        let cache = dir.path().join("c/cache-file");
+        write_cache(&cache, "one\n").unwrap();
+        write_cache(&cache, "two\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&cache).unwrap(), "two\n");
+        assert_eq!(mode(&cache), 0o600);
+        assert_eq!(mode(&dir.path().join("c")), 0o700);
+    }
+}

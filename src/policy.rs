@@ -251,6 +251,52 @@ mod tests {
     const ORG: &str = "7a3c2e6b-1f4d-4c8e-9b2a-5d6f7e8a9b0c";
 
     #[test]
+    fn unknown_actions_are_refused_at_once_with_a_did_you_mean_unless_allowed() {
+        let typed = vec![
+            "db-cqll".to_owned(),
+            "org-read".to_owned(),
+            "nope".to_owned(),
+        ];
+        let err = check_actions(&typed, false).unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationIssue);
+        assert!(
+            err.headline
+                .starts_with("Unknown actions: 'db-cqll' (did you mean 'db-cql'?); 'nope'"),
+            "{}",
+            err.headline
+        );
+        assert_eq!(err.problems.len(), 2);
+        assert!(check_actions(&typed, true).is_ok());
+        assert!(check_actions(&["org-read".to_owned()], false).is_ok());
+        let one = check_actions(&["db-cqll".to_owned()], false).unwrap_err();
+        assert!(
+            one.headline.starts_with("Unknown action: "),
+            "{}",
+            one.headline
+        );
+    }
+
+    #[test]
+    fn resources_expand_or_every_bad_one_is_named() {
+        let raw = vec!["db:*".to_owned(), "role:*".to_owned()];
+        assert_eq!(
+            expanded_resources(&raw, ORG).unwrap(),
+            [
+                format!("drn:astra:org:{ORG}:db:*"),
+                format!("drn:astra:org:{ORG}:role:*")
+            ]
+        );
+        let bad = vec!["db::x".to_owned(), "db:*".to_owned(), "x y".to_owned()];
+        let err = expanded_resources(&bad, ORG).unwrap_err();
+        assert_eq!(err.problems.len(), 2);
+        assert!(
+            err.headline.ends_with("; nothing was sent."),
+            "{}",
+            err.headline
+        );
+    }
+
+    #[test]
     fn short_forms_and_the_placeholder_expand_to_the_organization() {
         for (raw, want) in [
             ("db:*", format!("drn:astra:org:{ORG}:db:*")),

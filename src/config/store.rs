@@ -126,3 +126,64 @@ pub fn save_profile(
         &set_profile(&text, name, &profile_keys(token, env, base_url)),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> Token {
+        Token::parse(&format!("AstraCS:{}:{}", "a".repeat(24), "b".repeat(64))).unwrap()
+    }
+
+    #[test]
+    fn a_profile_is_saved_once_and_replaced_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".astrarc");
+        check_free(&path, "dev", false).unwrap();
+        save_profile(&path, "dev", &token(), (Env::Dev, ""), false).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            written.starts_with("[dev]\nASTRA_DB_APPLICATION_TOKEN=AstraCS:"),
+            "{written}"
+        );
+        assert!(written.contains("ASTRA_ENV=dev\n"), "{written}");
+        let again = save_profile(&path, "dev", &token(), (Env::Prod, ""), false).unwrap_err();
+        assert_eq!(again.code, ErrorCode::ValidationIssue);
+        assert!(check_free(&path, "dev", false).is_err());
+        assert!(check_free(&path, "dev", true).is_ok());
+        assert!(check_free(&path, "other", false).is_ok());
+        save_profile(&path, "dev", &token(), (Env::Prod, ""), true).unwrap();
+        assert!(!std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("ASTRA_ENV"));
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".astrarc");
+        std::fs::write(&path, "not a profile line\n").unwrap();
+        let err = check_free(&path, "new", true).unwrap_err();
+        assert!(
+            err.details.iter().any(|d| d.contains("fix the file first")),
+            "{err:?}"
+        );
+        assert_eq!(read(&dir.path().join("missing")).unwrap(), "");
+    }
+
+    #[test]
+    fn local_profiles_keep_their_endpoint_and_prod_ones_only_the_token() {
+        let token = token();
+        let keys: Vec<&str> = profile_keys(&token, Env::Local, "http://x/v2")
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(keys, [env::TOKEN, env::ENV, env::LOCAL_ENDPOINT]);
+        assert_eq!(profile_keys(&token, Env::Prod, "").len(), 1);
+        assert_eq!(
+            target_text(Env::Local, "http://x/v2"),
+            "env local, endpoint http://x/v2"
+        );
+        assert_eq!(target_text(Env::Test, ""), "env test");
+    }
+}

@@ -1166,4 +1166,97 @@ mod tests {
         assert_eq!(err.code, ErrorCode::ExecutionCancelled);
         assert_eq!(err.headline, "Interrupted; nothing more was sent.");
     }
+
+    fn verdict(failed: bool, rows: usize) -> Verdict {
+        let mut table = Table::new(&["Level", "Rule"]);
+        let mut csv = CsvTable {
+            columns: vec!["level", "rule"],
+            rows: Vec::new(),
+        };
+        for _ in 0..rows {
+            table.row(vec![vec!["warning".into()], vec!["token-age".into()]]);
+            csv.rows.push(vec!["warning".into(), "token-age".into()]);
+        }
+        let code = if failed {
+            ErrorCode::CheckFailed
+        } else {
+            ErrorCode::Ok
+        };
+        Verdict {
+            code,
+            summary: "0 errors, 1 warning, 0 info.".into(),
+            table,
+            csv,
+            row_codes: vec![code; rows],
+            data: serde_json::json!({"findings": []}),
+        }
+    }
+
+    #[test]
+    fn a_verdict_passes_on_stdout_and_fails_on_stderr_in_every_format() {
+        let line = CommandLine::default();
+        let failed = Outcome::Verdict(verdict(true, 1));
+        assert_eq!(failed.exit_status(), 12);
+        let human = render(&failed, &line, style(Format::Human));
+        assert!(human.stdout.contains("token-age"), "{}", human.stdout);
+        assert_eq!(human.stderr, "Error: 0 errors, 1 warning, 0 info.\n");
+        let json: Value =
+            serde_json::from_str(&render(&failed, &line, style(Format::Json)).stdout).unwrap();
+        assert_eq!(json["code"], "CHECK_FAILED");
+        assert_eq!(json["message"], "Error: 0 errors, 1 warning, 0 info.");
+        assert_eq!(
+            render(&failed, &line, style(Format::Csv)).stdout,
+            "code,message,level,rule\nCHECK_FAILED,,warning,token-age\n"
+        );
+        let passed = Outcome::Verdict(verdict(false, 0));
+        assert_eq!(passed.exit_status(), 0);
+        let human = render(&passed, &line, style(Format::Human));
+        assert_eq!(
+            human.stdout, "0 errors, 1 warning, 0 info.\n",
+            "no table without rows"
+        );
+        assert_eq!(human.stderr, "");
+        let json: Value =
+            serde_json::from_str(&render(&passed, &line, style(Format::Json)).stdout).unwrap();
+        assert_eq!(
+            (json["code"].as_str(), json["message"].as_str()),
+            (Some("OK"), Some("0 errors, 1 warning, 0 info."))
+        );
+    }
+
+    #[test]
+    fn a_response_that_failed_after_its_change_keeps_its_data_and_its_code() {
+        let line = CommandLine::default();
+        let mut failed = Response::new("Token a rotated.", Deleted { was_deleted: false })
+            .failed_with(ErrorCode::PartialFailure, "it could not be deleted.");
+        failed.shown = Some("AstraCS:x".into());
+        let outcome = Outcome::Response(failed);
+        assert_eq!(outcome.exit_status(), 10);
+        assert_eq!(outcome.reveals(), Some("AstraCS:x"));
+        let human = render(&outcome, &line, style(Format::Human));
+        assert_eq!(human.stdout, "Token a rotated.\nAstraCS:x\n");
+        assert_eq!(human.stderr, "Error: it could not be deleted.\n");
+        let json: Value =
+            serde_json::from_str(&render(&outcome, &line, style(Format::Json)).stdout).unwrap();
+        assert_eq!(json["code"], "PARTIAL_FAILURE");
+        assert_eq!(json["message"], "Error: it could not be deleted.");
+        let kept = outcome
+            .cancelled(ErrorCode::ExecutionCancelled)
+            .ok()
+            .unwrap();
+        assert_eq!(
+            kept.exit_status(),
+            10,
+            "a response that reports its own end is kept"
+        );
+        let plain = Outcome::Response(Response::new("done", Deleted { was_deleted: true }));
+        assert_eq!(plain.exit_status(), 0);
+        assert!(plain.reveals().is_none());
+        assert!(plain.cancelled(ErrorCode::Terminated).is_err());
+        assert!(
+            Outcome::Response(Response::new("x", Deleted { was_deleted: true }))
+                .jq_input()
+                .is_none()
+        );
+    }
 }
