@@ -609,6 +609,21 @@ mod tests {
             || {},
         ));
         assert!(matches!(single_or(several), Ok(Outcome::Batch(b)) if b.items.len() == 2));
+        // One item that was never sent fails with why: the refusal, or the signal.
+        let refused = CliError::new(ErrorCode::ServerError, "refused for 120 s");
+        let item = BatchItem::new("a", ItemResult::NotStarted(Some(refused)));
+        let batch = Batch::new(ItemKind::User, vec![item], Deleted::COLUMNS);
+        assert_eq!(
+            single_or(batch).err().map(|e| e.code),
+            Some(ErrorCode::ServerError)
+        );
+        let item = BatchItem::new("a", ItemResult::NotStarted(None));
+        let mut batch = Batch::new(ItemKind::User, vec![item], Deleted::COLUMNS);
+        batch.cancelled = Some(ErrorCode::Terminated);
+        assert_eq!(
+            single_or(batch).err().map(|e| e.code),
+            Some(ErrorCode::Terminated)
+        );
     }
 
     #[test]

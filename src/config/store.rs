@@ -169,6 +169,12 @@ mod tests {
             "{err:?}"
         );
         assert_eq!(read(&dir.path().join("missing")).unwrap(), "");
+        let unreadable = read(dir.path()).unwrap_err();
+        assert_eq!(
+            unreadable.code,
+            ErrorCode::FileIssue,
+            "a directory is not an empty file"
+        );
     }
 
     #[test]

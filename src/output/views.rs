@@ -1103,6 +1103,7 @@ mod tests {
 
     #[test]
     fn the_jq_document_of_users_is_their_json_output() {
+        assert!(super::super::Outcome::value(users()).jq_input().is_some());
         let view = users();
         let from_text: jaq_json::Val = serde_json::from_str(&view.json()).unwrap();
         assert_eq!(view.jq_input().unwrap(), from_text);
