@@ -512,12 +512,9 @@ impl Counts {
     }
 }
 
+/// `1 error`, `2 errors`.
 fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    format!("{n} {}", crate::text::plural(n, noun))
 }
 
 #[cfg(test)]

@@ -115,7 +115,7 @@ impl Planned {
 /// Runs `send(i)` for every item that needs a request, at most `concurrency` in flight, and
 /// returns the batch in input order. After a signal no new item starts (SPEC §5); those in
 /// flight finish. `on_change` is told of every change that ended (the progress bar).
-pub async fn run<F, Fut>(
+async fn run<F, Fut>(
     context: &Context,
     kind: ItemKind,
     columns: &'static [&'static str],
@@ -195,7 +195,7 @@ fn unmet_need(
 }
 
 /// The same plan as a dry run: every change `planned` with `preview(i)`'s message, nothing sent.
-pub fn preview(
+fn preview(
     kind: ItemKind,
     columns: &'static [&'static str],
     plan: Vec<Planned>,

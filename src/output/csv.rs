@@ -49,17 +49,12 @@ pub fn outcome(outcome: &Outcome, style: Style) -> String {
         }
         Outcome::Document(text, _) => text.clone(),
         Outcome::Verdict(verdict) => {
-            let rows = verdict
-                .csv
-                .rows
-                .iter()
-                .zip(&verdict.row_codes)
-                .map(|(cells, code)| {
-                    let mut record = vec![code.code().to_owned(), String::new()];
-                    record.extend(cells.iter().cloned());
-                    record
-                });
-            write(&verdict.csv.columns, rows)
+            let rows = verdict.csv_rows.iter().map(|(code, cells)| {
+                let mut record = vec![code.code().to_owned(), String::new()];
+                record.extend(cells.iter().cloned());
+                record
+            });
+            write(&verdict.csv_columns, rows)
         }
     }
 }

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::error::{CliError, ErrorCode};
 use crate::hints::{CommandLine, Hint, Suggestion};
+use crate::text::plural;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -680,14 +681,6 @@ impl Batch {
     }
 }
 
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        noun.to_owned()
-    } else {
-        format!("{noun}s")
-    }
-}
-
 /// What a command produced.
 pub enum Outcome {
     /// Data: a table in human and CSV output, `{"code": "OK", "data": …}` in JSON.
@@ -710,9 +703,9 @@ pub struct Verdict {
     pub code: ErrorCode,
     pub summary: String,
     pub table: Table,
-    /// The CSV rows after `code,message`, each with its own code.
-    pub csv: CsvTable,
-    pub row_codes: Vec<ErrorCode>,
+    /// The CSV columns after `code,message`, and each row with its own code.
+    pub csv_columns: Vec<&'static str>,
+    pub csv_rows: Vec<(ErrorCode, Vec<String>)>,
     pub data: Value,
 }
 
@@ -1169,25 +1162,22 @@ mod tests {
 
     fn verdict(failed: bool, rows: usize) -> Verdict {
         let mut table = Table::new(&["Level", "Rule"]);
-        let mut csv = CsvTable {
-            columns: vec!["level", "rule"],
-            rows: Vec::new(),
-        };
-        for _ in 0..rows {
-            table.row(vec![vec!["warning".into()], vec!["token-age".into()]]);
-            csv.rows.push(vec!["warning".into(), "token-age".into()]);
-        }
         let code = if failed {
             ErrorCode::CheckFailed
         } else {
             ErrorCode::Ok
         };
+        let mut csv_rows = Vec::new();
+        for _ in 0..rows {
+            table.row(vec![vec!["warning".into()], vec!["token-age".into()]]);
+            csv_rows.push((code, vec!["warning".into(), "token-age".into()]));
+        }
         Verdict {
             code,
             summary: "0 errors, 1 warning, 0 info.".into(),
             table,
-            csv,
-            row_codes: vec![code; rows],
+            csv_columns: vec!["level", "rule"],
+            csv_rows,
             data: serde_json::json!({"findings": []}),
         }
     }

@@ -26,12 +26,7 @@ pub struct CheckArgs {
 pub async fn run(context: &Context, args: &CheckArgs) -> Result<Outcome, CliError> {
     // The policy is read and checked before any request.
     let policy = match &args.policy {
-        Some(file) => {
-            if file != "-" {
-                files::not_a_file(file)?;
-            }
-            Policy::from_toml(&files::read_input(file)?, file)?
-        }
+        Some(file) => Policy::from_toml(&files::read_input(file)?, file)?,
         None => Policy::default(),
     };
     let directory = super::directory(context).await?;
@@ -59,19 +54,19 @@ fn verdict(findings: Vec<Finding>, fail_on: Level) -> Verdict {
             ErrorCode::Ok
         }
     };
-    let row_codes: Vec<ErrorCode> = findings.iter().map(row_code).collect();
-    let code = if row_codes.contains(&ErrorCode::CheckFailed) {
+    let code = if findings.iter().any(|f| f.level.fails(fail_on)) {
         ErrorCode::CheckFailed
     } else {
         ErrorCode::Ok
     };
     let columns = finding_columns();
+    let csv = columns::csv(&columns, &findings);
     Verdict {
         code,
         summary: counts.summary(),
         table: columns::table(&columns, &findings),
-        csv: columns::csv(&columns, &findings),
-        row_codes,
+        csv_columns: csv.columns,
+        csv_rows: findings.iter().map(row_code).zip(csv.rows).collect(),
         data: serde_json::json!({ "findings": findings, "counts": counts }),
     }
 }

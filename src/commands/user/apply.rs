@@ -62,9 +62,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
         ));
     }
     // A missing file or a directory is said first: its format is not the problem.
-    if args.file != "-" {
-        files::not_a_file(&args.file)?;
-    }
+    files::not_a_file(&args.file)?;
     let format = teamfile::format_of(&args.file, args.format).ok_or_else(|| {
         CliError::new(
             ErrorCode::ValidationIssue,
@@ -114,29 +112,25 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     let items = ordered(&role_steps, &steps);
     let creates = created_roles(&items);
     let planned: Vec<Planned> = items.iter().map(|item| item.planned(&creates)).collect();
-    let mut batch = if args.batch.dry_run {
-        batch::preview(ItemKind::User, Applied::COLUMNS, planned, |i| {
-            Ok(items[i].response(true))
-        })
-    } else {
-        let changes = planned.iter().filter(|p| p.is_change()).count();
-        let bar = context.ui.progress(changes as u64);
-        let created = team_roles::CreatedRoles::default();
-        let batch = batch::run(
-            context,
-            ItemKind::User,
-            Applied::COLUMNS,
-            planned,
-            args.batch.concurrency,
-            |i| items[i].execute(context, &list, &created),
-            || bar.inc(1),
-        )
-        .await;
-        bar.finish_and_clear();
-        batch
-    };
+    // A run shows a progress bar of its changes; a dry run sends nothing to count.
+    let changes = planned.iter().filter(|p| p.is_change()).count();
+    let bar = (!args.batch.dry_run).then(|| context.ui.progress(changes as u64));
+    let created = team_roles::CreatedRoles::default();
+    let mut batch = batch::execute(
+        context,
+        &args.batch,
+        ItemKind::User,
+        Applied::COLUMNS,
+        planned,
+        |i| Ok(items[i].response(true)),
+        |i| items[i].execute(context, &list, &created),
+        || bar.iter().for_each(|bar| bar.inc(1)),
+    )
+    .await;
+    bar.iter()
+        .for_each(indicatif::ProgressBar::finish_and_clear);
     batch.title = Some(format!("Applied '{}'", args.file));
-    Ok(Outcome::Batch(batch.exit_code(args.batch.exit_code)))
+    Ok(Outcome::Batch(batch))
 }
 
 /// One item of an apply: a declared role or a user row.
