@@ -414,3 +414,25 @@ pub fn retry_delays(log: &str) -> Vec<u64> {
         .filter_map(|rest| rest.split(' ').next()?.parse().ok())
         .collect()
 }
+
+/// Polls `ready` until it says yes; the test fails with `what` after `within`.
+pub async fn wait_until<F, Fut>(what: &str, within: Duration, mut ready: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !ready().await {
+        assert!(started.elapsed() < within, "{what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Sends `signal` (`-INT`, `-TERM`) to `child`, as a terminal or a supervisor would.
+pub fn send_signal(child: &Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {signal}");
+}

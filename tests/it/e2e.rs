@@ -275,19 +275,13 @@ async fn ctrl_c_while_waiting_is_execution_cancelled() {
         .spawn()
         .unwrap();
     // Wait until the call is in flight, then interrupt as a terminal would.
-    let started = std::time::Instant::now();
-    while emulator.requests().await.is_empty() {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "the call never arrived"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    wait_until(
+        "the call never arrived",
+        std::time::Duration::from_secs(10),
+        || async { !emulator.requests().await.is_empty() },
+    )
+    .await;
+    send_signal(&child, "-INT");
     let output = child.wait_with_output().unwrap();
     assert_exit(&output, 130, "");
     assert_eq!(parse_json(&output)["code"], "EXECUTION_CANCELLED");

@@ -503,19 +503,11 @@ async fn interrupted_invite(signal: &str) -> std::process::Output {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while !calls(&server).await.iter().any(|c| c.starts_with("PUT")) {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the PUT never came"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let status = std::process::Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    wait_until("the PUT never came", Duration::from_secs(20), || async {
+        calls(&server).await.iter().any(|c| c.starts_with("PUT"))
+    })
+    .await;
+    send_signal(&child, signal);
     let output = child.wait_with_output().unwrap();
     assert!(log.exists(), "--dump-logs is written on {signal}");
     output

@@ -2,7 +2,7 @@
 //! users per command, the concurrency cap, partial failure and Ctrl+C mid-apply.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -566,18 +566,11 @@ async fn ctrl_c_mid_apply_reports_what_was_done_and_what_was_not() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while emulator.writes().await.len() < 3 {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no writes came"
-        );
-        tokio::time::sleep(Duration::from_millis(30)).await;
-    }
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    wait_until("no writes came", Duration::from_secs(20), || async {
+        emulator.writes().await.len() >= 3
+    })
+    .await;
+    send_signal(&child, "-INT");
     let output = child.wait_with_output().unwrap();
     assert_exit(&output, 130, "");
     let value = parse_json(&output);

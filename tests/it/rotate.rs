@@ -258,39 +258,46 @@ async fn where_the_new_token_goes_is_checked_before_any_request() {
     assert_exit(&missing, 5, "no such token");
 }
 
-#[tokio::test]
-async fn ctrl_c_after_the_create_still_saves_the_new_token_and_keeps_the_old_one() {
-    let env = TestEnv::new();
-    let emulator = Emulator::start(&["--token", TOKEN, "--latency", "400"]);
-    env.write(".astrarc", &astrarc(&emulator));
+/// `astra token rotate FLAGS` from the profile in `.astrarc`, started in the background and
+/// returned once its create has reached the emulator.
+async fn rotate_once_the_create_is_sent(
+    env: &TestEnv,
+    emulator: &Emulator,
+    flags: &[&str],
+) -> std::process::Child {
     let child = env
         .spawnable_at(&emulator.endpoint)
         .env_remove("ASTRA_DB_APPLICATION_TOKEN")
         .env_remove("ASTRA_ENV")
         .env_remove("ASTRA_LOCAL_ENDPOINT")
-        .args(["token", "rotate", "-o", "json"])
+        .args(["token", "rotate"])
+        .args(flags)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let started = std::time::Instant::now();
-    while !emulator
-        .requests()
-        .await
-        .iter()
-        .any(|r| r["method"] == "POST")
-    {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "the create never came"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    wait_until(
+        "the create never came",
+        std::time::Duration::from_secs(10),
+        || async {
+            emulator
+                .requests()
+                .await
+                .iter()
+                .any(|r| r["method"] == "POST")
+        },
+    )
+    .await;
+    child
+}
+
+#[tokio::test]
+async fn ctrl_c_after_the_create_still_saves_the_new_token_and_keeps_the_old_one() {
+    let env = TestEnv::new();
+    let emulator = Emulator::start(&["--token", TOKEN, "--latency", "400"]);
+    env.write(".astrarc", &astrarc(&emulator));
+    let child = rotate_once_the_create_is_sent(&env, &emulator, &["-o", "json"]).await;
+    send_signal(&child, "-INT");
     let output = child.wait_with_output().unwrap();
     assert_exit(&output, 130, "interrupted after the create");
     let json = parse_json(&output);
@@ -314,29 +321,7 @@ async fn a_profile_that_cannot_be_written_deletes_the_new_token_again() {
     let env = TestEnv::new();
     let emulator = Emulator::start(&["--token", TOKEN, "--latency", "300"]);
     env.write(".astrarc", &astrarc(&emulator));
-    let child = env
-        .spawnable_at(&emulator.endpoint)
-        .env_remove("ASTRA_DB_APPLICATION_TOKEN")
-        .env_remove("ASTRA_ENV")
-        .env_remove("ASTRA_LOCAL_ENDPOINT")
-        .args(["token", "rotate"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while !emulator
-        .requests()
-        .await
-        .iter()
-        .any(|r| r["method"] == "POST")
-    {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "the create never came"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    let child = rotate_once_the_create_is_sent(&env, &emulator, &[]).await;
     let path = env.path(".astrarc");
     std::fs::remove_file(&path).unwrap();
     std::fs::create_dir(&path).unwrap();
