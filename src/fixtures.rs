@@ -25,6 +25,52 @@ pub fn user(id: &str, email: &str, status: &str, roles: &[&Role]) -> User {
     }
 }
 
+/// A role whose policy allows `actions` on `resources`.
+pub fn role_allowing(id: &str, name: &str, actions: &[&str], resources: &[&str]) -> Role {
+    let strings = |values: &[&str]| Some(values.iter().map(|v| v.to_string()).collect());
+    Role {
+        policy: Some(Box::new(crate::api::models::Policy {
+            description: None,
+            effect: Some("allow".into()),
+            resources: strings(resources),
+            actions: strings(actions),
+        })),
+        ..role(id, name)
+    }
+}
+
+/// A user holding roles by id only, as the users list names them.
+pub fn user_holding(id: &str, email: &str, status: &str, role_ids: &[&str]) -> User {
+    let held: Vec<Role> = role_ids
+        .iter()
+        .map(|id| Role {
+            id: id.to_string(),
+            name: None,
+            policy: None,
+        })
+        .collect();
+    User {
+        roles: Some(held),
+        ..user(id, email, status, &[])
+    }
+}
+
+/// An application token holding `roles` (ids), generated at `generated`.
+pub fn app_token(
+    client: &str,
+    roles: &[&str],
+    generated: &str,
+    expiry: Option<&str>,
+) -> crate::api::models::AppToken {
+    crate::api::models::AppToken {
+        client_id: client.into(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        generated_on: Some(generated.into()),
+        description: None,
+        token_expiry: expiry.map(str::to_owned),
+    }
+}
+
 /// A users list read from `body`, as `GET /organizations/users` would send it.
 pub fn listing(body: &str) -> crate::api::Listing {
     crate::api::Listing::try_new(body.as_bytes().to_vec(), |body| {

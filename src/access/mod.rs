@@ -416,48 +416,12 @@ pub fn covers(pattern: &str, resource: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::Policy;
     use proptest::prelude::*;
 
-    fn role(id: &str, name: &str, actions: &[&str], resources: &[&str]) -> Role {
-        Role {
-            id: id.into(),
-            name: Some(name.into()),
-            policy: Some(Box::new(Policy {
-                description: None,
-                effect: Some("allow".into()),
-                resources: Some(resources.iter().map(|r| r.to_string()).collect()),
-                actions: Some(actions.iter().map(|a| a.to_string()).collect()),
-            })),
-        }
-    }
-
-    fn user(id: &str, email: &str, status: &str, roles: &[&str]) -> User {
-        User {
-            id: id.into(),
-            email: Some(email.into()),
-            status: Some(status.into()),
-            roles: Some(
-                roles
-                    .iter()
-                    .map(|id| Role {
-                        id: id.to_string(),
-                        name: None,
-                        policy: None,
-                    })
-                    .collect(),
-            ),
-        }
-    }
+    use crate::fixtures::{role_allowing as role, user_holding as user};
 
     fn token(client: &str, roles: &[&str], expiry: Option<&str>) -> AppToken {
-        AppToken {
-            client_id: client.into(),
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-            generated_on: Some("2026-01-01T00:00:00Z".into()),
-            description: None,
-            token_expiry: expiry.map(str::to_owned),
-        }
+        crate::fixtures::app_token(client, roles, "2026-01-01T00:00:00Z", expiry)
     }
 
     fn org() -> (UserList, Vec<Role>, Vec<AppToken>) {

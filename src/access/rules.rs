@@ -520,49 +520,18 @@ fn plural(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::models::{AppToken, Policy as RolePolicy, Role, User, UserList};
+    use crate::api::models::{Role, User, UserList};
 
     const ADMIN: &str = "r-admin";
 
+    use crate::fixtures::app_token as token;
+
     fn role(id: &str, name: &str, actions: &[&str]) -> Role {
-        Role {
-            id: id.into(),
-            name: Some(name.into()),
-            policy: Some(Box::new(RolePolicy {
-                description: None,
-                effect: Some("allow".into()),
-                resources: Some(vec!["drn:astra:org:O".into()]),
-                actions: Some(actions.iter().map(|a| a.to_string()).collect()),
-            })),
-        }
+        crate::fixtures::role_allowing(id, name, actions, &["drn:astra:org:O"])
     }
 
     fn user(email: &str, status: &str, roles: &[&str]) -> User {
-        User {
-            id: format!("id-{email}"),
-            email: Some(email.into()),
-            status: Some(status.into()),
-            roles: Some(
-                roles
-                    .iter()
-                    .map(|id| Role {
-                        id: id.to_string(),
-                        name: None,
-                        policy: None,
-                    })
-                    .collect(),
-            ),
-        }
-    }
-
-    fn token(client: &str, roles: &[&str], generated: &str, expiry: Option<&str>) -> AppToken {
-        AppToken {
-            client_id: client.into(),
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-            generated_on: Some(generated.into()),
-            description: None,
-            token_expiry: expiry.map(str::to_owned),
-        }
+        crate::fixtures::user_holding(&format!("id-{email}"), email, status, roles)
     }
 
     fn clock() -> Clock {
