@@ -30,6 +30,25 @@ pub async fn run(context: &Context, command: &AccessCommand) -> Result<Outcome, 
     }
 }
 
+/// A role a principal holds, as `show` (`{"id", "name"}`) and `report` (with `"type"`) write it.
+#[derive(serde::Serialize)]
+struct RoleJson<'d> {
+    id: &'d str,
+    name: &'d str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    role_type: Option<crate::access::RoleType>,
+}
+
+impl<'d> RoleJson<'d> {
+    fn of(role: &'d crate::access::RoleEntry, typed: bool) -> Self {
+        Self {
+            id: &role.id,
+            name: &role.name,
+            role_type: typed.then_some(role.role_type),
+        }
+    }
+}
+
 /// Users ∥ roles ∥ tokens, in one round trip, as a [`Directory`].
 async fn directory(context: &Context) -> Result<Directory, CliError> {
     let client = context.client()?;

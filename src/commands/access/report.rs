@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::access::{Clock, Directory, Grant, Kind, Principal, RoleEntry, RoleType};
+use super::RoleJson;
+use crate::access::{Clock, Directory, Grant, Kind, Principal, RoleEntry};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::columns::{self, one, Cell, Column};
@@ -140,14 +141,6 @@ impl ReportView {
 }
 
 #[derive(Serialize)]
-struct RoleJson<'d> {
-    id: &'d str,
-    name: &'d str,
-    #[serde(rename = "type")]
-    role_type: RoleType,
-}
-
-#[derive(Serialize)]
 struct PrincipalJson<'d> {
     kind: Kind,
     principal: &'d str,
@@ -172,11 +165,7 @@ impl ReportView {
                 roles: self
                     .directory
                     .roles_of(principal)
-                    .map(|role| RoleJson {
-                        id: &role.id,
-                        name: &role.name,
-                        role_type: role.role_type,
-                    })
+                    .map(|role| RoleJson::of(role, true))
                     .collect(),
                 grants: self.expand.then(|| self.directory.grants(principal)),
             })

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::RoleJson;
 use crate::access::{Clock, Directory, Grant, Kind, Principal};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
@@ -107,12 +108,6 @@ fn triple_columns<'d>() -> [Column<[&'d str; 3]>; 3] {
 }
 
 #[derive(Serialize)]
-struct RoleJson<'a> {
-    id: &'a str,
-    name: &'a str,
-}
-
-#[derive(Serialize)]
 struct ShowJson<'a> {
     kind: Kind,
     principal: &'a str,
@@ -138,10 +133,7 @@ impl ValueView for ShowView {
             roles: self
                 .directory
                 .roles_of(principal)
-                .map(|role| RoleJson {
-                    id: &role.id,
-                    name: &role.name,
-                })
+                .map(|role| RoleJson::of(role, false))
                 .collect(),
             grants: self.directory.grants(principal),
         })
