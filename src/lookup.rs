@@ -238,7 +238,8 @@ pub fn resolve_all<'a>(
     let mut problems = Vec::new();
     for role in refs {
         match resolve_role(roles, role) {
-            Ok(found) if !resolved.iter().any(|r| r.id == found.id) => resolved.push(found),
+            // The same role (two roles the file creates share the empty id).
+            Ok(found) if !resolved.iter().any(|r| std::ptr::eq(*r, found)) => resolved.push(found),
             Ok(_) => {}
             Err(problem) if !problems.contains(&problem) => problems.push(problem),
             Err(_) => {}

@@ -1,7 +1,10 @@
-//! The one pipeline of every command that changes several items (SPEC §13): the command plans
-//! its items (each a label, an action and what it already knows), then [`run`] starts them with
-//! at most N in flight, never waiting on a slow one to start the next (`buffer_unordered`), and
-//! puts the results back in input order; the renderer reports each item and one summary.
+//! The one pipeline of every command that changes several things (SPEC §13): the command plans
+//! its items (each a label, a change with the payload it sends, or an outcome already known),
+//! then [`execute`] previews them (`--dry-run`) or starts them with at most N in flight, never
+//! waiting on a slow one to start the next (`buffer_unordered`), puts the results back in input
+//! order, and reports one item as itself or several as a batch.
+
+use std::collections::HashMap;
 
 use futures::stream::{self, StreamExt};
 
@@ -34,42 +37,57 @@ fn parse_concurrency(raw: &str) -> Result<usize, String> {
     }
 }
 
-/// One item of a plan: what it is called, the change it needs, and its outcome when the plan
-/// already knows it (an unchanged row, a user that does not exist).
-pub struct Planned {
+/// Names one item of a plan, as its report does: `role 'Ops'`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemName {
+    pub kind: ItemKind,
     pub label: String,
-    pub action: Option<Action>,
-    pub record: Option<Box<dyn AnyRecord>>,
-    /// `Some` when nothing needs sending for this item.
-    pub settled: Option<Result<Response, CliError>>,
-    /// The wave of SPEC §13.1: a wave starts when the one before it has ended.
-    pub wave: Wave,
-    /// The item's kind when it is not the batch's (a role in a team file of users).
-    pub kind: Option<ItemKind>,
-    /// Items of earlier waves this one needs: if one of them fails, this one is skipped.
-    pub needs: Vec<usize>,
 }
 
-impl Planned {
-    pub fn change(label: impl Into<String>, action: Action) -> Self {
+impl ItemName {
+    pub fn new(kind: ItemKind, label: impl Into<String>) -> Self {
         Self {
+            kind,
             label: label.into(),
-            action: Some(action),
-            record: None,
-            settled: None,
-            wave: action.wave(),
-            kind: None,
-            needs: Vec::new(),
         }
     }
+}
 
+/// What becomes of an item: a change to send with its payload, or an outcome the plan already
+/// knows (an unchanged row, a user that does not exist).
+enum Todo<P> {
+    Send(Action, P),
+    Settled(Result<Response, CliError>),
+}
+
+/// One item of a plan: what it is called, what it does, and the items it needs.
+pub struct Planned<P> {
+    pub label: String,
+    todo: Todo<P>,
+    /// What the report shows of the item whatever happens (apply's action and roles).
+    record: Option<Box<dyn AnyRecord>>,
+    /// The item's kind when it is not the batch's (a role in a team file of users).
+    kind: Option<ItemKind>,
+    /// Items of earlier waves this one needs: if one of them fails, this one is skipped.
+    needs: Vec<ItemName>,
+}
+
+impl<P> Planned<P> {
+    /// A change: `payload` is what `send` (or the preview) gets for it.
+    pub fn change(label: impl Into<String>, action: Action, payload: P) -> Self {
+        Self::new(label, Todo::Send(action, payload))
+    }
+
+    /// An item whose outcome is known without sending anything.
     pub fn settled(label: impl Into<String>, outcome: Result<Response, CliError>) -> Self {
+        Self::new(label, Todo::Settled(outcome))
+    }
+
+    fn new(label: impl Into<String>, todo: Todo<P>) -> Self {
         Self {
             label: label.into(),
-            action: None,
+            todo,
             record: None,
-            settled: Some(outcome),
-            wave: Wave::Users,
             kind: None,
             needs: Vec::new(),
         }
@@ -86,22 +104,56 @@ impl Planned {
     }
 
     /// This item needs those (of earlier waves) to succeed first.
-    pub fn needing(mut self, items: Vec<usize>) -> Self {
+    pub fn needing(mut self, items: Vec<ItemName>) -> Self {
         self.needs = items;
         self
     }
 
     /// Whether the item needs a request.
     pub fn is_change(&self) -> bool {
-        self.settled.is_none()
+        matches!(self.todo, Todo::Send(..))
     }
 
-    /// The item as reported: its settled outcome, else what `sent()` says became of its change.
-    fn into_item(self, sent: impl FnOnce() -> ItemResult) -> BatchItem {
-        let result = match self.settled {
-            Some(outcome) => ItemResult::from(outcome),
-            None => sent(),
+    /// The wave of SPEC §13.1 the item's change runs in: a wave starts when the one before it
+    /// has ended.
+    fn wave(&self) -> Option<Wave> {
+        match &self.todo {
+            Todo::Send(action, _) => Some(action.wave()),
+            Todo::Settled(_) => None,
+        }
+    }
+
+    fn name(&self, batch_kind: ItemKind) -> ItemName {
+        ItemName::new(self.kind.unwrap_or(batch_kind), self.label.as_str())
+    }
+
+    /// The item as reported, with `result` (a settled item keeps its own) and its payload
+    /// handed out for sending.
+    fn split(self) -> (Head, Result<P, ItemResult>) {
+        let (action, next) = match self.todo {
+            Todo::Send(action, payload) => (Some(action), Ok(payload)),
+            Todo::Settled(outcome) => (None, Err(ItemResult::from(outcome))),
         };
+        let head = Head {
+            label: self.label,
+            action,
+            record: self.record,
+            kind: self.kind,
+        };
+        (head, next)
+    }
+}
+
+/// What the report keeps of a planned item while its payload is sent.
+struct Head {
+    label: String,
+    action: Option<Action>,
+    record: Option<Box<dyn AnyRecord>>,
+    kind: Option<ItemKind>,
+}
+
+impl Head {
+    fn into_item(self, result: ItemResult) -> BatchItem {
         BatchItem {
             label: self.label,
             action: self.action,
@@ -112,36 +164,106 @@ impl Planned {
     }
 }
 
-/// Runs `send(i)` for every item that needs a request, at most `concurrency` in flight, and
+/// How a command reports what it did.
+pub enum Report {
+    /// One item is reported as itself (the original's output, SPEC §13); several as a batch,
+    /// which a rerun with this flag finishes (`--if-exists`).
+    ItemOrBatch { finish_with: &'static str },
+    /// Always a batch under this title, whatever the count (a file applied as a whole).
+    Batch { title: String },
+}
+
+/// A batch command's plan: its items in input order and how it is reported.
+pub struct Plan<P> {
+    pub kind: ItemKind,
+    pub columns: &'static [&'static str],
+    pub items: Vec<Planned<P>>,
+    pub report: Report,
+}
+
+/// The one way a batch command runs its plan: a preview under `--dry-run` (`preview(payload)`
+/// says what the change would do; nothing is sent), else `send(payload)` for each change;
+/// `--exit-code` marked; `on_change` told of each change that ended (a progress bar); then
+/// reported as [`Plan::report`] says.
+pub async fn execute<P, F, Fut>(
+    context: &Context,
+    args: &BatchArgs,
+    plan: Plan<P>,
+    preview: impl Fn(P) -> Result<Response, CliError>,
+    send: F,
+    on_change: impl Fn(),
+) -> Result<Outcome, CliError>
+where
+    F: Fn(P) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, CliError>>,
+{
+    let Plan {
+        kind,
+        columns,
+        items,
+        report,
+    } = plan;
+    let mut batch = if args.dry_run {
+        self::preview(kind, columns, items, preview)
+    } else {
+        run(
+            context,
+            kind,
+            columns,
+            items,
+            args.concurrency,
+            send,
+            on_change,
+        )
+        .await
+    }
+    .exit_code(args.exit_code);
+    match report {
+        Report::ItemOrBatch { finish_with } => single_or(batch.finishing_with(finish_with)),
+        Report::Batch { title } => {
+            batch.title = Some(title);
+            Ok(Outcome::Batch(batch))
+        }
+    }
+}
+
+/// Runs `send(payload)` for every change, at most `concurrency` in flight, wave by wave, and
 /// returns the batch in input order. After a signal no new item starts (SPEC §5); those in
 /// flight finish. `on_change` is told of every change that ended (the progress bar).
-async fn run<F, Fut>(
+async fn run<P, F, Fut>(
     context: &Context,
     kind: ItemKind,
     columns: &'static [&'static str],
-    plan: Vec<Planned>,
+    plan: Vec<Planned<P>>,
     concurrency: usize,
     send: F,
     on_change: impl Fn(),
 ) -> Batch
 where
-    F: Fn(usize) -> Fut,
+    F: Fn(P) -> Fut,
     Fut: std::future::Future<Output = Result<Response, CliError>>,
 {
     if plan.len() > 1 {
         context.start_batch();
     }
     context.set_concurrency(concurrency);
+    let needs = Needs::of(&plan, kind);
+    let waves: Vec<Option<Wave>> = plan.iter().map(Planned::wave).collect();
+    let (heads, mut pending): (Vec<Head>, Vec<Result<P, ItemResult>>) =
+        plan.into_iter().map(Planned::split).unzip();
+    let mut results: Vec<Option<ItemResult>> = (0..heads.len()).map(|_| None).collect();
     let send = &send;
     let on_change = &on_change;
-    let mut results: Vec<Option<ItemResult>> = (0..plan.len()).map(|_| None).collect();
     for wave in Wave::ALL {
-        let changes: Vec<(usize, Option<CliError>)> = (0..plan.len())
-            .filter(|&i| plan[i].is_change() && plan[i].wave == wave)
-            .map(|i| (i, unmet_need(&plan, &results, i, kind)))
-            .collect();
+        let mut changes = Vec::new();
+        for i in (0..heads.len()).filter(|&i| waves[i] == Some(wave)) {
+            let payload = std::mem::replace(&mut pending[i], Err(ItemResult::NotStarted(None)));
+            if let Ok(payload) = payload {
+                changes.push((i, payload, needs.unmet(i, &heads, &results, kind)));
+            }
+        }
         let ended: Vec<(usize, ItemResult)> = stream::iter(changes)
-            .map(|(i, unmet)| async move {
+            .map(|(i, payload, unmet)| async move {
                 if let Some(why) = unmet {
                     return (i, ItemResult::Skipped(why));
                 }
@@ -151,7 +273,7 @@ where
                 if let Some(refused) = context.refused_for_good() {
                     return (i, ItemResult::NotStarted(Some(refused)));
                 }
-                let result = ItemResult::from(send(i).await);
+                let result = ItemResult::from(send(payload).await);
                 on_change();
                 (i, result)
             })
@@ -162,50 +284,90 @@ where
             results[i] = Some(result);
         }
     }
-    let items = plan
+    let items = heads
         .into_iter()
+        .zip(pending)
         .zip(results)
-        .map(|(planned, sent)| planned.into_item(|| sent.unwrap_or(ItemResult::NotStarted(None))))
+        .map(|((head, pending), sent)| {
+            let result = match (sent, pending) {
+                (Some(sent), _) => sent,
+                (None, Err(settled)) => settled,
+                (None, Ok(_)) => ItemResult::NotStarted(None),
+            };
+            head.into_item(result)
+        })
         .collect();
     Batch::new(kind, items, columns)
 }
 
-/// Why item `i` cannot be sent: the first item it needs that failed or was skipped.
-fn unmet_need(
-    plan: &[Planned],
-    results: &[Option<ItemResult>],
-    i: usize,
-    kind: ItemKind,
-) -> Option<CliError> {
-    plan[i].needs.iter().find_map(|&need| {
-        let (code, what) = match results.get(need)? {
-            Some(ItemResult::Failed(err)) => (err.code, "failed"),
-            Some(ItemResult::Skipped(err)) => (err.code, "was skipped"),
-            _ => return None,
-        };
-        let noun = plan[need].kind.unwrap_or(kind).noun().to_lowercase();
-        Some(CliError::new(
-            code,
-            format!(
-                "not sent: it needs {noun} '{}', which {what}.",
-                plan[need].label
-            ),
-        ))
-    })
+/// Each item's needs, as the indexes of the items they name (found once, by name).
+struct Needs(Vec<Vec<usize>>);
+
+impl Needs {
+    fn of<P>(plan: &[Planned<P>], kind: ItemKind) -> Self {
+        if plan.iter().all(|item| item.needs.is_empty()) {
+            return Self(Vec::new());
+        }
+        let index: HashMap<ItemName, usize> = plan
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.name(kind), i))
+            .collect();
+        Self(
+            plan.iter()
+                .map(|item| {
+                    item.needs
+                        .iter()
+                        .filter_map(|name| index.get(name).copied())
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// Why item `i` cannot be sent: the first item it needs that failed or was skipped.
+    fn unmet(
+        &self,
+        i: usize,
+        heads: &[Head],
+        results: &[Option<ItemResult>],
+        kind: ItemKind,
+    ) -> Option<CliError> {
+        self.0.get(i)?.iter().find_map(|&need| {
+            let (code, what) = match &results[need] {
+                Some(ItemResult::Failed(err)) => (err.code, "failed"),
+                Some(ItemResult::Skipped(err)) => (err.code, "was skipped"),
+                _ => return None,
+            };
+            let noun = heads[need].kind.unwrap_or(kind).noun().to_lowercase();
+            Some(CliError::new(
+                code,
+                format!(
+                    "not sent: it needs {noun} '{}', which {what}.",
+                    heads[need].label
+                ),
+            ))
+        })
+    }
 }
 
-/// The same plan as a dry run: every change `planned` with `preview(i)`'s message, nothing sent.
-fn preview(
+/// The same plan as a dry run: every change `planned` with `preview(payload)`'s message,
+/// nothing sent.
+fn preview<P>(
     kind: ItemKind,
     columns: &'static [&'static str],
-    plan: Vec<Planned>,
-    preview: impl Fn(usize) -> Result<Response, CliError>,
+    plan: Vec<Planned<P>>,
+    preview: impl Fn(P) -> Result<Response, CliError>,
 ) -> Batch {
     let items = plan
         .into_iter()
-        .enumerate()
-        .map(|(i, planned)| {
-            planned.into_item(|| ItemResult::from(preview(i).map(Response::planned)))
+        .map(|planned| {
+            let (head, next) = planned.split();
+            let result = match next {
+                Ok(payload) => ItemResult::from(preview(payload).map(Response::planned)),
+                Err(settled) => settled,
+            };
+            head.into_item(result)
         })
         .collect();
     let mut batch = Batch::new(kind, items, columns);
@@ -274,45 +436,10 @@ pub fn refuse_duplicate_users(users: &[crate::refs::UserRef]) -> Result<(), CliE
     )
 }
 
-/// The one way a batch command runs its plan: a preview under `--dry-run` (`preview(i)` says
-/// what item `i` would do; nothing is sent), else `send(i)` for each change; `--exit-code`
-/// marked; `on_change` told of each change that ended (a progress bar).
-#[allow(clippy::too_many_arguments)]
-pub async fn execute<F, Fut>(
-    context: &Context,
-    args: &BatchArgs,
-    kind: ItemKind,
-    columns: &'static [&'static str],
-    plan: Vec<Planned>,
-    preview: impl Fn(usize) -> Result<Response, CliError>,
-    send: F,
-    on_change: impl Fn(),
-) -> Batch
-where
-    F: Fn(usize) -> Fut,
-    Fut: std::future::Future<Output = Result<Response, CliError>>,
-{
-    let batch = if args.dry_run {
-        self::preview(kind, columns, plan, preview)
-    } else {
-        run(
-            context,
-            kind,
-            columns,
-            plan,
-            args.concurrency,
-            send,
-            on_change,
-        )
-        .await
-    };
-    batch.exit_code(args.exit_code)
-}
-
 /// One item keeps its own outcome (the original's output, SPEC §13); several make a batch. A
 /// single item that was not sent fails with why: the refusal that stopped the batch, the change
 /// it needed, or the signal.
-pub fn single_or(batch: Batch) -> Result<Outcome, CliError> {
+fn single_or(batch: Batch) -> Result<Outcome, CliError> {
     if batch.items.len() != 1 {
         return Ok(Outcome::Batch(batch));
     }
@@ -365,10 +492,14 @@ mod tests {
         }
     }
 
-    fn plan(count: usize) -> Vec<Planned> {
+    fn plan(count: usize) -> Vec<Planned<usize>> {
         (0..count)
-            .map(|i| Planned::change(format!("u{i}"), Action::Delete))
+            .map(|i| Planned::change(format!("u{i}"), Action::Delete, i))
             .collect()
+    }
+
+    fn role(name: &str) -> ItemName {
+        ItemName::new(ItemKind::Role, name)
     }
 
     fn statuses(batch: &Batch) -> Vec<&'static str> {
@@ -413,11 +544,12 @@ mod tests {
         let context = context();
         // Items 0 (done) and 1 (fails) are roles; 2 needs 1, 3 needs 0, 4 needs 2 (skipped).
         let items = vec![
-            Planned::change("r0", Action::CreateRole).of_kind(ItemKind::Role),
-            Planned::change("r1", Action::CreateRole).of_kind(ItemKind::Role),
-            Planned::change("u2", Action::Invite).needing(vec![1]),
-            Planned::change("u3", Action::Invite).needing(vec![0]),
-            Planned::change("u4", Action::Delete).needing(vec![2]),
+            Planned::change("r0", Action::CreateRole, 0).of_kind(ItemKind::Role),
+            Planned::change("r1", Action::CreateRole, 1).of_kind(ItemKind::Role),
+            Planned::change("u2", Action::Invite, 2).needing(vec![role("r1"), role("nothing")]),
+            Planned::change("u3", Action::Invite, 3).needing(vec![role("r0")]),
+            Planned::change("u4", Action::Delete, 4)
+                .needing(vec![ItemName::new(ItemKind::User, "u2")]),
         ];
         let sent = std::cell::RefCell::new(Vec::new());
         let batch = block_on(run(
@@ -508,11 +640,11 @@ mod tests {
         let context = context();
         let order = std::cell::RefCell::new(Vec::new());
         let items = vec![
-            Planned::change("gone", Action::Delete),
-            Planned::change("new", Action::Invite),
-            Planned::change("old-role", Action::DeleteRole),
-            Planned::change("role", Action::CreateRole),
-            Planned::change("moved", Action::SetRoles),
+            Planned::change("gone", Action::Delete, 0),
+            Planned::change("new", Action::Invite, 1),
+            Planned::change("old-role", Action::DeleteRole, 2),
+            Planned::change("role", Action::CreateRole, 3),
+            Planned::change("moved", Action::SetRoles, 4),
         ];
         let batch = block_on(run(
             &context,

@@ -404,7 +404,7 @@ impl From<Result<Response, CliError>> for ItemResult {
 
 /// What kind of thing a batch changes: the key of its items in JSON and CSV, and the noun that
 /// names an item in human output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemKind {
     User,
     Role,

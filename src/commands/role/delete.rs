@@ -4,7 +4,7 @@
 
 use super::refuse_standard;
 use crate::api::models::{Role, UserList};
-use crate::commands::batch::{self, BatchArgs, Planned};
+use crate::commands::batch::{self, BatchArgs, Planned, Report};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::hints::{Edit, Hint};
@@ -68,23 +68,28 @@ pub async fn run(context: &Context, args: &RoleDeleteArgs) -> Result<Outcome, Cl
     {
         return Err(refuse_standard(standard.name()));
     }
-    let plan: Vec<Planned> = args
+    let items = args
         .roles
         .iter()
         .zip(&found)
         .map(|(typed, found)| match found {
-            Ok(_) => Planned::change(typed.typed(), Action::DeleteRole),
+            Ok(role) => Planned::change(typed.typed(), Action::DeleteRole, (typed, *role)),
             Err(err) => Planned::settled(typed.typed(), missing(typed, err, args.if_exists)),
         })
         .collect();
-    let batch = batch::execute(
+    let plan = batch::Plan {
+        kind: ItemKind::Role,
+        columns: Deleted::COLUMNS,
+        items,
+        report: Report::ItemOrBatch {
+            finish_with: "--if-exists",
+        },
+    };
+    batch::execute(
         context,
         &args.batch,
-        ItemKind::Role,
-        Deleted::COLUMNS,
         plan,
-        |i| {
-            let role = found[i].as_ref().map_err(Clone::clone)?;
+        |(_, role)| {
             let users = users.as_ref().map(|users| held_by(users, role));
             Ok(Response::new(
                 format!(
@@ -95,23 +100,18 @@ pub async fn run(context: &Context, args: &RoleDeleteArgs) -> Result<Outcome, Cl
                 Deleted { was_deleted: false },
             ))
         },
-        |i| delete_one(context, &args.roles[i], &found[i], args.if_exists),
+        |(typed, role)| delete_one(context, typed, role, args.if_exists),
         || {},
     )
-    .await;
-    batch::single_or(batch.finishing_with("--if-exists"))
+    .await
 }
 
 async fn delete_one(
     context: &Context,
     typed: &RoleRef,
-    found: &Result<&Role, CliError>,
+    role: &Role,
     if_exists: bool,
 ) -> Result<Response, CliError> {
-    let role = match found {
-        Ok(role) => role,
-        Err(err) => return missing(typed, err, if_exists),
-    };
     if !context.client()?.delete_role(&role.id).await? {
         let gone = RoleProblem::NotFound {
             typed: typed.typed().to_owned(),

@@ -5,7 +5,7 @@
 
 use super::see_all_tokens;
 use crate::api::models::AppToken;
-use crate::commands::batch::{self, BatchArgs, Planned};
+use crate::commands::batch::{self, BatchArgs, Planned, Report};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
@@ -73,45 +73,44 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
     if !args.yes && found.iter().flatten().any(|id| *id == in_use) {
         return Err(in_use_refused(&in_use));
     }
-    let plan: Vec<Planned> = typed
+    let items = typed
         .iter()
         .zip(&found)
         .map(|(id, found)| match found {
-            Some(_) => Planned::change(id, Action::Delete),
+            Some(listed) => Planned::change(id, Action::Delete, (id.as_str(), *listed)),
             None => Planned::settled(id, missing(id, args.if_exists)),
         })
         .collect();
-    let batch = batch::execute(
+    let plan = batch::Plan {
+        kind: ItemKind::Token,
+        columns: Deleted::COLUMNS,
+        items,
+        report: Report::ItemOrBatch {
+            finish_with: "--if-exists",
+        },
+    };
+    batch::execute(
         context,
         &args.batch,
-        ItemKind::Token,
-        Deleted::COLUMNS,
         plan,
-        |i| {
+        |(typed, _)| {
             Ok(Response::new(
-                format!(
-                    "Dry run: token {} would be deleted; nothing was sent.",
-                    typed[i]
-                ),
+                format!("Dry run: token {typed} would be deleted; nothing was sent."),
                 Deleted { was_deleted: false },
             ))
         },
-        |i| delete_one(context, &typed[i], found[i], args.if_exists),
+        |(typed, listed)| delete_one(context, typed, listed, args.if_exists),
         || {},
     )
-    .await;
-    batch::single_or(batch.finishing_with("--if-exists"))
+    .await
 }
 
 async fn delete_one(
     context: &Context,
     typed: &str,
-    listed: Option<&str>,
+    id: &str,
     if_exists: bool,
 ) -> Result<Response, CliError> {
-    let Some(id) = listed else {
-        return missing(typed, if_exists);
-    };
     if !context.client()?.delete_token(id).await? {
         return missing(typed, if_exists);
     }

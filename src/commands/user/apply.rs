@@ -20,8 +20,8 @@ use crate::refs::{email_problem, parse_role_ref, EmailProblem};
 use crate::teamfile::{self, Entry, RowProblem};
 use crate::text::quoted_list;
 
-use super::team_roles::{self, CreatedRoles, RoleAction, RoleStep};
-use crate::commands::batch::{self, BatchArgs, Planned};
+use super::team_roles::{self, CreatedRoles, KnownRoles, RoleAction, RoleStep};
+use crate::commands::batch::{self, BatchArgs, ItemName, Planned, Report};
 
 /// Make the organization's users (and custom roles) match a file (CSV, JSON or TOML)
 ///
@@ -90,9 +90,8 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
         Some(declared) => team_roles::plan(declared, &roles, org_id(&list)?, args.prune),
         None => Ok(Vec::new()),
     };
-    let mut known = team_roles::known_roles(&roles, declared);
-    known.extend(held_but_unlisted(&known, &list.users));
-    let (role_steps, desired) = match (role_plan, validate(entries, &known)) {
+    let known = KnownRoles::new(&roles, held_but_unlisted(&roles, &list.users), declared);
+    let (role_steps, desired) = match (role_plan, validate(entries, known.all())) {
         (Ok(role_steps), Ok(desired)) => (role_steps, desired),
         (role_plan, users) => {
             let mut problems = role_plan.err().unwrap_or_default();
@@ -109,31 +108,38 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
             crate::output::views::NoChange {},
         )));
     }
-    let items = ordered(&role_steps, &steps);
-    let creates = created_roles(&items);
-    let planned: Vec<Planned> = items.iter().map(|item| item.planned(&creates)).collect();
+    let items: Vec<Planned<Item>> = ordered(&role_steps, &steps)
+        .into_iter()
+        .map(|item| item.planned(&known))
+        .collect();
     // A run shows a progress bar of its changes; a dry run sends nothing to count.
-    let changes = planned.iter().filter(|p| p.is_change()).count();
+    let changes = items.iter().filter(|p| p.is_change()).count();
     let bar = (!args.batch.dry_run).then(|| context.ui.progress(changes as u64));
-    let created = team_roles::CreatedRoles::default();
-    let mut batch = batch::execute(
+    let created = CreatedRoles::default();
+    let plan = batch::Plan {
+        kind: ItemKind::User,
+        columns: Applied::COLUMNS,
+        items,
+        report: Report::Batch {
+            title: format!("Applied '{}'", args.file),
+        },
+    };
+    let outcome = batch::execute(
         context,
         &args.batch,
-        ItemKind::User,
-        Applied::COLUMNS,
-        planned,
-        |i| Ok(items[i].response(true)),
-        |i| items[i].execute(context, &list, &created),
+        plan,
+        |item| Ok(item.response(true)),
+        |item| item.execute(context, &list, &known, &created),
         || bar.iter().for_each(|bar| bar.inc(1)),
     )
     .await;
     bar.iter()
         .for_each(indicatif::ProgressBar::finish_and_clear);
-    batch.title = Some(format!("Applied '{}'", args.file));
-    Ok(Outcome::Batch(batch))
+    outcome
 }
 
 /// One item of an apply: a declared role or a user row.
+#[derive(Clone, Copy)]
 enum Item<'a> {
     Role(&'a RoleStep),
     User(&'a Step<'a>),
@@ -152,31 +158,19 @@ fn ordered<'a>(roles: &'a [RoleStep], users: &'a [Step]) -> Vec<Item<'a>> {
         .collect()
 }
 
-/// The item that creates each role the file declares, by the role's planned id.
-fn created_roles<'a>(items: &[Item<'a>]) -> HashMap<&'a str, usize> {
-    items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, item)| match item {
-            Item::Role(role) if role.action == RoleAction::Create => Some((role.id.as_str(), i)),
-            _ => None,
-        })
-        .collect()
-}
-
-impl Item<'_> {
-    fn planned(&self, creates: &HashMap<&str, usize>) -> Planned {
+impl<'a> Item<'a> {
+    /// The item as planned, carrying itself: a user that needs a role the file creates waits
+    /// for that role's item, and is skipped if it fails.
+    fn planned(self, known: &KnownRoles) -> Planned<Item<'a>> {
         match self {
-            Item::Role(step) => step.planned(),
+            Item::Role(step) => step.planned(self),
             Item::User(step) => {
-                // A user that needs a role the file creates waits for it, and is skipped if it fails.
-                let mut needs: Vec<usize> = step
-                    .role_ids()
-                    .filter_map(|id| creates.get(id).copied())
+                let mut needs: Vec<ItemName> = step
+                    .roles_given()
+                    .filter_map(|role| known.target(role).creating_item())
                     .collect();
-                needs.sort_unstable();
                 needs.dedup();
-                step.planned().needing(needs)
+                step.planned(self).needing(needs)
             }
         }
     }
@@ -189,14 +183,15 @@ impl Item<'_> {
     }
 
     async fn execute(
-        &self,
+        self,
         context: &Context,
         list: &UserList,
+        known: &KnownRoles,
         created: &CreatedRoles,
     ) -> Result<Response, CliError> {
         match self {
             Item::Role(step) => step.execute(context, created).await,
-            Item::User(step) => execute(context, list, step, created).await,
+            Item::User(step) => execute(context, list, step, known, created).await,
         }
     }
 }
@@ -474,14 +469,16 @@ struct Step<'a> {
     names: Arc<[String]>,
 }
 
-impl Step<'_> {
-    /// The ids of the roles the user gets (none for a deletion).
-    fn role_ids(&self) -> impl Iterator<Item = &str> {
+impl<'a> Step<'a> {
+    /// The roles the user gets (none for a deletion).
+    fn roles_given(&self) -> impl Iterator<Item = &'a Role> + '_ {
         let gets = self.action != Action::Delete;
-        self.roles
-            .iter()
-            .filter(move |_| gets)
-            .map(|r| r.id.as_str())
+        self.roles.iter().copied().filter(move |_| gets)
+    }
+
+    /// The ids of the roles the user gets (empty for a role the file creates).
+    fn role_ids(&self) -> impl Iterator<Item = &str> {
+        self.roles_given().map(|r| r.id.as_str())
     }
 
     fn response(&self, dry_run: bool) -> Response {
@@ -519,12 +516,11 @@ impl Step<'_> {
     }
 
     /// The step as an item of the batch: unchanged rows are settled (their response holds the
-    /// record), the rest are changes, which carry it for when they fail.
-    fn planned(&self) -> Planned {
+    /// record), the rest are changes carrying `payload`, and the record for when they fail.
+    fn planned<P>(&self, payload: P) -> Planned<P> {
         match self.action.change() {
-            Some(change) => {
-                Planned::change(self.email.as_ref(), change).with_record(Box::new(self.applied()))
-            }
+            Some(change) => Planned::change(self.email.as_ref(), change, payload)
+                .with_record(Box::new(self.applied())),
             None => Planned::settled(self.email.as_ref(), Ok(self.response(false))),
         }
     }
@@ -622,13 +618,24 @@ async fn execute(
     context: &Context,
     list: &UserList,
     step: &Step<'_>,
+    known: &KnownRoles,
     created: &CreatedRoles,
 ) -> Result<Response, CliError> {
     let client = context.client()?;
-    let mut planned: Vec<&str> = step.role_ids().collect();
+    let mut resolved = Vec::new();
+    for role in step.roles_given() {
+        let target = known.target(role);
+        // A role the file creates is waited for: its id is known unless its create failed.
+        let id = created.id_of(target).ok_or_else(|| {
+            CliError::new(
+                ErrorCode::Uncaught,
+                format!("role '{}' was not created.", role.name()),
+            )
+        })?;
+        resolved.push(id);
+    }
     // Sent sorted, so that the same file sends the same body.
-    planned.sort_unstable();
-    let resolved: Vec<String> = planned.iter().map(|id| created.resolve(id)).collect();
+    resolved.sort_unstable();
     let ids: Vec<&str> = resolved.iter().map(String::as_str).collect();
     match (step.action, step.user_id) {
         (Action::Invite | Action::Reinvite, _) => {
@@ -875,7 +882,7 @@ mod tests {
                 "{done}"
             );
             assert_eq!(response.data.cells(), [action.name(), "RO User,R/W User"]);
-            let planned = step.planned();
+            let planned = step.planned(());
             assert_eq!(planned.is_change(), action != Action::Unchanged, "{done}");
             assert_eq!(planned.label, "a@x.io");
         }

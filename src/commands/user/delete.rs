@@ -13,7 +13,7 @@ use crate::refs::parse_user_ref;
 use crate::refs::UserRef;
 
 use super::see_all_users;
-use crate::commands::batch::{self, BatchArgs, Planned};
+use crate::commands::batch::{self, BatchArgs, Planned, Report};
 
 /// Delete an existing user
 #[derive(Debug, clap::Args)]
@@ -49,48 +49,49 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
         |user| !deleting.contains(user.id.as_str()),
         crate::lookup::GIVE_ADMIN_FIRST,
     )?;
-    let plan: Vec<Planned> = args
+    let items = args
         .users
         .iter()
         .zip(&ids)
         .map(|(user, id)| match id {
-            Some(_) => Planned::change(user.typed(), Action::Delete),
+            Some(id) => Planned::change(user.typed(), Action::Delete, (user, *id)),
             None => Planned::settled(user.typed(), missing(user, args.if_exists)),
         })
         .collect();
-    let batch = batch::execute(
+    let plan = batch::Plan {
+        kind: ItemKind::User,
+        columns: Deleted::COLUMNS,
+        items,
+        report: Report::ItemOrBatch {
+            finish_with: "--if-exists",
+        },
+    };
+    batch::execute(
         context,
         &args.batch,
-        ItemKind::User,
-        Deleted::COLUMNS,
         plan,
-        |i| {
+        |(user, _)| {
             Ok(Response::new(
                 format!(
                     "Dry run: user '{}' would be deleted; nothing was sent.",
-                    args.users[i].typed()
+                    user.typed()
                 ),
                 Deleted { was_deleted: false },
             ))
         },
-        |i| delete_one(context, &args.users[i], ids[i], args.if_exists),
+        |(user, id)| delete_one(context, user, id, args.if_exists),
         || {},
     )
-    .await;
-    batch::single_or(batch.finishing_with("--if-exists"))
+    .await
 }
 
 async fn delete_one(
     context: &Context,
     user: &UserRef,
-    id: Option<&str>,
+    id: &str,
     if_exists: bool,
 ) -> Result<Response, CliError> {
-    let deleted = match id {
-        Some(id) => context.client()?.delete_user(id).await?,
-        None => false,
-    };
-    if !deleted {
+    if !context.client()?.delete_user(id).await? {
         return missing(user, if_exists);
     }
     Ok(Response::new(

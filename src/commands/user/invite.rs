@@ -15,7 +15,7 @@ use crate::refs::{parse_role_refs, parse_user_ref};
 use crate::text::{quoted_list, shell_quote};
 
 use super::see_all_users;
-use crate::commands::batch::{self, BatchArgs, Planned};
+use crate::commands::batch::{self, BatchArgs, Planned, Report};
 use crate::commands::pickers::{name_roles_with_flag, pick_roles};
 
 /// Invite a user to an organization
@@ -61,27 +61,33 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
             "No role given: inviting with the default role '{DEFAULT_ROLE}' (pass -r ROLE to choose)."
         ));
     }
-    let plan: Vec<Planned> = args
+    let items = args
         .users
         .iter()
         .zip(&plans)
         .map(|(user, plan)| match plan {
-            Plan::Invite(_) => Planned::change(user.typed(), Action::Invite),
+            Plan::Invite(email) => Planned::change(user.typed(), Action::Invite, (user, email)),
             Plan::AlreadyThere => Planned::settled(user.typed(), Ok(already_there(user))),
             Plan::Fail(err) => Planned::settled(user.typed(), Err(err.clone())),
         })
         .collect();
-    let batch = batch::execute(
+    let plan = batch::Plan {
+        kind: ItemKind::User,
+        columns: Invited::COLUMNS,
+        items,
+        report: Report::ItemOrBatch {
+            finish_with: "--if-not-exists",
+        },
+    };
+    batch::execute(
         context,
         &args.batch,
-        ItemKind::User,
-        Invited::COLUMNS,
         plan,
-        |i| {
+        |(user, _)| {
             Ok(Response::new(
                 format!(
                     "Dry run: user '{}' would be invited with {}; nothing was sent.",
-                    args.users[i].typed(),
+                    user.typed(),
                     with_roles(&roles)
                 ),
                 Invited {
@@ -90,11 +96,10 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
                 },
             ))
         },
-        |i| invite(context, &list, &roles, &args.users[i], &plans[i]),
+        |(user, email)| invite(context, &list, &roles, user, email),
         || {},
     )
-    .await;
-    batch::single_or(batch.finishing_with("--if-not-exists"))
+    .await
 }
 
 fn already_there(user: &UserRef) -> Response {
@@ -145,12 +150,9 @@ async fn invite(
     list: &UserList,
     roles: &[&Role],
     user: &UserRef,
-    plan: &Plan,
+    email: &str,
 ) -> Result<Response, CliError> {
     let typed = user.typed();
-    let Plan::Invite(email) = plan else {
-        return Ok(already_there(user));
-    };
     let org_id = org_id(list)?;
     let ids: Vec<&str> = roles.iter().map(|role| role.id.as_str()).collect();
     let invitation = Invitation {

@@ -1,21 +1,20 @@
 //! The custom roles of a team file (SPEC §1.15): checked with their lines, compared with the
 //! organization's, and planned as role creates and updates (first wave) and, with `--prune`,
 //! deletes of undeclared custom roles (last wave). A role the file creates has no id until it
-//! exists: users that need it hold a placeholder id until then, and are skipped if it fails.
+//! exists: users that need it name it ([`RoleTarget::Created`]), wait for its item, and are
+//! skipped if it fails.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::api::models::{PolicyBody, Role, RoleDefinition};
-use crate::commands::batch::Planned;
+use crate::commands::batch::{ItemName, Planned};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::output::views::{Applied, PolicyRecord};
 use crate::output::{ItemKind, Response};
 use crate::policy::{expand_resources, is_standard, unknown_actions, whole_org};
 use crate::teamfile::{RoleEntry, RowProblem};
-
-const NEW: &str = "new-role:";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleAction {
@@ -48,26 +47,101 @@ impl RoleAction {
 pub struct RoleStep {
     pub name: String,
     pub action: RoleAction,
-    /// The role's id: the organization's, or a placeholder for one the file creates.
-    pub id: String,
+    /// The organization's id of the role; none for a role the file creates.
+    pub id: Option<String>,
     pub description: String,
     pub actions: Vec<String>,
     pub resources: Vec<String>,
 }
 
-/// The ids of the roles created so far, by placeholder: filled in by the first wave, read by
-/// the user changes of the second.
+/// A role a user change gives: one the organization has (by its id), or one the file creates
+/// (by its name: it has no id until its item has run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleTarget<'a> {
+    Listed(&'a str),
+    Created(&'a str),
+}
+
+impl RoleTarget<'_> {
+    /// The batch item a change giving this role waits for, if any.
+    pub fn creating_item(self) -> Option<ItemName> {
+        match self {
+            Self::Listed(_) => None,
+            Self::Created(name) => Some(ItemName::new(ItemKind::Role, name)),
+        }
+    }
+}
+
+/// The roles a row may name: the organization's (and those its users hold that it no longer
+/// lists), then those the file creates.
+pub struct KnownRoles {
+    roles: Vec<Role>,
+    /// Where the roles the file creates begin in `roles`.
+    created_from: usize,
+}
+
+impl KnownRoles {
+    pub fn new(listed: &[Role], unlisted: Vec<Role>, declared: &[RoleEntry]) -> Self {
+        let mut roles = listed.to_vec();
+        roles.extend(unlisted);
+        let created_from = roles.len();
+        for entry in declared {
+            if !roles.iter().any(|r| r.name() == entry.name) {
+                roles.push(Role {
+                    // None yet: no id can be typed to name it (ids are UUIDs).
+                    id: String::new(),
+                    name: Some(entry.name.clone()),
+                    policy: None,
+                });
+            }
+        }
+        Self {
+            roles,
+            created_from,
+        }
+    }
+
+    /// Every role, to resolve a row's roles against.
+    pub fn all(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// What `role` (one of [`Self::all`]) is: listed, or created by the file.
+    pub fn target<'a>(&self, role: &'a Role) -> RoleTarget<'a> {
+        let created = self.roles[self.created_from..].as_ptr_range();
+        if created.contains(&std::ptr::from_ref(role)) {
+            RoleTarget::Created(role.name())
+        } else {
+            RoleTarget::Listed(&role.id)
+        }
+    }
+}
+
+/// The ids of the roles created so far, by name: filled in by the first wave, read by the user
+/// changes of the second.
 #[derive(Default)]
 pub struct CreatedRoles(Mutex<HashMap<String, String>>);
 
 impl CreatedRoles {
-    /// The real id for `id` (a placeholder of a created role, or an id already real).
-    pub fn resolve(&self, id: &str) -> String {
-        let created = self
-            .0
+    fn insert(&self, name: &str, id: String) {
+        self.0
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        created.get(id).cloned().unwrap_or_else(|| id.to_owned())
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(name.to_owned(), id);
+    }
+
+    /// The id to send for `target`: a listed role's, or the one its create answered; none for
+    /// a role whose create has not succeeded.
+    pub fn id_of(&self, target: RoleTarget) -> Option<String> {
+        match target {
+            RoleTarget::Listed(id) => Some(id.to_owned()),
+            RoleTarget::Created(name) => self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .get(name)
+                .cloned(),
+        }
     }
 }
 
@@ -155,11 +229,11 @@ pub fn plan(
         let mut actions = entry.actions.clone();
         actions.dedup();
         let (action, id) = match found {
-            None => (RoleAction::Create, format!("{NEW}{name}")),
+            None => (RoleAction::Create, None),
             Some(role) if same_policy(role, &entry.description, &actions, &resources) => {
-                (RoleAction::Unchanged, role.id.clone())
+                (RoleAction::Unchanged, Some(role.id.clone()))
             }
-            Some(role) => (RoleAction::Update, role.id.clone()),
+            Some(role) => (RoleAction::Update, Some(role.id.clone())),
         };
         steps.push(RoleStep {
             name: name.to_owned(),
@@ -182,7 +256,7 @@ pub fn plan(
         steps.extend(gone.into_iter().map(|role| RoleStep {
             name: role.name().to_owned(),
             action: RoleAction::Delete,
-            id: role.id.clone(),
+            id: Some(role.id.clone()),
             description: String::new(),
             actions: Vec::new(),
             resources: Vec::new(),
@@ -205,21 +279,6 @@ fn set_of(values: &[String]) -> Vec<String> {
     values.sort();
     values.dedup();
     values
-}
-
-/// Roles a user may name: the organization's, and those the file would create (placeholder ids).
-pub fn known_roles(existing: &[Role], declared: &[RoleEntry]) -> Vec<Role> {
-    let mut roles = existing.to_vec();
-    for entry in declared {
-        if !roles.iter().any(|r| r.name() == entry.name) {
-            roles.push(Role {
-                id: format!("{NEW}{}", entry.name),
-                name: Some(entry.name.clone()),
-                policy: None,
-            });
-        }
-    }
-    roles
 }
 
 impl RoleStep {
@@ -258,10 +317,10 @@ impl RoleStep {
         }
     }
 
-    /// The step as an item of the batch.
-    pub fn planned(&self) -> Planned {
+    /// The step as an item of the batch, carrying `payload`.
+    pub fn planned<P>(&self, payload: P) -> Planned<P> {
         let item = match self.action.change() {
-            Some(change) => Planned::change(&self.name, change),
+            Some(change) => Planned::change(&self.name, change, payload),
             None => Planned::settled(&self.name, Ok(self.response(false))),
         };
         item.with_record(Box::new(self.applied()))
@@ -293,15 +352,17 @@ impl RoleStep {
                         format!("astra role get {}", crate::text::shell_quote(&self.name)),
                     )
                 })?;
-                created
-                    .0
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .insert(self.id.clone(), role.id);
+                created.insert(&self.name, role.id);
             }
-            RoleAction::Update => client.update_role(&self.id, &definition).await?,
+            RoleAction::Update => {
+                if let Some(id) = &self.id {
+                    client.update_role(id, &definition).await?;
+                }
+            }
             RoleAction::Delete => {
-                client.delete_role(&self.id).await?;
+                if let Some(id) = &self.id {
+                    client.delete_role(id).await?;
+                }
             }
             RoleAction::Unchanged => {}
         }
@@ -411,11 +472,8 @@ mod tests {
             ],
             "order and actions aside, the standard role is never pruned"
         );
-        assert_eq!(steps[1].id, "r2");
-        assert!(
-            steps[2].id.starts_with(NEW),
-            "a placeholder until it exists"
-        );
+        assert_eq!(steps[1].id.as_deref(), Some("r2"));
+        assert_eq!(steps[2].id, None, "no id until it exists");
         assert_eq!(
             steps[2].resources,
             [format!("{org_drn}:db:*")],
@@ -423,7 +481,7 @@ mod tests {
         );
         let named: Vec<Option<&str>> = steps
             .iter()
-            .map(|s| s.planned().action.map(crate::output::Action::name))
+            .map(|s| s.action.change().map(crate::output::Action::name))
             .collect();
         assert_eq!(
             named,
@@ -441,10 +499,19 @@ mod tests {
         );
         let kept = plan(&declared, &existing, ORG, false).unwrap();
         assert_eq!(kept.len(), 3, "no prune: nothing deleted");
-        let known = known_roles(&existing, &declared);
-        assert_eq!(known.len(), 5);
-        assert_eq!(known[4].name(), "New");
-        assert!(known[4].id.starts_with(NEW));
+        let unlisted = vec![crate::fixtures::role("gone", "gone")];
+        let known = KnownRoles::new(&existing, unlisted, &declared);
+        let all = known.all();
+        assert_eq!(all.len(), 6);
+        assert_eq!(all[5].name(), "New");
+        assert_eq!(known.target(&all[5]), RoleTarget::Created("New"));
+        assert_eq!(known.target(&all[4]), RoleTarget::Listed("gone"));
+        assert_eq!(known.target(&all[0]), RoleTarget::Listed("r1"));
+        assert_eq!(
+            RoleTarget::Created("New").creating_item(),
+            Some(ItemName::new(ItemKind::Role, "New"))
+        );
+        assert_eq!(RoleTarget::Listed("r1").creating_item(), None);
     }
 
     #[test]
@@ -530,7 +597,7 @@ mod tests {
         let step = |action| RoleStep {
             name: "Ops".into(),
             action,
-            id: "r".into(),
+            id: Some("r".into()),
             description: String::new(),
             actions: Vec::new(),
             resources: Vec::new(),
@@ -547,8 +614,8 @@ mod tests {
             step(RoleAction::Delete).response(false).message,
             "Deleted role 'Ops'."
         );
-        assert!(step(RoleAction::Create).planned().is_change());
-        assert!(!step(RoleAction::Unchanged).planned().is_change());
+        assert!(step(RoleAction::Create).planned(()).is_change());
+        assert!(!step(RoleAction::Unchanged).planned(()).is_change());
         assert_eq!(
             step(RoleAction::Unchanged).response(true).effect,
             crate::output::Effect::Unchanged
@@ -557,17 +624,16 @@ mod tests {
             step(RoleAction::Create).response(false).effect,
             crate::output::Effect::Changed
         );
-        assert_eq!(
-            step(RoleAction::Delete).planned().kind,
-            Some(ItemKind::Role)
-        );
         let created = CreatedRoles::default();
-        created
-            .0
-            .lock()
-            .unwrap()
-            .insert("new-role:Ops".into(), "real".into());
-        assert_eq!(created.resolve("new-role:Ops"), "real");
-        assert_eq!(created.resolve("other"), "other");
+        assert_eq!(created.id_of(RoleTarget::Created("Ops")), None);
+        created.insert("Ops", "real".into());
+        assert_eq!(
+            created.id_of(RoleTarget::Created("Ops")).as_deref(),
+            Some("real")
+        );
+        assert_eq!(
+            created.id_of(RoleTarget::Listed("other")).as_deref(),
+            Some("other")
+        );
     }
 }
