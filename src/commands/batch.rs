@@ -176,7 +176,7 @@ pub enum Report {
 /// A batch command's plan: its items in input order and how it is reported.
 pub struct Plan<P> {
     pub kind: ItemKind,
-    pub columns: &'static [&'static str],
+    pub columns: Vec<&'static str>,
     pub items: Vec<Planned<P>>,
     pub report: Report,
 }
@@ -233,7 +233,7 @@ where
 async fn run<P, F, Fut>(
     context: &Context,
     kind: ItemKind,
-    columns: &'static [&'static str],
+    columns: Vec<&'static str>,
     plan: Vec<Planned<P>>,
     concurrency: usize,
     send: F,
@@ -355,7 +355,7 @@ impl Needs {
 /// nothing sent.
 fn preview<P>(
     kind: ItemKind,
-    columns: &'static [&'static str],
+    columns: Vec<&'static str>,
     plan: Vec<Planned<P>>,
     preview: impl Fn(P) -> Result<Response, CliError>,
 ) -> Batch {
@@ -522,7 +522,7 @@ mod tests {
         let batch = block_on(run(
             &context,
             ItemKind::User,
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
             items,
             3,
             item,
@@ -555,7 +555,7 @@ mod tests {
         let batch = block_on(run(
             &context,
             ItemKind::User,
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
             items,
             4,
             |i| {
@@ -611,7 +611,7 @@ mod tests {
             run(
                 &context,
                 ItemKind::User,
-                Deleted::COLUMNS,
+                Deleted::csv_names(),
                 plan(6),
                 2,
                 |i| {
@@ -649,7 +649,7 @@ mod tests {
         let batch = block_on(run(
             &context,
             ItemKind::User,
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
             items,
             8,
             |i| {
@@ -685,7 +685,7 @@ mod tests {
         let batch = block_on(run(
             &context,
             ItemKind::User,
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
             plan(5),
             1,
             one,
@@ -710,7 +710,7 @@ mod tests {
         let one = block_on(run(
             &context,
             ItemKind::User,
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
             plan(1),
             4,
             item,
@@ -721,7 +721,7 @@ mod tests {
         let failed = block_on(run(
             &context,
             ItemKind::User,
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
             plan(1),
             4,
             |_| item(1),
@@ -734,7 +734,7 @@ mod tests {
         let several = block_on(run(
             &context,
             ItemKind::User,
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
             plan(2),
             4,
             item,
@@ -744,13 +744,13 @@ mod tests {
         // One item that was never sent fails with why: the refusal, or the signal.
         let refused = CliError::new(ErrorCode::ServerError, "refused for 120 s");
         let item = BatchItem::new("a", ItemResult::NotStarted(Some(refused)));
-        let batch = Batch::new(ItemKind::User, vec![item], Deleted::COLUMNS);
+        let batch = Batch::new(ItemKind::User, vec![item], Deleted::csv_names());
         assert_eq!(
             single_or(batch).err().map(|e| e.code),
             Some(ErrorCode::ServerError)
         );
         let item = BatchItem::new("a", ItemResult::NotStarted(None));
-        let mut batch = Batch::new(ItemKind::User, vec![item], Deleted::COLUMNS);
+        let mut batch = Batch::new(ItemKind::User, vec![item], Deleted::csv_names());
         batch.cancelled = Some(ErrorCode::Terminated);
         assert_eq!(
             single_or(batch).err().map(|e| e.code),
@@ -799,7 +799,7 @@ mod tests {
             "gone",
             Err(CliError::new(ErrorCode::UserNotFound, "no")),
         ));
-        let batch = preview(ItemKind::User, Deleted::COLUMNS, items, |i| {
+        let batch = preview(ItemKind::User, Deleted::csv_names(), items, |i| {
             Ok(Response::new(
                 format!("would {i}"),
                 Deleted { was_deleted: false },
@@ -807,6 +807,6 @@ mod tests {
         });
         assert!(batch.dry_run);
         assert_eq!(statuses(&batch), ["planned", "planned", "failed"]);
-        assert_eq!(Deleted::COLUMNS, batch.columns);
+        assert_eq!(Deleted::csv_names(), batch.columns);
     }
 }

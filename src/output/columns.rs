@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::{CsvTable, Table};
+use crate::text::escape_control_in_line;
 
 /// A cell: one value, or several (one per line in a table, joined by `,` in CSV); borrowed from
 /// the row where it can be, so that streaming 100,000 rows allocates little.
@@ -100,6 +101,89 @@ pub fn csv<'c, T: 'c>(columns: impl IntoIterator<Item = &'c Column<T>>, items: &
                     .collect()
             })
             .collect(),
+    }
+}
+
+/// The names of the columns that the CSV has.
+pub fn csv_names<T>(columns: &[Column<T>]) -> Vec<&'static str> {
+    columns.iter().filter_map(|c| c.csv).collect()
+}
+
+/// An item's CSV cells, one per column that the CSV has.
+pub fn csv_cells<T>(columns: &[Column<T>], item: &T) -> Vec<String> {
+    columns
+        .iter()
+        .filter(|c| c.csv.is_some())
+        .map(|c| (c.get)(item).csv().into_owned())
+        .collect()
+}
+
+/// An item's CSV drawn vertically: each CSV column's name and value, leaving out a column of
+/// no values (`Cell::Lines` empty: a token that was not printed).
+pub fn csv_attributes<T>(columns: &[Column<T>], item: &T) -> Vec<(&'static str, String)> {
+    columns
+        .iter()
+        .filter_map(|c| match (c.csv, (c.get)(item)) {
+            (Some(_), Cell::Lines(values)) if values.is_empty() => None,
+            (Some(name), cell) => Some((name, cell.csv().into_owned())),
+            (None, _) => None,
+        })
+        .collect()
+}
+
+/// One item drawn vertically (`user get`, `role get`): an `Attribute | Value` table, a row per
+/// column with a header.
+pub fn attributes<T>(columns: &[Column<T>], item: &T) -> Table {
+    Table::attributes(
+        columns
+            .iter()
+            .filter_map(|c| Some((c.header?, (c.get)(item).lines())))
+            .collect(),
+    )
+}
+
+/// The same rows as CSV: `attribute,value`, several values joined by `,` (SPEC §4.3).
+pub fn attribute_csv<T>(columns: &[Column<T>], item: &T) -> CsvTable {
+    CsvTable {
+        columns: vec!["attribute", "value"],
+        rows: columns
+            .iter()
+            .filter_map(|c| Some(vec![c.header?.to_owned(), (c.get)(item).csv().into_owned()]))
+            .collect(),
+    }
+}
+
+/// The human table of `items` as plain text, written row by row (100,000 users never become a
+/// [`Table`]): each cell escaped for a terminal, several values one per line.
+pub fn write_plain<T>(
+    out: &mut dyn std::io::Write,
+    columns: &[Column<T>],
+    items: &[T],
+) -> std::io::Result<()> {
+    let shown: Vec<&Column<T>> = columns.iter().filter(|c| c.header.is_some()).collect();
+    let headers: Vec<&str> = shown.iter().filter_map(|c| c.header).collect();
+    super::human::write_plain(out, &headers, || {
+        items.iter().map(|item| {
+            shown
+                .iter()
+                .map(|c| plain((c.get)(item)))
+                .collect::<Vec<_>>()
+        })
+    })
+}
+
+/// A cell as a plain table shows it: escaped, borrowed when nothing needed escaping.
+fn plain(cell: Cell<'_>) -> Cow<'_, str> {
+    match cell {
+        Cell::One(Cow::Borrowed(value)) => escape_control_in_line(value),
+        Cell::One(Cow::Owned(value)) => Cow::Owned(escape_control_in_line(&value).into_owned()),
+        Cell::Lines(values) => Cow::Owned(
+            values
+                .iter()
+                .map(|value| escape_control_in_line(value))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
     }
 }
 

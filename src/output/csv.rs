@@ -24,7 +24,7 @@ pub fn outcome(outcome: &Outcome, style: Style) -> String {
             }
             let mut record = vec![code, message];
             record.extend(response.data.cells());
-            write(response.data.columns(), std::iter::once(record))
+            write(&response.data.columns(), std::iter::once(record))
         }
         Outcome::Batch(batch) => {
             let rows = batch.items.iter().map(|item| {
@@ -67,9 +67,8 @@ pub fn value(table: CsvTable) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// [`value`] written into `out` row by row, from any rows of cells (`user list` writes its
-/// 100,000 users from the body they were read from).
-pub fn write_value<W, R, T>(
+/// [`value`] written into `out` row by row.
+fn write_value<W, R, T>(
     out: W,
     columns: &[&str],
     rows: impl Iterator<Item = R>,
@@ -93,10 +92,10 @@ where
 
 /// The CSV of items drawn through their columns, written row by row with each cell borrowed
 /// where it can be (an expanded access report runs to millions of rows).
-pub fn write_items<W: std::io::Write, T>(
+pub fn write_items<W: std::io::Write, T, B: std::borrow::Borrow<T>>(
     out: W,
     columns: &[&super::columns::Column<T>],
-    items: impl Iterator<Item = T>,
+    items: impl Iterator<Item = B>,
 ) -> std::io::Result<()> {
     let written: Vec<_> = columns.iter().filter(|c| c.csv.is_some()).collect();
     let mut writer = writer(out);
@@ -108,7 +107,7 @@ pub fn write_items<W: std::io::Write, T>(
         writer.write_field("OK").map_err(io_error)?;
         writer.write_field("").map_err(io_error)?;
         for column in &written {
-            let cell = (column.get)(&item).csv();
+            let cell = (column.get)(item.borrow()).csv();
             writer.write_field(cell.as_bytes()).map_err(io_error)?;
         }
         writer

@@ -581,7 +581,7 @@ mod tests {
     }
 
     fn batch(items: Vec<BatchItem>) -> Outcome {
-        Outcome::Batch(Batch::new(ItemKind::User, items, Deleted::COLUMNS))
+        Outcome::Batch(Batch::new(ItemKind::User, items, Deleted::csv_names()))
     }
 
     const LIST: (&str, &str) = ("See all existing users:", "astra user list");
@@ -653,7 +653,7 @@ mod tests {
             outcome_text(&batch(items()), plain()).stdout,
             "Deleted 'a@x.io'.\n1 change done.\n"
         );
-        let mut titled = Batch::new(ItemKind::User, items(), Deleted::COLUMNS);
+        let mut titled = Batch::new(ItemKind::User, items(), Deleted::csv_names());
         titled.title = Some("Applied 't.csv'".into());
         let rendered = outcome_text(&Outcome::Batch(titled), plain());
         assert_eq!(

@@ -110,10 +110,10 @@ pub fn whole_value(view: &(impl ValueView + ?Sized), style: Style) -> String {
 
 /// The CSV of items through their columns, written as they come (a report of millions of rows
 /// is never held whole).
-pub fn write_csv_items<'c, T: 'c>(
+pub fn write_csv_items<'c, T: 'c, B: std::borrow::Borrow<T>>(
     out: &mut dyn std::io::Write,
     columns: impl IntoIterator<Item = &'c columns::Column<T>>,
-    items: impl Iterator<Item = T>,
+    items: impl Iterator<Item = B>,
 ) -> std::io::Result<()> {
     let columns: Vec<&columns::Column<T>> = columns.into_iter().collect();
     csv::write_items(out, &columns, items)
@@ -133,22 +133,25 @@ fn value_text(view: &dyn ValueView, style: Style) -> String {
         .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
 }
 
-/// The typed data of a change (invite, delete, …): JSON keys from `Serialize`, CSV cells in the
-/// order of `COLUMNS`.
-pub trait Record: Serialize {
-    const COLUMNS: &'static [&'static str];
-    fn cells(&self) -> Vec<String>;
-    /// CSV `attribute,value` rows instead of one row of `COLUMNS` (`token rotate`, as `token
-    /// create` writes its result).
-    fn attributes(&self) -> Option<Vec<(&'static str, String)>> {
-        None
+/// The typed data of a change (invite, delete, …): JSON keys from `Serialize`, CSV cells from
+/// its columns, declared once.
+pub trait Record: Serialize + Sized + 'static {
+    /// Its CSV columns after `code,message`: each a name and a getter.
+    const COLUMNS: &'static [columns::Column<Self>];
+    /// Its CSV is `attribute,value` rows, one per column that has a value, instead of one row
+    /// (`token rotate`, as `token create` writes its result).
+    const VERTICAL: bool = false;
+
+    /// The names of its CSV columns (a batch's header, even when every item failed).
+    fn csv_names() -> Vec<&'static str> {
+        columns::csv_names(Self::COLUMNS)
     }
 }
 
 /// [`Record`] made object-safe so that outcomes can hold any change's data.
 pub trait AnyRecord {
     fn json(&self) -> Value;
-    fn columns(&self) -> &'static [&'static str];
+    fn columns(&self) -> Vec<&'static str>;
     fn cells(&self) -> Vec<String>;
     fn attributes(&self) -> Option<Vec<(&'static str, String)>>;
 }
@@ -157,14 +160,14 @@ impl<T: Record> AnyRecord for T {
     fn json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
-    fn columns(&self) -> &'static [&'static str] {
-        T::COLUMNS
+    fn columns(&self) -> Vec<&'static str> {
+        T::csv_names()
     }
     fn cells(&self) -> Vec<String> {
-        Record::cells(self)
+        columns::csv_cells(T::COLUMNS, self)
     }
     fn attributes(&self) -> Option<Vec<(&'static str, String)>> {
-        Record::attributes(self)
+        T::VERTICAL.then(|| columns::csv_attributes(T::COLUMNS, self))
     }
 }
 
@@ -476,7 +479,7 @@ pub struct Batch {
     pub kind: ItemKind,
     pub items: Vec<BatchItem>,
     /// The CSV columns of the items' data, for the header even when every item failed.
-    pub columns: &'static [&'static str],
+    pub columns: Vec<&'static str>,
     /// What the summary starts with for a command that names its input (`Applied 'team.toml'`).
     pub title: Option<String>,
     /// Nothing was sent: the items are a plan.
@@ -491,7 +494,7 @@ pub struct Batch {
 }
 
 impl Batch {
-    pub fn new(kind: ItemKind, items: Vec<BatchItem>, columns: &'static [&'static str]) -> Self {
+    pub fn new(kind: ItemKind, items: Vec<BatchItem>, columns: Vec<&'static str>) -> Self {
         Self {
             kind,
             items,
@@ -905,7 +908,7 @@ mod tests {
                 ),
                 item("c@x.io", ItemResult::NotStarted(None)),
             ],
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
         ))
     }
 
@@ -942,7 +945,7 @@ mod tests {
     }
 
     fn batch_of(items: Vec<BatchItem>) -> Batch {
-        Batch::new(ItemKind::User, items, Deleted::COLUMNS)
+        Batch::new(ItemKind::User, items, Deleted::csv_names())
     }
 
     fn change(label: &str, action: Action, result: ItemResult) -> BatchItem {
@@ -1016,7 +1019,7 @@ mod tests {
             roles: vec!["RO User".into()].into(),
         }));
         let mut batch = batch_of(vec![item]);
-        batch.columns = views::Applied::COLUMNS;
+        batch.columns = views::Applied::csv_names();
         batch.cancelled = Some(ErrorCode::Terminated);
         let outcome = Outcome::Batch(batch);
         assert_eq!(
@@ -1139,7 +1142,7 @@ mod tests {
         let all_done = Outcome::Batch(Batch::new(
             ItemKind::User,
             vec![BatchItem::new("a", ItemResult::Done(deleted("a")))],
-            Deleted::COLUMNS,
+            Deleted::csv_names(),
         ));
         assert_eq!(all_done.exit_status(), 0);
         let stopped = mixed_batch().cancelled(ErrorCode::Terminated).ok().unwrap();

@@ -2,17 +2,15 @@
 //! "Email", "Status", "Roles"}`, roles as `{"ID", "Name", "Policy"}`, keys in that order, absent
 //! fields omitted), the human tables, and the CSV columns of SPEC §4.3.
 
-use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
 
 use super::columns::{self, many, one, Column};
-use super::{csv, human, json, CsvTable, Format, Record, Style, Table, ValueView};
+use super::{human, json, CsvTable, Format, Record, Style, Table, ValueView};
 use crate::api::models::{ListedRole, ListedUser, Policy, Role, User, UserStatus};
 use crate::api::Listing;
 use crate::error::CliError;
-use crate::text::escape_control_in_line;
 
 #[derive(Serialize)]
 struct UserJson<'a> {
@@ -93,37 +91,6 @@ impl<'a> From<&'a Policy> for PolicyJson<'a> {
     }
 }
 
-fn status(user: &User) -> String {
-    user.status
-        .as_ref()
-        .map(|s| s.as_str().to_owned())
-        .unwrap_or_default()
-}
-
-/// A user's roles by name; a role the organization no longer lists (sent without a name) by its
-/// id, as `token list` shows it, rather than as an empty line.
-fn role_names(user: &User) -> Vec<String> {
-    user.roles()
-        .iter()
-        .map(|r| match r.name() {
-            "" => r.id.clone(),
-            name => name.to_owned(),
-        })
-        .collect()
-}
-
-/// Attribute rows as CSV: `attribute,value`, a multi-valued cell joined with `,`.
-fn attribute_csv(table: &Table) -> CsvTable {
-    CsvTable {
-        columns: vec!["attribute", "value"],
-        rows: table
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|values| values.join(",")).collect())
-            .collect(),
-    }
-}
-
 /// `user list`: every user, written straight from the body it was read from (no view or table
 /// per user), in the original's bytes.
 pub struct UsersView {
@@ -135,22 +102,12 @@ impl UsersView {
         &self.listing.borrow_dependent().users
     }
 
-    /// A user's row, escaped for a terminal (borrowed unless it holds a control character).
-    fn cells<'v>(user: &'v ListedUser<'_>) -> [Cow<'v, str>; 3] {
-        [&*user.id, user.email(), user.status()].map(escape_control_in_line)
-    }
-
     fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
         json::write_value_envelope(out, &ListedUsersJson(self.users()))
     }
 
     fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let rows = self.users().iter();
-        csv::write_value(
-            out,
-            USER_CSV_COLUMNS,
-            rows.map(|user| [&*user.id, user.email(), user.status()]),
-        )
+        super::write_csv_items(out, &user_columns(), self.users().iter())
     }
 }
 
@@ -208,32 +165,11 @@ impl ValueView for UsersView {
     }
 
     fn table(&self) -> Table {
-        let mut table = Table::new(USER_COLUMNS);
-        for user in self.users() {
-            table.row(vec![
-                vec![user.id.to_string()],
-                vec![user.email().to_owned()],
-                vec![user.status().to_owned()],
-            ]);
-        }
-        table
+        columns::table(&user_columns(), self.users())
     }
 
     fn csv(&self) -> CsvTable {
-        CsvTable {
-            columns: USER_CSV_COLUMNS.to_vec(),
-            rows: self
-                .users()
-                .iter()
-                .map(|user| {
-                    vec![
-                        user.id.to_string(),
-                        user.email().to_owned(),
-                        user.status().to_owned(),
-                    ]
-                })
-                .collect(),
-        }
+        columns::csv(&user_columns(), self.users())
     }
 
     /// The JSON shows each user's roles: each is read once here, before anything is written.
@@ -248,9 +184,7 @@ impl ValueView for UsersView {
         match (style.format, style.width) {
             (Format::Json, _) => self.write_json(out),
             (Format::Csv, _) => self.write_csv(out),
-            (Format::Human, None) => {
-                human::write_plain(out, USER_COLUMNS, || self.users().iter().map(Self::cells))
-            }
+            (Format::Human, None) => columns::write_plain(out, &user_columns(), self.users()),
             // A terminal's width: the table is fitted to it (a person reads it, not 100,000 rows).
             (Format::Human, Some(width)) => {
                 out.write_all(human::table_within(&self.table(), Some(width)).as_bytes())
@@ -259,8 +193,14 @@ impl ValueView for UsersView {
     }
 }
 
-const USER_COLUMNS: &[&str] = &["User Id", "User Email", "Status"];
-const USER_CSV_COLUMNS: &[&str] = &["user_id", "user_email", "status"];
+/// `user list`'s columns (a listing borrows from its body, hence a function and not a const).
+fn user_columns<'l>() -> [Column<ListedUser<'l>>; 3] {
+    [
+        Column::both("User Id", "user_id", |u| one(&*u.id)),
+        Column::both("User Email", "user_email", |u| one(u.email())),
+        Column::both("Status", "status", |u| one(u.status())),
+    ]
+}
 
 /// The users of a listing as the original's JSON array, each user's roles read as it is written.
 struct ListedUsersJson<'v, 'a>(&'v [ListedUser<'a>]);
@@ -313,19 +253,29 @@ impl ValueView for UserView {
     }
 
     fn table(&self) -> Table {
-        let user = &self.user;
-        Table::attributes(vec![
-            ("User Id", vec![user.id.clone()]),
-            ("User Email", vec![user.email().to_owned()]),
-            ("Status", vec![status(user)]),
-            ("Roles", role_names(user)),
-        ])
+        columns::attributes(USER_FIELDS, &self.user)
     }
 
     fn csv(&self) -> CsvTable {
-        attribute_csv(&self.table())
+        columns::attribute_csv(USER_FIELDS, &self.user)
     }
 }
+
+/// `user get`'s attributes: a role the organization no longer lists (sent without a name) is
+/// shown by its id, as `token list` shows it, rather than as an empty line.
+const USER_FIELDS: &[Column<User>] = &[
+    Column::human("User Id", |u| one(&u.id)),
+    Column::human("User Email", |u| one(u.email())),
+    Column::human("Status", |u| {
+        one(u.status.as_ref().map_or("", UserStatus::as_str))
+    }),
+    Column::human("Roles", |u| {
+        many(u.roles().iter().map(|r| match r.name() {
+            "" => r.id.as_str(),
+            name => name,
+        }))
+    }),
+];
 
 /// `role list`: every role; `user roles USER`: that user's roles.
 pub struct RolesView {
@@ -362,27 +312,36 @@ impl ValueView for RoleView {
     }
 
     fn table(&self) -> Table {
-        let role = &self.role;
-        let policy = role.policy.as_deref();
-        let text = |pick: fn(&Policy) -> &Option<String>| {
-            vec![policy.and_then(|p| pick(p).clone()).unwrap_or_default()]
-        };
-        let list = |pick: fn(&Policy) -> &Option<Vec<String>>| {
-            policy.and_then(|p| pick(p).clone()).unwrap_or_default()
-        };
-        Table::attributes(vec![
-            ("Identifier", vec![role.id.clone()]),
-            ("Name", vec![role.name().to_owned()]),
-            ("Description", text(|p| &p.description)),
-            ("Effect", text(|p| &p.effect)),
-            ("Resources", list(|p| &p.resources)),
-            ("Actions", list(|p| &p.actions)),
-        ])
+        columns::attributes(ROLE_FIELDS, &self.role)
     }
 
     fn csv(&self) -> CsvTable {
-        attribute_csv(&self.table())
+        columns::attribute_csv(ROLE_FIELDS, &self.role)
     }
+}
+
+/// `role get`'s attributes: a policy's absent fields are empty.
+const ROLE_FIELDS: &[Column<Role>] = &[
+    Column::human("Identifier", |r| one(&r.id)),
+    Column::human("Name", |r| one(r.name())),
+    Column::human("Description", |r| one(policy_text(r, |p| &p.description))),
+    Column::human("Effect", |r| one(policy_text(r, |p| &p.effect))),
+    Column::human("Resources", |r| many(policy_list(r, |p| &p.resources))),
+    Column::human("Actions", |r| many(policy_list(r, |p| &p.actions))),
+];
+
+fn policy_text(role: &Role, pick: fn(&Policy) -> &Option<String>) -> &str {
+    role.policy
+        .as_deref()
+        .and_then(|p| pick(p).as_deref())
+        .unwrap_or_default()
+}
+
+fn policy_list(role: &Role, pick: fn(&Policy) -> &Option<Vec<String>>) -> &[String] {
+    role.policy
+        .as_deref()
+        .and_then(|p| pick(p).as_deref())
+        .unwrap_or_default()
 }
 
 /// `user invite` data: `{"wasInvited": true, "roleIds": [ids]}` or `{"wasInvited": false,
@@ -395,17 +354,10 @@ pub struct Invited {
 }
 
 impl Record for Invited {
-    const COLUMNS: &'static [&'static str] = &["was_invited", "role_ids"];
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.was_invited.to_string(),
-            self.role_ids
-                .as_ref()
-                .map(|ids| ids.join(","))
-                .unwrap_or_default(),
-        ]
-    }
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("was_invited", |r| one(r.was_invited.to_string())),
+        Column::csv("role_ids", |r| many(r.role_ids.iter().flatten())),
+    ];
 }
 
 /// `user delete` data: `{"wasDeleted": bool}`.
@@ -416,11 +368,9 @@ pub struct Deleted {
 }
 
 impl Record for Deleted {
-    const COLUMNS: &'static [&'static str] = &["was_deleted"];
-
-    fn cells(&self) -> Vec<String> {
-        vec![self.was_deleted.to_string()]
-    }
+    const COLUMNS: &'static [Column<Self>] = &[Column::csv("was_deleted", |r| {
+        one(r.was_deleted.to_string())
+    })];
 }
 
 /// `user roles USER --set/--add/--remove` data (SPEC §1.7).
@@ -439,31 +389,17 @@ pub struct RolesChanged {
 }
 
 impl Record for RolesChanged {
-    const COLUMNS: &'static [&'static str] = &[
-        "user_id",
-        "email",
-        "before",
-        "after",
-        "added",
-        "removed",
-        "changed",
-        "added_names",
-        "removed_names",
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("user_id", |r| one(&r.user_id)),
+        Column::csv("email", |r| one(&r.email)),
+        Column::csv("before", |r| many(&r.before)),
+        Column::csv("after", |r| many(&r.after)),
+        Column::csv("added", |r| many(&r.added)),
+        Column::csv("removed", |r| many(&r.removed)),
+        Column::csv("changed", |r| one(r.changed.to_string())),
+        Column::csv("added_names", |r| many(&r.added_names)),
+        Column::csv("removed_names", |r| many(&r.removed_names)),
     ];
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.user_id.clone(),
-            self.email.clone(),
-            self.before.join(","),
-            self.after.join(","),
-            self.added.join(","),
-            self.removed.join(","),
-            self.changed.to_string(),
-            self.added_names.join(","),
-            self.removed_names.join(","),
-        ]
-    }
 }
 
 /// One row of `user apply`: what was (or would be) done for a user.
@@ -475,11 +411,10 @@ pub struct Applied {
 }
 
 impl Record for Applied {
-    const COLUMNS: &'static [&'static str] = &["action", "roles"];
-
-    fn cells(&self) -> Vec<String> {
-        vec![self.action.to_owned(), self.roles.join(",")]
-    }
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("action", |r| one(r.action)),
+        Column::csv("roles", |r| many(r.roles.iter())),
+    ];
 }
 
 /// A command that ended with nothing done (a confirmation answered no): no data.
@@ -487,11 +422,7 @@ impl Record for Applied {
 pub struct NoChange {}
 
 impl Record for NoChange {
-    const COLUMNS: &'static [&'static str] = &[];
-
-    fn cells(&self) -> Vec<String> {
-        Vec::new()
-    }
+    const COLUMNS: &'static [Column<Self>] = &[];
 }
 
 /// One profile of `.astrarc`, its token masked.
@@ -537,16 +468,12 @@ pub struct ProfileChange {
 }
 
 impl Record for ProfileChange {
-    const COLUMNS: &'static [&'static str] = &["name", "env", "token", "path"];
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.env.clone().unwrap_or_default(),
-            self.token.clone().unwrap_or_default(),
-            self.path.clone(),
-        ]
-    }
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("name", |r| one(&r.name)),
+        Column::csv("env", |r| one(r.env.as_deref().unwrap_or_default())),
+        Column::csv("token", |r| one(r.token.as_deref().unwrap_or_default())),
+        Column::csv("path", |r| one(&r.path)),
+    ];
 }
 
 /// One application token as `token list` shows it (never its secret).
@@ -639,21 +566,23 @@ impl ValueView for CreatedTokenView {
     }
 
     fn table(&self) -> Table {
-        Table::attributes(vec![
-            ("Client Id", vec![self.created.client_id.clone()]),
-            ("Client Secret", vec![self.created.secret.clone()]),
-            ("Token", vec![self.created.token.clone()]),
-        ])
+        columns::attributes(CREATED_TOKEN_FIELDS, &self.created)
     }
 
     fn csv(&self) -> CsvTable {
-        attribute_csv(&self.table())
+        columns::attribute_csv(CREATED_TOKEN_FIELDS, &self.created)
     }
 
     fn reveals(&self) -> Option<&str> {
         Some(&self.created.token)
     }
 }
+
+const CREATED_TOKEN_FIELDS: &[Column<crate::api::models::CreatedToken>] = &[
+    Column::human("Client Id", |t| one(&t.client_id)),
+    Column::human("Client Secret", |t| one(&t.secret)),
+    Column::human("Token", |t| one(&t.token)),
+];
 
 /// `token create --save-profile NAME`: the new token went into `.astrarc`; nothing secret shown.
 #[derive(Serialize)]
@@ -671,17 +600,19 @@ impl ValueView for SavedTokenView {
     }
 
     fn table(&self) -> Table {
-        Table::attributes(vec![
-            ("Client Id", vec![self.client_id.clone()]),
-            ("Token", vec![self.token.clone()]),
-            ("Profile", vec![self.profile.clone()]),
-        ])
+        columns::attributes(SAVED_TOKEN_FIELDS, self)
     }
 
     fn csv(&self) -> CsvTable {
-        attribute_csv(&self.table())
+        columns::attribute_csv(SAVED_TOKEN_FIELDS, self)
     }
 }
+
+const SAVED_TOKEN_FIELDS: &[Column<SavedTokenView>] = &[
+    Column::human("Client Id", |t| one(&t.client_id)),
+    Column::human("Token", |t| one(&t.token)),
+    Column::human("Profile", |t| one(&t.profile)),
+];
 
 /// `role create` data: the created role in the `role get` shape; CSV `role_id,role_name`.
 pub struct RoleRecord {
@@ -695,11 +626,10 @@ impl Serialize for RoleRecord {
 }
 
 impl Record for RoleRecord {
-    const COLUMNS: &'static [&'static str] = &["role_id", "role_name"];
-
-    fn cells(&self) -> Vec<String> {
-        vec![self.role.id.clone(), self.role.name().to_owned()]
-    }
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("role_id", |r| one(&r.role.id)),
+        Column::csv("role_name", |r| one(r.role.name())),
+    ];
 }
 
 /// A policy as `role update` reports it, before and after.
@@ -740,15 +670,11 @@ pub struct RoleChanged {
 }
 
 impl Record for RoleChanged {
-    const COLUMNS: &'static [&'static str] = &["role_id", "name", "changed"];
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            self.role_id.clone(),
-            self.name.clone(),
-            self.changed.to_string(),
-        ]
-    }
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("role_id", |r| one(&r.role_id)),
+        Column::csv("name", |r| one(&r.name)),
+        Column::csv("changed", |r| one(r.changed.to_string())),
+    ];
 }
 
 /// One value printed bare (`org id`, `org name`, `token get`): human the value, json
@@ -797,21 +723,24 @@ impl ValueView for OrgView {
     }
 
     fn table(&self) -> Table {
-        Table::attributes(vec![
-            ("Name", vec![self.name.clone()]),
-            ("Id", vec![self.id.clone()]),
-        ])
+        columns::attributes(ORG_FIELDS, self)
     }
 
     fn csv(&self) -> CsvTable {
-        attribute_csv(&self.table())
+        columns::attribute_csv(ORG_FIELDS, self)
     }
 }
+
+const ORG_FIELDS: &[Column<OrgView>] = &[
+    Column::human("Name", |o| one(&o.name)),
+    Column::human("Id", |o| one(&o.id)),
+];
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fixtures::{listing, role, user};
+    use crate::output::AnyRecord;
     use serde_json::{json, Value};
 
     fn rows(table: &Table) -> Vec<Vec<String>> {

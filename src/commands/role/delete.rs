@@ -79,7 +79,7 @@ pub async fn run(context: &Context, args: &RoleDeleteArgs) -> Result<Outcome, Cl
         .collect();
     let plan = batch::Plan {
         kind: ItemKind::Role,
-        columns: Deleted::COLUMNS,
+        columns: Deleted::csv_names(),
         items,
         report: Report::ItemOrBatch {
             finish_with: "--if-exists",

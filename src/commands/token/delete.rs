@@ -83,7 +83,7 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
         .collect();
     let plan = batch::Plan {
         kind: ItemKind::Token,
-        columns: Deleted::COLUMNS,
+        columns: Deleted::csv_names(),
         items,
         report: Report::ItemOrBatch {
             finish_with: "--if-exists",

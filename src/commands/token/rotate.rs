@@ -14,6 +14,7 @@ use crate::config::store::{
 use crate::config::{Token, TokenSource};
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
+use crate::output::columns::{many, one, Column};
 use crate::output::{Outcome, Record, Response};
 
 const EXAMPLES: &str = "Examples:\n# Rotate the token in use: the new one replaces it in its profile, the old one is deleted\n$ astra token rotate\n# See what it would do first\n$ astra token rotate --dry-run\n# Rotate CI's token into a profile, with an expiry, keeping the old one for now\n$ astra token rotate ciTokenciTokenciTokenciT --save-profile ci -x 2027-06-30T00:00:00Z --keep-old";
@@ -386,22 +387,13 @@ struct Rotated {
 }
 
 impl Record for Rotated {
-    const COLUMNS: &'static [&'static str] = &["attribute", "value"];
-
-    fn cells(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    fn attributes(&self) -> Option<Vec<(&'static str, String)>> {
-        let mut rows = vec![
-            ("oldClientId", self.old_client_id.clone()),
-            ("clientId", self.client_id.clone()),
-            ("profile", self.profile.clone().unwrap_or_default()),
-        ];
-        if let Some(token) = &self.token {
-            rows.push(("token", token.clone()));
-        }
-        rows.push(("oldDeleted", self.old_deleted.to_string()));
-        Some(rows)
-    }
+    /// Drawn vertically; the token's row only when it was printed.
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("oldClientId", |r| one(&r.old_client_id)),
+        Column::csv("clientId", |r| one(&r.client_id)),
+        Column::csv("profile", |r| one(r.profile.as_deref().unwrap_or_default())),
+        Column::csv("token", |r| many(r.token.iter())),
+        Column::csv("oldDeleted", |r| one(r.old_deleted.to_string())),
+    ];
+    const VERTICAL: bool = true;
 }

@@ -118,7 +118,7 @@ pub async fn run(context: &Context, args: &UserApplyArgs) -> Result<Outcome, Cli
     let created = CreatedRoles::default();
     let plan = batch::Plan {
         kind: ItemKind::User,
-        columns: Applied::COLUMNS,
+        columns: Applied::csv_names(),
         items,
         report: Report::Batch {
             title: format!("Applied '{}'", args.file),

@@ -60,7 +60,7 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
         .collect();
     let plan = batch::Plan {
         kind: ItemKind::User,
-        columns: Deleted::COLUMNS,
+        columns: Deleted::csv_names(),
         items,
         report: Report::ItemOrBatch {
             finish_with: "--if-exists",

@@ -73,7 +73,7 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
         .collect();
     let plan = batch::Plan {
         kind: ItemKind::User,
-        columns: Invited::COLUMNS,
+        columns: Invited::csv_names(),
         items,
         report: Report::ItemOrBatch {
             finish_with: "--if-not-exists",
