@@ -230,4 +230,54 @@ mod tests {
         assert_eq!(csv.columns, ["name", "all"]);
         assert_eq!(csv.rows, [["a", "x,y"], ["b", ""]]);
     }
+
+    #[test]
+    fn one_item_drawn_vertically_has_a_row_per_column() {
+        let item = Pair("a\x1b", vec!["x", "y"]);
+        let table = attributes(COLUMNS, &item);
+        assert_eq!(table.columns, ["Attribute", "Value"]);
+        assert_eq!(
+            table.rows,
+            [
+                vec![vec!["Name".to_owned()], vec!["a\x1b".to_owned()]],
+                vec![vec!["Short".to_owned()], vec!["x".to_owned()]]
+            ],
+            "a CSV-only column is not a row; the table escapes when it draws"
+        );
+        let csv = attribute_csv(COLUMNS, &item);
+        assert_eq!(csv.columns, ["attribute", "value"]);
+        assert_eq!(csv.rows, [["Name", "a\x1b"], ["Short", "x"]]);
+        // A record drawn vertically leaves out a column of no values.
+        assert_eq!(
+            csv_attributes(COLUMNS, &item),
+            [("name", "a\x1b".to_owned()), ("all", "x,y".to_owned())]
+        );
+        assert_eq!(
+            csv_attributes(COLUMNS, &Pair("b", vec![])),
+            [("name", "b".to_owned())]
+        );
+        assert_eq!(csv_names(COLUMNS), ["name", "all"]);
+        assert_eq!(csv_cells(COLUMNS, &item), ["a\x1b", "x,y"]);
+    }
+
+    #[test]
+    fn a_plain_table_escapes_each_cell_and_puts_each_value_on_its_line() {
+        const LINES: &[Column<Pair>] = &[
+            Column::both("Name", "name", |p| one(p.0)),
+            Column::human("All", |p| many(p.1.iter().copied())),
+            Column::human("Owned", |p| one(format!("{}!", p.0))),
+        ];
+        let mut out = Vec::new();
+        write_plain(&mut out, LINES, &[Pair("a\x1b", vec!["x\x07", "y"])]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+        let rows: Vec<&str> = text.lines().skip(3).take(2).collect();
+        assert_eq!(
+            rows,
+            [
+                "│ a\\u{1b} │ x\\u{7} │ a\\u{1b}! │",
+                "│         │ y      │          │"
+            ]
+        );
+    }
 }

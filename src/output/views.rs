@@ -1044,6 +1044,40 @@ mod tests {
     fn every_column_list_draws_the_headers_of_its_snapshots() {
         let headers = |table: Table| table.columns;
         let names = |csv: CsvTable| csv.columns;
+        let users: &[ListedUser] = &[];
+        assert_eq!(
+            headers(columns::table(&user_columns(), users)),
+            ["User Id", "User Email", "Status"]
+        );
+        assert_eq!(
+            names(columns::csv(&user_columns(), users)),
+            ["user_id", "user_email", "status"]
+        );
+        // A change's CSV columns, as the original's approved outputs name them.
+        assert_eq!(Invited::csv_names(), ["was_invited", "role_ids"]);
+        assert_eq!(Deleted::csv_names(), ["was_deleted"]);
+        assert_eq!(Applied::csv_names(), ["action", "roles"]);
+        assert_eq!(ProfileChange::csv_names(), ["name", "env", "token", "path"]);
+        assert_eq!(RoleRecord::csv_names(), ["role_id", "role_name"]);
+        assert_eq!(RoleChanged::csv_names(), ["role_id", "name", "changed"]);
+        assert_eq!(RolesChanged::csv_names().len(), 9);
+        // A get view's attributes, top to bottom.
+        let attributes = |fields: Vec<&'static str>| fields;
+        assert_eq!(
+            attributes(USER_FIELDS.iter().filter_map(|c| c.header).collect()),
+            ["User Id", "User Email", "Status", "Roles"]
+        );
+        assert_eq!(
+            attributes(ROLE_FIELDS.iter().filter_map(|c| c.header).collect()),
+            [
+                "Identifier",
+                "Name",
+                "Description",
+                "Effect",
+                "Resources",
+                "Actions"
+            ]
+        );
         assert_eq!(
             headers(columns::table(ROLE_COLUMNS, &[])),
             ["Role Id", "Role Name"]
