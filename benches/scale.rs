@@ -3,8 +3,8 @@
 
 use astra_cli::api::models::UserListing;
 use astra_cli::api::Listing;
+use astra_cli::commands::user::list::UsersView;
 use astra_cli::hints::CommandLine;
-use astra_cli::output::views::UsersView;
 use astra_cli::output::{render, Format, Outcome, Style};
 
 fn main() {

@@ -43,6 +43,11 @@ files=(
   src/output/csv.rs
   src/output/json.rs
   src/output/views.rs
+  src/commands/user/list.rs
+  src/commands/user/get.rs
+  src/commands/role/get.rs
+  src/commands/token/list.rs
+  src/commands/config/list.rs
   src/teamfile.rs
   src/commands/batch.rs
   src/commands/user/mod.rs

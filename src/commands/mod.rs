@@ -14,7 +14,7 @@ mod profiles;
 mod role;
 mod setup;
 mod token;
-mod user;
+pub mod user;
 
 use clap::Subcommand;
 

@@ -6,9 +6,11 @@ use crate::config::astrarc::Astrarc;
 use crate::config::store::read;
 use crate::env;
 use crate::error::CliError;
-use crate::output::views::{ProfileRow, ProfilesView};
+use crate::output::columns::{self, one, Column};
 use crate::output::Outcome;
+use crate::output::{json, CsvTable, Table, ValueView};
 use crate::secret::mask;
+use serde::Serialize;
 
 /// List the profiles, with their env and masked token
 #[derive(Debug, clap::Args)]
@@ -32,4 +34,92 @@ pub fn run(context: &Context, _args: &ConfigListArgs) -> Result<Outcome, CliErro
         })
         .collect();
     Ok(Outcome::value(ProfilesView { profiles }))
+}
+
+/// One profile of `.astrarc`, its token masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileRow {
+    pub name: String,
+    pub env: String,
+    pub token: String,
+}
+
+/// `config list`: the profiles.
+pub struct ProfilesView {
+    pub profiles: Vec<ProfileRow>,
+}
+
+impl ValueView for ProfilesView {
+    fn json(&self) -> String {
+        json::value_envelope(&&self.profiles)
+    }
+
+    fn table(&self) -> Table {
+        columns::table(PROFILE_COLUMNS, &self.profiles)
+    }
+
+    fn csv(&self) -> CsvTable {
+        columns::csv(PROFILE_COLUMNS, &self.profiles)
+    }
+}
+
+const PROFILE_COLUMNS: &[Column<ProfileRow>] = &[
+    Column::both("Name", "name", |p| one(&p.name)),
+    Column::both("Env", "env", |p| one(&p.env)),
+    Column::both("Token", "token", |p| one(&p.token)),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{CsvTable, Table};
+    use serde_json::{json, Value};
+
+    fn rows(table: &Table) -> Vec<Vec<String>> {
+        table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|v| v.join("|")).collect())
+            .collect()
+    }
+
+    #[test]
+    fn profiles_list_name_env_and_masked_token() {
+        let view = ProfilesView {
+            profiles: vec![ProfileRow {
+                name: "default".into(),
+                env: "prod".into(),
+                token: "AstraCS:aaaa****bbbb".into(),
+            }],
+        };
+        let json: Value = serde_json::from_str(&view.json()).unwrap();
+        assert_eq!(
+            json,
+            json!({"code": "OK", "data": [{"name": "default", "env": "prod", "token": "AstraCS:aaaa****bbbb"}]})
+        );
+        assert_eq!(view.table().columns, ["Name", "Env", "Token"]);
+        assert_eq!(
+            rows(&view.table()),
+            [["default", "prod", "AstraCS:aaaa****bbbb"]]
+        );
+        assert_eq!(view.csv().columns, ["name", "env", "token"]);
+        assert_eq!(
+            view.csv().rows,
+            [["default", "prod", "AstraCS:aaaa****bbbb"]]
+        );
+    }
+
+    #[test]
+    fn the_column_list_draws_the_headers_of_the_snapshots() {
+        let headers = |table: Table| table.columns;
+        let names = |csv: CsvTable| csv.columns;
+        assert_eq!(
+            headers(columns::table(PROFILE_COLUMNS, &[])),
+            ["Name", "Env", "Token"]
+        );
+        assert_eq!(
+            names(columns::csv(PROFILE_COLUMNS, &[])),
+            ["name", "env", "token"]
+        );
+    }
 }

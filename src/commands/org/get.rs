@@ -4,8 +4,10 @@
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::required_org_id;
-use crate::output::views::OrgView;
+use crate::output::columns::{self, one, Column};
 use crate::output::Outcome;
+use crate::output::{json, CsvTable, Table, ValueView};
+use serde::Serialize;
 
 /// Show the organization's name and id
 #[derive(Debug, clap::Args)]
@@ -20,3 +22,29 @@ pub async fn run(context: &Context, _args: &OrgGetArgs) -> Result<Outcome, CliEr
         name: list.org_name.as_deref().unwrap_or_default().to_owned(),
     }))
 }
+
+/// `org get`: the organization's name and id.
+#[derive(Serialize)]
+pub struct OrgView {
+    pub id: String,
+    pub name: String,
+}
+
+impl ValueView for OrgView {
+    fn json(&self) -> String {
+        json::value_envelope(self)
+    }
+
+    fn table(&self) -> Table {
+        columns::attributes(ORG_FIELDS, self)
+    }
+
+    fn csv(&self) -> CsvTable {
+        columns::attribute_csv(ORG_FIELDS, self)
+    }
+}
+
+const ORG_FIELDS: &[Column<OrgView>] = &[
+    Column::human("Name", |o| one(&o.name)),
+    Column::human("Id", |o| one(&o.id)),
+];

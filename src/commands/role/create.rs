@@ -3,15 +3,19 @@
 //! /currentOrg` (for the DRNs), then one `POST /organizations/roles`, never retried once sent.
 
 use super::refuse_standard;
+use crate::api::models::Role;
 use crate::api::models::{PolicyBody, RoleDefinition};
 use crate::api::ApiError;
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::{Edit, Hint};
-use crate::output::views::RoleRecord;
+use crate::output::columns::{one, Column};
+use crate::output::views::RoleJson;
+use crate::output::Record;
 use crate::output::{Outcome, Response};
 use crate::policy::{check_actions, expanded_resources};
 use crate::refs::{parse_list, role_description, role_name};
+use serde::Serialize;
 
 /// Create a custom role
 #[derive(Debug, clap::Args)]
@@ -150,4 +154,32 @@ fn already_exists(name: &str) -> CliError {
 
 fn see_roles() -> Hint {
     Hint::new("See all existing roles:", "astra role list")
+}
+
+/// `role create` data: the created role in the `role get` shape; CSV `role_id,role_name`.
+pub struct RoleRecord {
+    pub role: Role,
+}
+
+impl Serialize for RoleRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        RoleJson::from(&self.role).serialize(serializer)
+    }
+}
+
+impl Record for RoleRecord {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("role_id", |r| one(&r.role.id)),
+        Column::csv("role_name", |r| one(r.role.name())),
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_created_role_names_the_csv_columns_of_the_snapshots() {
+        assert_eq!(RoleRecord::csv_names(), ["role_id", "role_name"]);
+    }
 }

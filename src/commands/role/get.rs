@@ -1,10 +1,13 @@
 //! `astra role get ROLE`: by id `GET /roles/{id}`; by name the roles list, resolved as everywhere.
 
+use crate::api::models::{Policy, Role};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::{resolve_roles, roles_error, RoleProblem};
-use crate::output::views::RoleView;
+use crate::output::columns::{self, many, one, Column};
+use crate::output::views::RoleJson;
 use crate::output::Outcome;
+use crate::output::{json, CsvTable, Table, ValueView};
 use crate::refs::parse_role_ref;
 use crate::refs::RoleRef;
 
@@ -45,4 +48,120 @@ pub async fn run(context: &Context, args: &RoleGetArgs) -> Result<Outcome, CliEr
         }
     };
     Ok(Outcome::value(RoleView { role }))
+}
+
+/// `role get`: one role, with its policy.
+pub struct RoleView {
+    pub role: Role,
+}
+
+impl ValueView for RoleView {
+    fn json(&self) -> String {
+        json::value_envelope(&RoleJson::from(&self.role))
+    }
+
+    fn table(&self) -> Table {
+        columns::attributes(ROLE_FIELDS, &self.role)
+    }
+
+    fn csv(&self) -> CsvTable {
+        columns::attribute_csv(ROLE_FIELDS, &self.role)
+    }
+}
+
+/// `role get`'s attributes: a policy's absent fields are empty.
+const ROLE_FIELDS: &[Column<Role>] = &[
+    Column::human("Identifier", |r| one(&r.id)),
+    Column::human("Name", |r| one(r.name())),
+    Column::human("Description", |r| one(policy_text(r, |p| &p.description))),
+    Column::human("Effect", |r| one(policy_text(r, |p| &p.effect))),
+    Column::human("Resources", |r| many(policy_list(r, |p| &p.resources))),
+    Column::human("Actions", |r| many(policy_list(r, |p| &p.actions))),
+];
+
+fn policy_text(role: &Role, pick: fn(&Policy) -> &Option<String>) -> &str {
+    role.policy
+        .as_deref()
+        .and_then(|p| pick(p).as_deref())
+        .unwrap_or_default()
+}
+
+fn policy_list(role: &Role, pick: fn(&Policy) -> &Option<Vec<String>>) -> &[String] {
+    role.policy
+        .as_deref()
+        .and_then(|p| pick(p).as_deref())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::role;
+    use serde_json::Value;
+
+    fn rows(table: &Table) -> Vec<Vec<String>> {
+        table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|v| v.join("|")).collect())
+            .collect()
+    }
+
+    fn admin() -> Role {
+        let mut admin = crate::fixtures::role("r2", "Admin");
+        admin.policy = Some(Box::new(Policy {
+            description: Some("All".into()),
+            effect: Some("allow".into()),
+            resources: Some(vec!["drn:a".into(), "drn:b".into()]),
+            actions: Some(vec!["org-read".into()]),
+        }));
+        admin
+    }
+
+    #[test]
+    fn one_role_is_an_attribute_table_with_its_policy() {
+        let one = RoleView { role: admin() };
+        let json: Value = serde_json::from_str(&one.json()).unwrap();
+        assert_eq!(json["data"]["Policy"]["effect"], "allow");
+        assert_eq!(
+            rows(&one.table()),
+            [
+                ["Identifier", "r2"],
+                ["Name", "Admin"],
+                ["Description", "All"],
+                ["Effect", "allow"],
+                ["Resources", "drn:a|drn:b"],
+                ["Actions", "org-read"]
+            ]
+        );
+        assert_eq!(one.csv().rows[4], ["Resources", "drn:a,drn:b"]);
+        let bare = RoleView {
+            role: role("r1", "RO User"),
+        };
+        assert_eq!(
+            rows(&bare.table())[2..],
+            [
+                ["Description", ""],
+                ["Effect", ""],
+                ["Resources", ""],
+                ["Actions", ""]
+            ]
+        );
+    }
+
+    #[test]
+    fn the_attributes_are_those_of_the_snapshots_top_to_bottom() {
+        let attributes = |fields: Vec<&'static str>| fields;
+        assert_eq!(
+            attributes(ROLE_FIELDS.iter().filter_map(|c| c.header).collect()),
+            [
+                "Identifier",
+                "Name",
+                "Description",
+                "Effect",
+                "Resources",
+                "Actions"
+            ]
+        );
+    }
 }

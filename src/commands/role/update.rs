@@ -7,11 +7,14 @@ use crate::api::models::{PolicyBody, RoleDefinition};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
-use crate::output::views::{PolicyRecord, RoleChanged};
+use crate::output::columns::{one, Column};
+use crate::output::views::PolicyRecord;
+use crate::output::Record;
 use crate::output::{Outcome, Response};
 use crate::policy::{check_actions, expanded_resources};
 use crate::refs::{parse_list, parse_role_ref, role_description, role_name, RoleRef};
 use crate::text::quoted_list;
+use serde::Serialize;
 
 /// Change a custom role's name, description, actions or resources
 #[derive(Debug, clap::Args)]
@@ -210,8 +213,35 @@ fn changes(before: &PolicyRecord, after: &PolicyRecord, old_name: &str, new_name
     parts.join("; ")
 }
 
+/// `role update` data: `{"roleId", "name", "before", "after", "changed"}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleChanged {
+    pub role_id: String,
+    pub name: String,
+    pub before: PolicyRecord,
+    pub after: PolicyRecord,
+    pub changed: bool,
+}
+
+impl Record for RoleChanged {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("role_id", |r| one(&r.role_id)),
+        Column::csv("name", |r| one(&r.name)),
+        Column::csv("changed", |r| one(r.changed.to_string())),
+    ];
+}
+
 #[cfg(test)]
 mod tests {
+    use super::RoleChanged;
+    use crate::output::Record;
+
+    #[test]
+    fn the_change_names_the_csv_columns_of_the_snapshots() {
+        assert_eq!(RoleChanged::csv_names(), ["role_id", "name", "changed"]);
+    }
+
     use super::{changed, changes};
     use crate::output::views::PolicyRecord;
 

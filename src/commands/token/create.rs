@@ -11,9 +11,11 @@ use crate::commands::Context;
 use crate::config::store::{check_free, check_profile_name, save_profile};
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
-use crate::output::views::{CreatedTokenView, SavedTokenView};
+use crate::output::columns::{self, one, Column};
 use crate::output::Outcome;
+use crate::output::{json, CsvTable, Table, ValueView};
 use crate::refs::{canonical_uuid, parse_role_refs, RoleRef};
+use serde::Serialize;
 
 /// Create an application token
 #[derive(Debug, clap::Args)]
@@ -119,3 +121,62 @@ fn chosen_roles<'a>(
 fn maybe_created(err: ApiError) -> CliError {
     crate::error::maybe_created(err, "The token", "astra token list".to_owned())
 }
+
+/// `token create`: the new token, shown this once; JSON `data` is the answer as sent.
+pub struct CreatedTokenView {
+    pub created: crate::api::models::CreatedToken,
+}
+
+impl ValueView for CreatedTokenView {
+    fn json(&self) -> String {
+        json::value_envelope(&self.created.raw)
+    }
+
+    fn table(&self) -> Table {
+        columns::attributes(CREATED_TOKEN_FIELDS, &self.created)
+    }
+
+    fn csv(&self) -> CsvTable {
+        columns::attribute_csv(CREATED_TOKEN_FIELDS, &self.created)
+    }
+
+    fn reveals(&self) -> Option<&str> {
+        Some(&self.created.token)
+    }
+}
+
+const CREATED_TOKEN_FIELDS: &[Column<crate::api::models::CreatedToken>] = &[
+    Column::human("Client Id", |t| one(&t.client_id)),
+    Column::human("Client Secret", |t| one(&t.secret)),
+    Column::human("Token", |t| one(&t.token)),
+];
+
+/// `token create --save-profile NAME`: the new token went into `.astrarc`; nothing secret shown.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedTokenView {
+    pub client_id: String,
+    /// Masked.
+    pub token: String,
+    pub profile: String,
+}
+
+impl ValueView for SavedTokenView {
+    fn json(&self) -> String {
+        json::value_envelope(self)
+    }
+
+    fn table(&self) -> Table {
+        columns::attributes(SAVED_TOKEN_FIELDS, self)
+    }
+
+    fn csv(&self) -> CsvTable {
+        columns::attribute_csv(SAVED_TOKEN_FIELDS, self)
+    }
+}
+
+const SAVED_TOKEN_FIELDS: &[Column<SavedTokenView>] = &[
+    Column::human("Client Id", |t| one(&t.client_id)),
+    Column::human("Token", |t| one(&t.token)),
+    Column::human("Profile", |t| one(&t.profile)),
+];

@@ -8,9 +8,11 @@ use std::time::Duration;
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::resolve_roles;
-use crate::output::views::{TokenRow, TokensView};
+use crate::output::columns::{self, many, one, Column};
 use crate::output::Outcome;
+use crate::output::{json, CsvTable, Table, ValueView};
 use crate::refs::{parse_role_ref, RoleRef};
+use serde::Serialize;
 
 /// List the organization's application tokens, newest first
 #[derive(Debug, Default, clap::Args)]
@@ -158,8 +160,107 @@ fn parse_duration(raw: &str) -> Result<Duration, String> {
         .ok_or_else(refused)
 }
 
+/// One application token as `token list` shows it (never its secret).
+pub struct TokenRow {
+    /// As the API sent it (JSON), and in local time (human and CSV, as the original writes it).
+    pub generated_on: String,
+    pub local_time: String,
+    pub client_id: String,
+    pub role_names: Vec<String>,
+    pub role_ids: Vec<String>,
+    pub description: String,
+    pub token_expiry: Option<String>,
+    /// The expiry in local time (human), as `local_time`.
+    pub expires: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenJson<'a> {
+    generated_on: &'a str,
+    client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_expiry: Option<&'a str>,
+    description: &'a str,
+    role_names: &'a [String],
+    role_ids: &'a [String],
+}
+
+/// `token list`: newest first.
+pub struct TokensView {
+    pub tokens: Vec<TokenRow>,
+}
+
+impl ValueView for TokensView {
+    fn json(&self) -> String {
+        let tokens: Vec<TokenJson> = self
+            .tokens
+            .iter()
+            .map(|t| TokenJson {
+                generated_on: &t.generated_on,
+                client_id: &t.client_id,
+                token_expiry: t.token_expiry.as_deref(),
+                description: &t.description,
+                role_names: &t.role_names,
+                role_ids: &t.role_ids,
+            })
+            .collect();
+        json::value_envelope(&tokens)
+    }
+
+    fn table(&self) -> Table {
+        // `Expires` only when a listed token has one: the original's outputs have none.
+        let expires = self.tokens.iter().any(|token| token.expires.is_some());
+        let shown = TOKEN_COLUMNS
+            .iter()
+            .filter(|column| expires || column.header != Some(EXPIRES));
+        columns::table(shown, &self.tokens)
+    }
+
+    fn csv(&self) -> CsvTable {
+        columns::csv(TOKEN_COLUMNS, &self.tokens)
+    }
+}
+
+const EXPIRES: &str = "Expires";
+
+const TOKEN_COLUMNS: &[Column<TokenRow>] = &[
+    Column::both("Generated On", "generated_on", |t| one(&t.local_time)),
+    Column::both("Client Id", "client_id", |t| one(&t.client_id)),
+    Column::human("Roles", |t| {
+        one(match t.role_names.as_slice() {
+            [] => String::new(),
+            [only] => only.clone(),
+            [first, rest @ ..] => format!("{first} (+{})", rest.len()),
+        })
+    }),
+    Column::csv("roles", |t| many(&t.role_names)),
+    Column::both("Desc", "desc", |t| one(&t.description)),
+    Column::human(EXPIRES, |t| one(t.expires.clone().unwrap_or_default())),
+];
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_column_list_draws_the_headers_of_the_snapshots() {
+        let headers = |table: Table| table.columns;
+        let names = |csv: CsvTable| csv.columns;
+        assert_eq!(
+            headers(columns::table(TOKEN_COLUMNS, &[])),
+            ["Generated On", "Client Id", "Roles", "Desc", "Expires"]
+        );
+        assert_eq!(
+            names(columns::csv(TOKEN_COLUMNS, &[])),
+            ["generated_on", "client_id", "roles", "desc"]
+        );
+        let none = TokensView { tokens: Vec::new() };
+        assert_eq!(
+            none.table().columns,
+            ["Generated On", "Client Id", "Roles", "Desc"]
+        );
+    }
+
     use super::*;
     use crate::api::models::AppToken;
 

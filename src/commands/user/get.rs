@@ -1,10 +1,13 @@
 //! `astra user get USER`: one user, by id (`GET /users/{id}`) or by email (the users list).
 
+use crate::api::models::{User, UserStatus};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::find_user;
-use crate::output::views::UserView;
+use crate::output::columns::{self, many, one, Column};
+use crate::output::views::UserJson;
 use crate::output::Outcome;
+use crate::output::{json, CsvTable, Table, ValueView};
 use crate::refs::{parse_user_ref, UserRef};
 
 /// Show one user, with role names
@@ -22,4 +25,91 @@ pub struct UserGetArgs {
 pub async fn run(context: &Context, args: &UserGetArgs) -> Result<Outcome, CliError> {
     let user = find_user(context.client()?, &args.user).await?;
     Ok(Outcome::value(UserView { user }))
+}
+
+/// `user get`: one user, with role names.
+pub struct UserView {
+    pub user: User,
+}
+
+impl ValueView for UserView {
+    fn json(&self) -> String {
+        json::value_envelope(&UserJson::from(&self.user))
+    }
+
+    fn table(&self) -> Table {
+        columns::attributes(USER_FIELDS, &self.user)
+    }
+
+    fn csv(&self) -> CsvTable {
+        columns::attribute_csv(USER_FIELDS, &self.user)
+    }
+}
+
+/// `user get`'s attributes: a role the organization no longer lists (sent without a name) is
+/// shown by its id, as `token list` shows it, rather than as an empty line.
+const USER_FIELDS: &[Column<User>] = &[
+    Column::human("User Id", |u| one(&u.id)),
+    Column::human("User Email", |u| one(u.email())),
+    Column::human("Status", |u| {
+        one(u.status.as_ref().map_or("", UserStatus::as_str))
+    }),
+    Column::human("Roles", |u| {
+        many(u.roles().iter().map(|r| match r.name() {
+            "" => r.id.as_str(),
+            name => name,
+        }))
+    }),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{role, user};
+    use serde_json::{json, Value};
+
+    fn rows(table: &Table) -> Vec<Vec<String>> {
+        table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|v| v.join("|")).collect())
+            .collect()
+    }
+
+    fn first_user() -> User {
+        let (ro, rw) = (role("r1", "RO User"), role("r2", "R/W User"));
+        user("u1", "a@x.io", "active", &[&ro, &rw])
+    }
+
+    #[test]
+    fn one_user_is_an_attribute_table_with_a_line_per_role() {
+        let view = UserView { user: first_user() };
+        let json: Value = serde_json::from_str(&view.json()).unwrap();
+        assert_eq!(json["data"]["UserID"], "u1");
+        assert_eq!(
+            json["data"]["Roles"][1],
+            json!({"ID": "r2", "Name": "R/W User"})
+        );
+        assert_eq!(
+            rows(&view.table()),
+            [
+                ["User Id", "u1"],
+                ["User Email", "a@x.io"],
+                ["Status", "active"],
+                ["Roles", "RO User|R/W User"]
+            ]
+        );
+        let csv = view.csv();
+        assert_eq!(csv.columns, ["attribute", "value"]);
+        assert_eq!(csv.rows[3], ["Roles", "RO User,R/W User"]);
+    }
+
+    #[test]
+    fn the_attributes_are_those_of_the_snapshots_top_to_bottom() {
+        let attributes = |fields: Vec<&'static str>| fields;
+        assert_eq!(
+            attributes(USER_FIELDS.iter().filter_map(|c| c.header).collect()),
+            ["User Id", "User Email", "Status", "Roles"]
+        );
+    }
 }

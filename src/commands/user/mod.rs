@@ -5,7 +5,7 @@ mod delete;
 mod export;
 mod get;
 mod invite;
-mod list;
+pub mod list;
 mod roles;
 mod team_roles;
 

@@ -7,11 +7,14 @@ use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Hint;
 use crate::lookup::{find_user, resolve_all, roles_error, RoleDiff, RoleProblem};
-use crate::output::views::{RolesChanged, RolesView};
+use crate::output::columns::{many, one, Column};
+use crate::output::views::RolesView;
+use crate::output::Record;
 use crate::output::{Outcome, Response};
 use crate::refs::RoleRef;
 use crate::refs::{parse_role_refs, parse_user_ref, UserRef};
 use crate::text::{quoted_list, shell_quote};
+use serde::Serialize;
 
 /// Show a user's roles, or set, add or remove some
 #[derive(Debug, clap::Args)]
@@ -224,8 +227,70 @@ fn plan(args: &UserRolesArgs, user: &User, roles: &[Role]) -> Result<Change, Cli
     })
 }
 
+/// `user roles USER --set/--add/--remove` data (SPEC §1.7).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolesChanged {
+    pub user_id: String,
+    pub email: String,
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: bool,
+    pub added_names: Vec<String>,
+    pub removed_names: Vec<String>,
+}
+
+impl Record for RolesChanged {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::csv("user_id", |r| one(&r.user_id)),
+        Column::csv("email", |r| one(&r.email)),
+        Column::csv("before", |r| many(&r.before)),
+        Column::csv("after", |r| many(&r.after)),
+        Column::csv("added", |r| many(&r.added)),
+        Column::csv("removed", |r| many(&r.removed)),
+        Column::csv("changed", |r| one(r.changed.to_string())),
+        Column::csv("added_names", |r| many(&r.added_names)),
+        Column::csv("removed_names", |r| many(&r.removed_names)),
+    ];
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::output::AnyRecord;
+
+    #[test]
+    fn the_change_names_its_csv_cells_in_column_order() {
+        let changed = RolesChanged {
+            user_id: "u1".into(),
+            email: "a@x.io".into(),
+            before: vec!["r1".into()],
+            after: vec!["r1".into(), "r2".into()],
+            added: vec!["r2".into()],
+            removed: vec![],
+            changed: true,
+            added_names: vec!["R/W User".into(), "X".into()],
+            removed_names: vec![],
+        };
+        assert_eq!(
+            changed.cells(),
+            [
+                "u1",
+                "a@x.io",
+                "r1",
+                "r1,r2",
+                "r2",
+                "",
+                "true",
+                "R/W User,X",
+                ""
+            ]
+        );
+        assert_eq!(changed.cells().len(), RolesChanged::COLUMNS.len());
+        assert_eq!(RolesChanged::csv_names().len(), 9);
+    }
+
     use super::*;
     use crate::fixtures::{role, user};
     use crate::hints::Suggestion;
