@@ -72,6 +72,27 @@ pub fn app_token(
 }
 
 /// A users list read from `body`, as `GET /organizations/users` would send it.
+/// Role `r2`, `Admin`, with a whole policy: a description, `allow`, two resources, one action.
+pub fn admin_with_policy() -> Role {
+    let mut admin = role("r2", "Admin");
+    admin.policy = Some(Box::new(crate::api::models::Policy {
+        description: Some("All".into()),
+        effect: Some("allow".into()),
+        resources: Some(vec!["drn:a".into(), "drn:b".into()]),
+        actions: Some(vec!["org-read".into()]),
+    }));
+    admin
+}
+
+/// A table's rows, each cell's lines joined by `|`: what a test compares.
+pub fn table_rows(table: &crate::output::Table) -> Vec<Vec<String>> {
+    table
+        .rows
+        .iter()
+        .map(|row| row.iter().map(|v| v.join("|")).collect())
+        .collect()
+}
+
 pub fn listing(body: &str) -> crate::api::Listing {
     crate::api::Listing::try_new(body.as_bytes().to_vec(), |body| {
         serde_json::from_slice(body)

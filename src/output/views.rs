@@ -240,31 +240,43 @@ impl ValueView for BareValue {
     }
 }
 
+/// One item drawn vertically (`user get`, `role get`, `org get`, a saved token): its fields
+/// declared once, for the `Attribute | Value` table and the `attribute,value` CSV; its JSON the
+/// original's shape.
+pub struct Vertical<T: 'static> {
+    pub item: T,
+    fields: &'static [Column<T>],
+    json: fn(&T) -> String,
+}
+
+impl<T> Vertical<T> {
+    pub fn new(item: T, fields: &'static [Column<T>], json: fn(&T) -> String) -> Self {
+        Self { item, fields, json }
+    }
+}
+
+impl<T> ValueView for Vertical<T> {
+    fn json(&self) -> String {
+        (self.json)(&self.item)
+    }
+
+    fn table(&self) -> Table {
+        columns::attributes(self.fields, &self.item)
+    }
+
+    fn csv(&self) -> CsvTable {
+        columns::attribute_csv(self.fields, &self.item)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::admin_with_policy as admin;
     use crate::fixtures::role;
+    use crate::fixtures::table_rows as rows;
     use crate::output::AnyRecord;
     use serde_json::{json, Value};
-
-    fn rows(table: &Table) -> Vec<Vec<String>> {
-        table
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|v| v.join("|")).collect())
-            .collect()
-    }
-
-    fn admin() -> Role {
-        let mut admin = role("r2", "Admin");
-        admin.policy = Some(Box::new(Policy {
-            description: Some("All".into()),
-            effect: Some("allow".into()),
-            resources: Some(vec!["drn:a".into(), "drn:b".into()]),
-            actions: Some(vec!["org-read".into()]),
-        }));
-        admin
-    }
 
     #[test]
     fn roles_show_their_policy_when_there_is_one() {

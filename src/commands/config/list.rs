@@ -72,16 +72,9 @@ const PROFILE_COLUMNS: &[Column<ProfileRow>] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::table_rows as rows;
     use crate::output::{CsvTable, Table};
     use serde_json::{json, Value};
-
-    fn rows(table: &Table) -> Vec<Vec<String>> {
-        table
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|v| v.join("|")).collect())
-            .collect()
-    }
 
     #[test]
     fn profiles_list_name_env_and_masked_token() {

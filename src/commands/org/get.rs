@@ -4,9 +4,10 @@
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::required_org_id;
-use crate::output::columns::{self, one, Column};
+use crate::output::columns::{one, Column};
+use crate::output::json;
+use crate::output::views::Vertical;
 use crate::output::Outcome;
-use crate::output::{json, CsvTable, Table, ValueView};
 use serde::Serialize;
 
 /// Show the organization's name and id
@@ -17,34 +18,25 @@ pub struct OrgGetArgs {}
 pub async fn run(context: &Context, _args: &OrgGetArgs) -> Result<Outcome, CliError> {
     let listing = context.client()?.user_listing().await?;
     let list = listing.borrow_dependent();
-    Ok(Outcome::value(OrgView {
+    let org = Org {
         id: required_org_id(list.org_id.as_deref())?.to_owned(),
         name: list.org_name.as_deref().unwrap_or_default().to_owned(),
-    }))
+    };
+    Ok(Outcome::value(Vertical::new(
+        org,
+        ORG_FIELDS,
+        json::value_envelope::<Org>,
+    )))
 }
 
 /// `org get`: the organization's name and id.
 #[derive(Serialize)]
-pub struct OrgView {
-    pub id: String,
-    pub name: String,
+struct Org {
+    id: String,
+    name: String,
 }
 
-impl ValueView for OrgView {
-    fn json(&self) -> String {
-        json::value_envelope(self)
-    }
-
-    fn table(&self) -> Table {
-        columns::attributes(ORG_FIELDS, self)
-    }
-
-    fn csv(&self) -> CsvTable {
-        columns::attribute_csv(ORG_FIELDS, self)
-    }
-}
-
-const ORG_FIELDS: &[Column<OrgView>] = &[
+const ORG_FIELDS: &[Column<Org>] = &[
     Column::human("Name", |o| one(&o.name)),
     Column::human("Id", |o| one(&o.id)),
 ];

@@ -4,10 +4,11 @@ use crate::api::models::{Policy, Role};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::{resolve_roles, roles_error, RoleProblem};
-use crate::output::columns::{self, many, one, Column};
+use crate::output::columns::{many, one, Column};
+use crate::output::json;
 use crate::output::views::RoleJson;
+use crate::output::views::Vertical;
 use crate::output::Outcome;
-use crate::output::{json, CsvTable, Table, ValueView};
 use crate::refs::parse_role_ref;
 use crate::refs::RoleRef;
 
@@ -47,26 +48,14 @@ pub async fn run(context: &Context, args: &RoleGetArgs) -> Result<Outcome, CliEr
             })?
         }
     };
-    Ok(Outcome::value(RoleView { role }))
+    Ok(Outcome::value(view(role)))
 }
 
 /// `role get`: one role, with its policy.
-pub struct RoleView {
-    pub role: Role,
-}
-
-impl ValueView for RoleView {
-    fn json(&self) -> String {
-        json::value_envelope(&RoleJson::from(&self.role))
-    }
-
-    fn table(&self) -> Table {
-        columns::attributes(ROLE_FIELDS, &self.role)
-    }
-
-    fn csv(&self) -> CsvTable {
-        columns::attribute_csv(ROLE_FIELDS, &self.role)
-    }
+fn view(role: Role) -> Vertical<Role> {
+    Vertical::new(role, ROLE_FIELDS, |role| {
+        json::value_envelope(&RoleJson::from(role))
+    })
 }
 
 /// `role get`'s attributes: a policy's absent fields are empty.
@@ -96,31 +85,15 @@ fn policy_list(role: &Role, pick: fn(&Policy) -> &Option<Vec<String>>) -> &[Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::admin_with_policy as admin;
     use crate::fixtures::role;
+    use crate::fixtures::table_rows as rows;
+    use crate::output::ValueView;
     use serde_json::Value;
-
-    fn rows(table: &Table) -> Vec<Vec<String>> {
-        table
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|v| v.join("|")).collect())
-            .collect()
-    }
-
-    fn admin() -> Role {
-        let mut admin = crate::fixtures::role("r2", "Admin");
-        admin.policy = Some(Box::new(Policy {
-            description: Some("All".into()),
-            effect: Some("allow".into()),
-            resources: Some(vec!["drn:a".into(), "drn:b".into()]),
-            actions: Some(vec!["org-read".into()]),
-        }));
-        admin
-    }
 
     #[test]
     fn one_role_is_an_attribute_table_with_its_policy() {
-        let one = RoleView { role: admin() };
+        let one = view(admin());
         let json: Value = serde_json::from_str(&one.json()).unwrap();
         assert_eq!(json["data"]["Policy"]["effect"], "allow");
         assert_eq!(
@@ -135,9 +108,7 @@ mod tests {
             ]
         );
         assert_eq!(one.csv().rows[4], ["Resources", "drn:a,drn:b"]);
-        let bare = RoleView {
-            role: role("r1", "RO User"),
-        };
+        let bare = view(role("r1", "RO User"));
         assert_eq!(
             rows(&bare.table())[2..],
             [

@@ -12,6 +12,7 @@ use crate::config::store::{check_free, check_profile_name, save_profile};
 use crate::error::{CliError, ErrorCode};
 use crate::lookup::resolve_roles;
 use crate::output::columns::{self, one, Column};
+use crate::output::views::Vertical;
 use crate::output::Outcome;
 use crate::output::{json, CsvTable, Table, ValueView};
 use crate::refs::{canonical_uuid, parse_role_refs, RoleRef};
@@ -89,11 +90,16 @@ pub async fn run(context: &Context, args: &TokenCreateArgs) -> Result<Outcome, C
     let token = crate::config::Token::parse(&created.token)?;
     let target = (credential.env, credential.base_url.to_owned());
     save_profile(&path, name, &token, (target.0, &target.1), args.overwrite)?;
-    Ok(Outcome::value(SavedTokenView {
+    let saved = SavedToken {
         client_id: created.client_id,
         token: token.masked(),
         profile: name.clone(),
-    }))
+    };
+    Ok(Outcome::value(Vertical::new(
+        saved,
+        SAVED_TOKEN_FIELDS,
+        json::value_envelope::<SavedToken>,
+    )))
 }
 
 /// `-r`'s roles, every unknown one named at once; else the picker; never a silent default.
@@ -154,28 +160,14 @@ const CREATED_TOKEN_FIELDS: &[Column<crate::api::models::CreatedToken>] = &[
 /// `token create --save-profile NAME`: the new token went into `.astrarc`; nothing secret shown.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SavedTokenView {
-    pub client_id: String,
+struct SavedToken {
+    client_id: String,
     /// Masked.
-    pub token: String,
-    pub profile: String,
+    token: String,
+    profile: String,
 }
 
-impl ValueView for SavedTokenView {
-    fn json(&self) -> String {
-        json::value_envelope(self)
-    }
-
-    fn table(&self) -> Table {
-        columns::attributes(SAVED_TOKEN_FIELDS, self)
-    }
-
-    fn csv(&self) -> CsvTable {
-        columns::attribute_csv(SAVED_TOKEN_FIELDS, self)
-    }
-}
-
-const SAVED_TOKEN_FIELDS: &[Column<SavedTokenView>] = &[
+const SAVED_TOKEN_FIELDS: &[Column<SavedToken>] = &[
     Column::human("Client Id", |t| one(&t.client_id)),
     Column::human("Token", |t| one(&t.token)),
     Column::human("Profile", |t| one(&t.profile)),

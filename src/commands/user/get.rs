@@ -4,10 +4,11 @@ use crate::api::models::{User, UserStatus};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::lookup::find_user;
-use crate::output::columns::{self, many, one, Column};
+use crate::output::columns::{many, one, Column};
+use crate::output::json;
 use crate::output::views::UserJson;
+use crate::output::views::Vertical;
 use crate::output::Outcome;
-use crate::output::{json, CsvTable, Table, ValueView};
 use crate::refs::{parse_user_ref, UserRef};
 
 /// Show one user, with role names
@@ -24,26 +25,14 @@ pub struct UserGetArgs {
 
 pub async fn run(context: &Context, args: &UserGetArgs) -> Result<Outcome, CliError> {
     let user = find_user(context.client()?, &args.user).await?;
-    Ok(Outcome::value(UserView { user }))
+    Ok(Outcome::value(view(user)))
 }
 
 /// `user get`: one user, with role names.
-pub struct UserView {
-    pub user: User,
-}
-
-impl ValueView for UserView {
-    fn json(&self) -> String {
-        json::value_envelope(&UserJson::from(&self.user))
-    }
-
-    fn table(&self) -> Table {
-        columns::attributes(USER_FIELDS, &self.user)
-    }
-
-    fn csv(&self) -> CsvTable {
-        columns::attribute_csv(USER_FIELDS, &self.user)
-    }
+fn view(user: User) -> Vertical<User> {
+    Vertical::new(user, USER_FIELDS, |user| {
+        json::value_envelope(&UserJson::from(user))
+    })
 }
 
 /// `user get`'s attributes: a role the organization no longer lists (sent without a name) is
@@ -65,16 +54,10 @@ const USER_FIELDS: &[Column<User>] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::table_rows as rows;
     use crate::fixtures::{role, user};
+    use crate::output::ValueView;
     use serde_json::{json, Value};
-
-    fn rows(table: &Table) -> Vec<Vec<String>> {
-        table
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|v| v.join("|")).collect())
-            .collect()
-    }
 
     fn first_user() -> User {
         let (ro, rw) = (role("r1", "RO User"), role("r2", "R/W User"));
@@ -83,7 +66,7 @@ mod tests {
 
     #[test]
     fn one_user_is_an_attribute_table_with_a_line_per_role() {
-        let view = UserView { user: first_user() };
+        let view = view(first_user());
         let json: Value = serde_json::from_str(&view.json()).unwrap();
         assert_eq!(json["data"]["UserID"], "u1");
         assert_eq!(

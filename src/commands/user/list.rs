@@ -266,15 +266,8 @@ impl Serialize for ListedUserJson<'_, '_> {
 mod tests {
     use super::*;
     use crate::fixtures::listing;
+    use crate::fixtures::table_rows as rows;
     use crate::output::{CsvTable, Format, Style, Table, ValueView};
-
-    fn rows(table: &Table) -> Vec<Vec<String>> {
-        table
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|v| v.join("|")).collect())
-            .collect()
-    }
 
     /// One active user with two roles (in the live API's spelling, one name escaped), and one
     /// the API sent with nothing but an id.
