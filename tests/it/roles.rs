@@ -86,3 +86,21 @@ async fn role_get_of_an_unknown_role_suggests_the_closest() {
     );
     assert_eq!(by_id.status.code(), Some(5));
 }
+
+/// Only a 404 means the role is not there: a refusal by id keeps its own code and status.
+#[tokio::test]
+async fn role_get_by_id_refused_is_not_a_missing_role() {
+    let server = api().await;
+    let id = "00000000-0000-4000-8000-000000000000";
+    mount_status(
+        &server,
+        "GET",
+        &format!("/v2/organizations/roles/{id}"),
+        403,
+    )
+    .await;
+    let env = TestEnv::new();
+    let output = env.run_at(&endpoint(&server), &["role", "get", id, "-o", "json"]);
+    assert_eq!(output.status.code(), Some(6));
+    assert_eq!(parse_json(&output)["code"], "FORBIDDEN");
+}

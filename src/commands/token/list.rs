@@ -270,7 +270,22 @@ mod tests {
         assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(12 * 3_600)));
         assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1_800)));
         assert_eq!(parse_duration("2w"), Ok(Duration::from_secs(14 * 86_400)));
-        for bad in ["1.5d", "0d", "3y", "d", "90", "", "-1d", "9999999999999w"] {
+        // A hundred years is the most a duration may say.
+        assert_eq!(
+            parse_duration("36500d"),
+            Ok(Duration::from_secs(36_500 * 86_400))
+        );
+        for bad in [
+            "1.5d",
+            "0d",
+            "3y",
+            "d",
+            "90",
+            "",
+            "-1d",
+            "36501d",
+            "9999999999999w",
+        ] {
             let err = parse_duration(bad).unwrap_err();
             assert!(err.contains("30m, 12h, 90d, 2w"), "{bad}: {err}");
         }

@@ -412,5 +412,9 @@ mod tests {
         assert!(glob_match("a*a", "aa"));
         assert!(!glob_match("ab*ba", "aba"));
         assert!(glob_match("*", ""));
+        // Each middle part is looked for after the one before it, never over it again.
+        assert!(!glob_match("*ab*ab*", "ab"));
+        assert!(glob_match("*ab*ab*", "xxabyyab"));
+        assert!(!glob_match("*abc*c", "abc"));
     }
 }
