@@ -112,7 +112,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
         Ok(Ok(outcome)) => outcome.reveals(),
         _ => None,
     };
-    let printer = Printer::new().revealing(shown);
+    let undo = match &outcome {
+        Ok(Ok(outcome)) => outcome.undo_unwritten(),
+        _ => None,
+    };
+    let printer = Printer::new().revealing(shown).delivering(undo.is_some());
     if let Some(notice) = outcome_notice(&outcome, style) {
         printer.err_line(&notice);
     }
@@ -141,6 +145,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     }
     let written = match &outcome {
         Ok(Ok(Outcome::Value(view))) if jq.is_none() => printer.out_value(view.as_ref(), style),
+        // Its hints would speak of a change that is about to be taken back: only once it arrived.
+        _ if undo.is_some() => printer
+            .out(&rendered.stdout)
+            .inspect(|()| printer.err(&rendered.stderr)),
         _ => printer.rendered(&rendered),
     };
     let status = match written {
@@ -150,6 +158,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
                 "Error: cannot write to standard output: {}",
                 crate::text::os_reason(&err)
             ));
+            if let Some(undo) = undo {
+                printer.err_line(&undo_unwritten(&cli.global, style, undo));
+            }
             // A command that had already failed keeps its own code (SPEC §4).
             if failed {
                 status
@@ -286,22 +297,7 @@ fn outcome_notice(
 
 /// Builds the context and runs the command until it ends or a signal stops it.
 fn execute(global: &GlobalArgs, command: &Command, style: Style) -> Result<Outcome, CliError> {
-    let ui = Ui::new(ui_settings(global, style));
-    let context = Context::new(
-        ui,
-        global.connection_request(),
-        client_settings(),
-        <Cli as clap::CommandFactory>::command,
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| {
-            CliError::new(
-                ErrorCode::Uncaught,
-                format!("cannot start the async runtime: {err}"),
-            )
-        })?;
+    let (context, runtime) = context_and_runtime(global, style)?;
     context.ui.step("Talking to Astra…");
     let result = runtime.block_on(async {
         let run = commands::run(&context, command);
@@ -321,6 +317,42 @@ fn execute(global: &GlobalArgs, command: &Command, style: Style) -> Result<Outco
     });
     context.ui.clear();
     result
+}
+
+/// The resolved context a command runs in, and the runtime its requests run on.
+fn context_and_runtime(
+    global: &GlobalArgs,
+    style: Style,
+) -> Result<(Context, tokio::runtime::Runtime), CliError> {
+    let ui = Ui::new(ui_settings(global, style));
+    let context = Context::new(
+        ui,
+        global.connection_request(),
+        client_settings(),
+        <Cli as clap::CommandFactory>::command,
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| {
+            CliError::new(
+                ErrorCode::Uncaught,
+                format!("cannot start the async runtime: {err}"),
+            )
+        })?;
+    Ok((context, runtime))
+}
+
+/// Takes back what an outcome did when stdout could not take it (SPEC §1.12: a printed token
+/// that reached nowhere is deleted again), with the same connection as the command: the line
+/// that says what became of it.
+fn undo_unwritten(global: &GlobalArgs, style: Style, undo: &output::Undo) -> String {
+    let undone = context_and_runtime(global, style)
+        .and_then(|(context, runtime)| runtime.block_on(commands::undo(&context, undo)));
+    match undone {
+        Ok(line) => line,
+        Err(err) => err.message(),
+    }
 }
 
 /// Resolves on SIGINT (Ctrl+C) or SIGTERM, with the code to report.

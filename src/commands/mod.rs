@@ -98,6 +98,16 @@ impl Command {
     }
 }
 
+/// Takes back a change whose outcome stdout could not take (see [`crate::output::Undo`]): the
+/// line that says so.
+pub async fn undo(context: &Context, undo: &crate::output::Undo) -> Result<String, CliError> {
+    match undo {
+        crate::output::Undo::DeleteToken { client_id, kept } => {
+            token::rotate::delete_unwritten(context, client_id, kept).await
+        }
+    }
+}
+
 pub async fn run(context: &Context, command: &Command) -> Result<Outcome, CliError> {
     let result = match command {
         Command::User {

@@ -194,6 +194,15 @@ pub struct Response {
     /// A secret shown on purpose on its own line after the message, in human output (JSON and
     /// CSV carry it in the data): the new token of `token rotate` when it is printed (SPEC §6).
     pub shown: Option<String>,
+    /// What to undo when stdout could not take the response (the shown secret reached nowhere).
+    pub undo_unwritten: Option<Undo>,
+}
+
+/// A change to take back when an outcome could not be written to stdout: SPEC §1.12, a new token
+/// printed to a stdout that cannot be written is deleted again, and the old one kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undo {
+    DeleteToken { client_id: String, kept: String },
 }
 
 impl Response {
@@ -206,6 +215,7 @@ impl Response {
             exit_code: false,
             failure: None,
             shown: None,
+            undo_unwritten: None,
         }
     }
 
@@ -762,6 +772,14 @@ impl Outcome {
         match self {
             Self::Value(view) => view.reveals(),
             Self::Response(response) => response.shown.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What to take back if stdout cannot be written (then a closed pipe is a failure too).
+    pub fn undo_unwritten(&self) -> Option<&Undo> {
+        match self {
+            Self::Response(response) => response.undo_unwritten.as_ref(),
             _ => None,
         }
     }

@@ -13,6 +13,8 @@ use crate::secret::{redact, redact_except, Redacting};
 #[derive(Debug, Default)]
 pub struct Printer {
     shown: Option<String>,
+    /// stdout must arrive: a closed pipe is a failure too (a secret printed once, SPEC §1.12).
+    must_arrive: bool,
 }
 
 impl Printer {
@@ -27,19 +29,27 @@ impl Printer {
         self
     }
 
-    /// `text` on stdout, masked and flushed. A closed pipe is not an error; any other failure to
-    /// write is returned (the caller reports it and exits 1, SPEC §5).
+    /// The same printer, for which a closed stdout is a failure when `on`.
+    pub fn delivering(mut self, on: bool) -> Self {
+        self.must_arrive = on;
+        self
+    }
+
+    /// `text` on stdout, masked and flushed. A closed pipe is not an error (unless stdout must
+    /// arrive); any other failure to write is returned (the caller reports it and exits 1, SPEC §5).
     pub fn out(&self, text: &str) -> std::io::Result<()> {
         if text.is_empty() {
             return Ok(());
         }
         let mut stdout = std::io::stdout().lock();
         let masked = redact_except(text, self.shown.as_deref().as_slice());
-        closed_pipe_is_fine(
-            stdout
-                .write_all(masked.as_bytes())
-                .and_then(|()| stdout.flush()),
-        )
+        let written = stdout
+            .write_all(masked.as_bytes())
+            .and_then(|()| stdout.flush());
+        match self.must_arrive {
+            true => written,
+            false => closed_pipe_is_fine(written),
+        }
     }
 
     /// A value written to stdout as its view renders it (100,000 rows as they come), masked as

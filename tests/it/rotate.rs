@@ -366,3 +366,79 @@ async fn the_new_secret_never_reaches_stderr_the_verbose_log_or_a_log_file() {
     assert!(!stdout(&saved).contains(secret) && !stderr(&saved).contains(secret));
     assert!(!std::fs::read_to_string(&log).unwrap().contains(secret));
 }
+
+/// SPEC §1.12, step (4): a printed token that stdout cannot take (full, or a pipe already
+/// closed) reached nowhere: it is deleted again with the token in use, the old one stays, and
+/// the command is OUTPUT_FAILED (exit 1), without the hint to delete the old token.
+#[tokio::test]
+async fn a_printed_token_that_stdout_cannot_take_is_deleted_again() {
+    let (env, emulator, before) = setup();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    let stdouts: [(&str, std::process::Stdio); 2] = [
+        ("No space left on device", full().into()),
+        ("Broken pipe", closed().into()),
+    ];
+    for (why, stdout) in stdouts {
+        emulator.clear_requests().await;
+        // The profile's token, as every test here: only stdout differs.
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_astra"))
+            .env_clear()
+            .env("HOME", env.home.path())
+            .args(["token", "rotate", CI_CLIENT])
+            .stdout(stdout)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{why}: {err}");
+        assert!(
+            err.contains(&format!("Error: cannot write to standard output: {why}")),
+            "{err}"
+        );
+        let calls = sent(&emulator).await;
+        let created = calls
+            .iter()
+            .find_map(|c| c.strip_prefix("DELETE /v2/clientIdSecrets/"))
+            .and_then(|rest| rest.split_once(" by "))
+            .map(|(id, by)| (id.to_owned(), by.to_owned()))
+            .unwrap_or_else(|| panic!("no delete: {calls:?}"));
+        assert_eq!(
+            created.1,
+            &TOKEN["AstraCS:".len()..][..4],
+            "with the token in use"
+        );
+        assert!(
+            err.ends_with(&format!(
+                "The new token {} reached nowhere: it is deleted again, and token {CI_CLIENT} is kept.\n",
+                created.0
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("AstraCS:"), "{err}");
+        assert!(
+            !err.contains("astra token delete"),
+            "no hint to delete the old one: {err}"
+        );
+        let listed = astra(&env, &["token", "list", "-o", "json"]);
+        let ids: Vec<String> = parse_json(&listed)["data"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}", stderr(&listed)))
+            .iter()
+            .map(|t| t["clientId"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            ids.contains(&CI_CLIENT.to_owned()) && !ids.contains(&created.0),
+            "{ids:?}"
+        );
+    }
+    assert_eq!(file(&env), before);
+}

@@ -5,7 +5,7 @@ mod create;
 mod delete;
 mod get;
 mod list;
-mod rotate;
+pub(super) mod rotate;
 
 use clap::Subcommand;
 

@@ -15,7 +15,7 @@ use crate::config::{Token, TokenSource};
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::output::columns::{many, one, Column};
-use crate::output::{Outcome, Record, Response};
+use crate::output::{Outcome, Record, Response, Undo};
 
 const EXAMPLES: &str = "Examples:\n# Rotate the token in use: the new one replaces it in its profile, the old one is deleted\n$ astra token rotate\n# See what it would do first\n$ astra token rotate --dry-run\n# Rotate CI's token into a profile, with an expiry, keeping the old one for now\n$ astra token rotate ciTokenciTokenciTokenciT --save-profile ci -x 2027-06-30T00:00:00Z --keep-old";
 
@@ -317,9 +317,15 @@ fn kept(rotated: Rotated, signal: Option<ErrorCode>, asked: bool) -> Response {
     let old = rotated.old_client_id.clone();
     let shown = rotated.token.clone();
     let message = format!("{}\nToken {old} was kept.", rotated_line(&rotated));
+    let new = rotated.client_id.clone();
     let mut response = Response::new(message, rotated).suggest(delete_old(&old));
     if shown.is_some() {
         response.shown = shown;
+        // A token printed to a stdout that cannot take it is deleted again (SPEC §1.12).
+        response.undo_unwritten = Some(Undo::DeleteToken {
+            client_id: new,
+            kept: old.clone(),
+        });
     }
     match signal {
         Some(code) => response.failed_with(
@@ -330,6 +336,19 @@ fn kept(rotated: Rotated, signal: Option<ErrorCode>, asked: bool) -> Response {
             ),
         ),
         None => response,
+    }
+}
+
+/// Step (4) failed for a printed token (stdout could not take it): the new token is deleted
+/// again with the token in use, and the old one stays.
+pub async fn delete_unwritten(context: &Context, new: &str, old: &str) -> Result<String, CliError> {
+    match context.client()?.delete_token(new).await {
+        Ok(_) => Ok(format!(
+            "The new token {new} reached nowhere: it is deleted again, and token {old} is kept."
+        )),
+        Err(err) => Err(CliError::from(err).detail(format!(
+            "The new token {new} reached nowhere and could not be deleted again; token {old} is kept. Delete it with: astra token delete {new}"
+        ))),
     }
 }
 
