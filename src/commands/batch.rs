@@ -10,9 +10,10 @@ use futures::stream::{self, StreamExt};
 
 use crate::commands::Context;
 use crate::error::CliError;
+use crate::output::views::Deleted;
 pub use crate::output::Action as Change;
 use crate::output::{
-    Action, AnyRecord, Batch, BatchItem, ItemKind, ItemResult, Outcome, Response, Wave,
+    Action, AnyRecord, Batch, BatchItem, ItemKind, ItemResult, Outcome, Record, Response, Wave,
 };
 
 /// The options every batch command shares (SPEC §13): one `--dry-run`, one `--concurrency`.
@@ -179,6 +180,29 @@ pub struct Plan<P> {
     pub columns: Vec<&'static str>,
     pub items: Vec<Planned<P>>,
     pub report: Report,
+}
+
+impl<P> Plan<P> {
+    /// Items reported one by one as themselves, or together as a batch that a rerun with
+    /// `finish_with` finishes (`--if-not-exists`).
+    pub fn item_or_batch(
+        kind: ItemKind,
+        columns: Vec<&'static str>,
+        items: Vec<Planned<P>>,
+        finish_with: &'static str,
+    ) -> Self {
+        Self {
+            kind,
+            columns,
+            items,
+            report: Report::ItemOrBatch { finish_with },
+        }
+    }
+
+    /// Deletions of users, roles or tokens: `{"wasDeleted"}` data, finished by `--if-exists`.
+    pub fn deletes(kind: ItemKind, items: Vec<Planned<P>>) -> Self {
+        Self::item_or_batch(kind, Deleted::csv_names(), items, "--if-exists")
+    }
 }
 
 /// The one way a batch command runs its plan: a preview under `--dry-run` (`preview(payload)`

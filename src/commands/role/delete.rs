@@ -4,14 +4,14 @@
 
 use super::refuse_standard;
 use crate::api::models::{Role, UserList};
-use crate::commands::batch::{self, BatchArgs, Planned, Report};
+use crate::commands::batch::{self, BatchArgs, Planned};
 use crate::commands::Context;
 use crate::error::CliError;
 use crate::hints::{Edit, Hint};
 use crate::lookup::{resolve_role, roles_error, RoleProblem};
 use crate::output::views::Deleted;
 use crate::output::Action;
-use crate::output::{ItemKind, Outcome, Record, Response};
+use crate::output::{ItemKind, Outcome, Response};
 use crate::refs::{parse_role_ref, RoleRef};
 
 /// Delete custom roles
@@ -77,18 +77,10 @@ pub async fn run(context: &Context, args: &RoleDeleteArgs) -> Result<Outcome, Cl
             Err(err) => Planned::settled(typed.typed(), missing(typed, err, args.if_exists)),
         })
         .collect();
-    let plan = batch::Plan {
-        kind: ItemKind::Role,
-        columns: Deleted::csv_names(),
-        items,
-        report: Report::ItemOrBatch {
-            finish_with: "--if-exists",
-        },
-    };
     batch::execute(
         context,
         &args.batch,
-        plan,
+        batch::Plan::deletes(ItemKind::Role, items),
         |(_, role)| {
             let users = users.as_ref().map(|users| held_by(users, role));
             Ok(Response::new(

@@ -5,13 +5,13 @@
 
 use super::see_all_tokens;
 use crate::api::models::AppToken;
-use crate::commands::batch::{self, BatchArgs, Planned, Report};
+use crate::commands::batch::{self, BatchArgs, Planned};
 use crate::commands::Context;
 use crate::error::{CliError, ErrorCode};
 use crate::hints::Edit;
 use crate::output::views::{Deleted, NoChange};
 use crate::output::Action;
-use crate::output::{ItemKind, Outcome, Record, Response};
+use crate::output::{ItemKind, Outcome, Response};
 
 /// Revoke application tokens by client id
 #[derive(Debug, clap::Args)]
@@ -81,18 +81,10 @@ pub async fn run(context: &Context, args: &TokenDeleteArgs) -> Result<Outcome, C
             None => Planned::settled(id, missing(id, args.if_exists)),
         })
         .collect();
-    let plan = batch::Plan {
-        kind: ItemKind::Token,
-        columns: Deleted::csv_names(),
-        items,
-        report: Report::ItemOrBatch {
-            finish_with: "--if-exists",
-        },
-    };
     batch::execute(
         context,
         &args.batch,
-        plan,
+        batch::Plan::deletes(ItemKind::Token, items),
         |(typed, _)| {
             Ok(Response::new(
                 format!("Dry run: token {typed} would be deleted; nothing was sent."),

@@ -8,12 +8,12 @@ use crate::hints::Edit;
 use crate::lookup::find_in;
 use crate::output::views::Deleted;
 use crate::output::Action;
-use crate::output::{ItemKind, Outcome, Record, Response};
+use crate::output::{ItemKind, Outcome, Response};
 use crate::refs::parse_user_ref;
 use crate::refs::UserRef;
 
 use super::see_all_users;
-use crate::commands::batch::{self, BatchArgs, Planned, Report};
+use crate::commands::batch::{self, BatchArgs, Planned};
 
 /// Delete an existing user
 #[derive(Debug, clap::Args)]
@@ -58,18 +58,10 @@ pub async fn run(context: &Context, args: &UserDeleteArgs) -> Result<Outcome, Cl
             None => Planned::settled(user.typed(), missing(user, args.if_exists)),
         })
         .collect();
-    let plan = batch::Plan {
-        kind: ItemKind::User,
-        columns: Deleted::csv_names(),
-        items,
-        report: Report::ItemOrBatch {
-            finish_with: "--if-exists",
-        },
-    };
     batch::execute(
         context,
         &args.batch,
-        plan,
+        batch::Plan::deletes(ItemKind::User, items),
         |(user, _)| {
             Ok(Response::new(
                 format!(

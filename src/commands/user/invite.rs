@@ -15,7 +15,7 @@ use crate::refs::{parse_role_refs, parse_user_ref};
 use crate::text::{quoted_list, shell_quote};
 
 use super::see_all_users;
-use crate::commands::batch::{self, BatchArgs, Planned, Report};
+use crate::commands::batch::{self, BatchArgs, Planned};
 use crate::commands::pickers::{name_roles_with_flag, pick_roles};
 
 /// Invite a user to an organization
@@ -71,14 +71,12 @@ pub async fn run(context: &Context, args: &UserInviteArgs) -> Result<Outcome, Cl
             Plan::Fail(err) => Planned::settled(user.typed(), Err(err.clone())),
         })
         .collect();
-    let plan = batch::Plan {
-        kind: ItemKind::User,
-        columns: Invited::csv_names(),
+    let plan = batch::Plan::item_or_batch(
+        ItemKind::User,
+        Invited::csv_names(),
         items,
-        report: Report::ItemOrBatch {
-            finish_with: "--if-not-exists",
-        },
-    };
+        "--if-not-exists",
+    );
     batch::execute(
         context,
         &args.batch,
