@@ -115,15 +115,6 @@ impl<P> Planned<P> {
         matches!(self.todo, Todo::Send(..))
     }
 
-    /// The wave of SPEC §13.1 the item's change runs in: a wave starts when the one before it
-    /// has ended.
-    fn wave(&self) -> Option<Wave> {
-        match &self.todo {
-            Todo::Send(action, _) => Some(action.wave()),
-            Todo::Settled(_) => None,
-        }
-    }
-
     fn name(&self, batch_kind: ItemKind) -> ItemName {
         ItemName::new(self.kind.unwrap_or(batch_kind), self.label.as_str())
     }
@@ -272,17 +263,29 @@ where
     }
     context.set_concurrency(concurrency);
     let needs = Needs::of(&plan, kind);
-    let waves: Vec<Option<Wave>> = plan.iter().map(Planned::wave).collect();
-    let (heads, mut pending): (Vec<Head>, Vec<Result<P, ItemResult>>) =
-        plan.into_iter().map(Planned::split).unzip();
+    // Each item's payload until it is sent, or the outcome the plan already knew.
+    let mut heads = Vec::with_capacity(plan.len());
+    let mut payloads: Vec<Option<P>> = Vec::with_capacity(plan.len());
+    let mut settled: Vec<Option<ItemResult>> = Vec::with_capacity(plan.len());
+    for planned in plan {
+        let (head, next) = planned.split();
+        heads.push(head);
+        let (payload, known) = match next {
+            Ok(payload) => (Some(payload), None),
+            Err(known) => (None, Some(known)),
+        };
+        payloads.push(payload);
+        settled.push(known);
+    }
+    // What became of each item sent (the needs of later waves read it).
     let mut results: Vec<Option<ItemResult>> = (0..heads.len()).map(|_| None).collect();
     let send = &send;
     let on_change = &on_change;
     for wave in Wave::ALL {
         let mut changes = Vec::new();
-        for i in (0..heads.len()).filter(|&i| waves[i] == Some(wave)) {
-            let payload = std::mem::replace(&mut pending[i], Err(ItemResult::NotStarted(None)));
-            if let Ok(payload) = payload {
+        // A change runs in its action's wave (SPEC §13.1).
+        for i in (0..heads.len()).filter(|&i| heads[i].action.map(Action::wave) == Some(wave)) {
+            if let Some(payload) = payloads[i].take() {
                 changes.push((i, payload, needs.unmet(i, &heads, &results, kind)));
             }
         }
@@ -310,15 +313,10 @@ where
     }
     let items = heads
         .into_iter()
-        .zip(pending)
+        .zip(settled)
         .zip(results)
-        .map(|((head, pending), sent)| {
-            let result = match (sent, pending) {
-                (Some(sent), _) => sent,
-                (None, Err(settled)) => settled,
-                (None, Ok(_)) => ItemResult::NotStarted(None),
-            };
-            head.into_item(result)
+        .map(|((head, settled), sent)| {
+            head.into_item(sent.or(settled).unwrap_or(ItemResult::NotStarted(None)))
         })
         .collect();
     Batch::new(kind, items, columns)
