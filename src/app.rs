@@ -145,10 +145,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> u8 {
     }
     let written = match &outcome {
         Ok(Ok(Outcome::Value(view))) if jq.is_none() => printer.out_value(view.as_ref(), style),
-        // Its hints would speak of a change that is about to be taken back: only once it arrived.
-        _ if undo.is_some() => printer
-            .out(&rendered.stdout)
-            .inspect(|()| printer.err(&rendered.stderr)),
         _ => printer.rendered(&rendered),
     };
     let status = match written {

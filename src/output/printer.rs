@@ -74,10 +74,14 @@ impl Printer {
         self.err(&format!("{line}\n"));
     }
 
-    /// Both streams of a rendering: stdout first, flushed, then stderr.
+    /// Both streams of a rendering: stdout first, flushed, then stderr. When stdout must
+    /// arrive and did not, its stderr is left out too: its hints speak of a change that is
+    /// about to be taken back.
     pub fn rendered(&self, rendered: &Rendered) -> std::io::Result<()> {
         let written = self.out(&rendered.stdout);
-        self.err(&rendered.stderr);
+        if written.is_ok() || !self.must_arrive {
+            self.err(&rendered.stderr);
+        }
         written
     }
 }
